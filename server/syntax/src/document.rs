@@ -1,0 +1,178 @@
+//! An open document: its text as a rope and its Markdown syntax tree, kept in step.
+//!
+//! A `Document` is immutable; an edit yields a new one that shares the rope's and the
+//! trees' unchanged parts with the old, so a snapshot is a cheap clone.
+
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
+
+use ropey::Rope;
+use tree_sitter::InputEdit;
+
+use crate::markdown::{MarkdownTree, tree_sitter_point};
+use crate::model::SpecModel;
+use crate::position::{Position, PositionEncoding, ResolvedOffset, offset_at, position_at};
+
+#[derive(Clone, Debug)]
+pub struct Document {
+    rope: Rope,
+    tree: MarkdownTree,
+    /// Lone carriage returns end an LSP line but not a tree-sitter row; while there are
+    /// none the two line counts agree and tree-sitter points come cheaply from the rope.
+    lone_crs: usize,
+    model: Arc<OnceLock<Arc<SpecModel>>>,
+}
+
+/// A text change as an editor sends it: a range in editor positions, or none for the
+/// whole text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextChange {
+    pub range: Option<(Position, Position)>,
+    pub text: String,
+}
+
+/// What applying a change did beyond editing the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ChangeOutcome {
+    /// A position of the change lay outside the text and was clamped.
+    pub clamped: bool,
+}
+
+fn count_lone_crs(rope: &Rope, range: Range<usize>) -> usize {
+    let len = rope.len_bytes();
+    let range = range.start.min(len)..range.end.min(len);
+    let mut count = 0;
+    let mut bytes = rope.bytes_at(range.start).take(range.len()).peekable();
+    let mut offset = range.start;
+    while let Some(byte) = bytes.next() {
+        if byte == b'\r' {
+            let next = match bytes.peek() {
+                Some(next) => Some(*next),
+                None if offset + 1 < len => Some(rope.byte(offset + 1)),
+                None => None,
+            };
+            if next != Some(b'\n') {
+                count += 1;
+            }
+        }
+        offset += 1;
+    }
+    count
+}
+
+impl Document {
+    pub fn new(text: &str) -> Self {
+        let rope = Rope::from_str(text);
+        let tree = MarkdownTree::parse(text);
+        let lone_crs = count_lone_crs(&rope, 0..rope.len_bytes());
+        Self {
+            rope,
+            tree,
+            lone_crs,
+            model: Arc::default(),
+        }
+    }
+
+    pub fn rope(&self) -> &Rope {
+        &self.rope
+    }
+
+    pub fn tree(&self) -> &MarkdownTree {
+        &self.tree
+    }
+
+    pub fn len(&self) -> usize {
+        self.rope.len_bytes()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rope.len_bytes() == 0
+    }
+
+    /// The whole text; this copies, so keep it off the keystroke path.
+    pub fn text(&self) -> String {
+        self.rope.to_string()
+    }
+
+    /// The text of a byte range (clamped to the document).
+    pub fn slice(&self, range: Range<usize>) -> String {
+        let end = range.end.min(self.len());
+        let start = range.start.min(end);
+        self.rope.byte_slice(start..end).to_string()
+    }
+
+    /// The spec model, derived once per document version.
+    pub fn model(&self) -> Arc<SpecModel> {
+        self.model
+            .get_or_init(|| Arc::new(SpecModel::from_document(self)))
+            .clone()
+    }
+
+    pub fn offset_at(&self, position: Position, encoding: PositionEncoding) -> ResolvedOffset {
+        offset_at(&self.rope, position, encoding)
+    }
+
+    pub fn position_at(&self, offset: usize, encoding: PositionEncoding) -> Position {
+        position_at(&self.rope, offset, encoding)
+    }
+
+    /// Replaces a byte range with new text. Offsets are clamped to the text and moved
+    /// back to character boundaries.
+    pub fn edit(&self, range: Range<usize>, new_text: &str) -> Document {
+        let len = self.len();
+        let end = self.rope.char_to_byte(self.rope.byte_to_char(range.end.min(len)));
+        let start = self.rope.char_to_byte(self.rope.byte_to_char(range.start.min(end)));
+
+        let touched_before = start.saturating_sub(1)..end;
+        let lone_crs_before = count_lone_crs(&self.rope, touched_before);
+        let old_end_point = tree_sitter_point(&self.rope, end, self.lone_crs > 0);
+        let start_point = tree_sitter_point(&self.rope, start, self.lone_crs > 0);
+
+        let mut rope = self.rope.clone();
+        let start_char = rope.byte_to_char(start);
+        let end_char = rope.byte_to_char(end);
+        rope.remove(start_char..end_char);
+        rope.insert(start_char, new_text);
+
+        let new_end = start + new_text.len();
+        let lone_crs = self.lone_crs - lone_crs_before
+            + count_lone_crs(&rope, start.saturating_sub(1)..new_end);
+        let input_edit = InputEdit {
+            start_byte: start,
+            old_end_byte: end,
+            new_end_byte: new_end,
+            start_position: start_point,
+            old_end_position: old_end_point,
+            new_end_position: tree_sitter_point(&rope, new_end, lone_crs > 0),
+        };
+        let tree = self.tree.reparse(&rope, &input_edit);
+        Document {
+            rope,
+            tree,
+            lone_crs,
+            model: Arc::default(),
+        }
+    }
+
+    /// Applies one change as an editor describes it.
+    pub fn apply_change(
+        &self,
+        change: &TextChange,
+        encoding: PositionEncoding,
+    ) -> (Document, ChangeOutcome) {
+        match change.range {
+            None => (Document::new(&change.text), ChangeOutcome::default()),
+            Some((start, end)) => {
+                let ResolvedOffset { offset: start, clamped: start_clamped } =
+                    self.offset_at(start, encoding);
+                let ResolvedOffset { offset: end, clamped: end_clamped } =
+                    self.offset_at(end, encoding);
+                let reversed = end < start;
+                let range = if reversed { end..start } else { start..end };
+                let document = self.edit(range, &change.text);
+                let clamped = start_clamped || end_clamped || reversed;
+                (document, ChangeOutcome { clamped })
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! specls-syntax: documents (a rope and its tree-sitter-md trees, edited incrementally),
+//! position encodings, the tree-sitter queries, and the spec model read from them.
+//!
+//! This crate knows nothing of LSP: every range in it is a byte range, and positions
+//! are converted only through [`position`].
+
+pub mod document;
+pub mod frontmatter;
+pub mod markdown;
+pub mod model;
+pub mod position;
+pub mod queries;
+
+pub use document::{ChangeOutcome, Document, TextChange};
+pub use frontmatter::{Field, FieldValue, Frontmatter, FrontmatterError, Scalar};
+pub use model::{Heading, LinkDefinition, Reference, ReferenceKind, SpecModel};
+pub use position::{Position, PositionEncoding, ResolvedOffset};

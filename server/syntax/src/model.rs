@@ -1,0 +1,425 @@
+//! The spec model: what every analysis reads of a document. Frontmatter fields,
+//! headings with their sections, references and code blocks, all with byte ranges.
+//!
+//! The model is read from the syntax trees with the queries of `grammar-queries/`; the
+//! only text scanning is lexical, for spec ids inside inline text.
+
+use std::ops::Range;
+
+use ropey::Rope;
+use tree_sitter::{Node, Query, QueryCursor, StreamingIterator};
+
+use crate::document::Document;
+use crate::frontmatter::{FieldValue, Frontmatter, read_frontmatter};
+use crate::markdown::MarkdownTree;
+use crate::queries::{capture, captured, queries};
+
+/// Frontmatter keys whose values are lists of spec ids.
+pub const REFERENCE_FIELDS: &[&str] = &["depends-on", "related", "supersedes", "superseded-by", "blocks"];
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SpecModel {
+    pub frontmatter: Option<Frontmatter>,
+    /// Every heading in document order.
+    pub headings: Vec<Heading>,
+    pub references: Vec<Reference>,
+    pub link_definitions: Vec<LinkDefinition>,
+    /// Fenced, indented and HTML blocks.
+    pub code_blocks: Vec<Range<usize>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The heading text, without markers or a closing `#` sequence.
+    pub title: String,
+    /// The heading's lines, markers included.
+    pub range: Range<usize>,
+    pub title_range: Range<usize>,
+    /// From the heading to the next heading of the same or a higher level.
+    pub section_range: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReferenceKind {
+    /// `[text](path#anchor)`; `path` is empty for an own-document `#anchor`.
+    Link { path: String, anchor: Option<String> },
+    /// `[text][label]`, `[label][]` or `[label]`, resolved through a link definition.
+    LinkReference { label: String },
+    /// `[[SPEC-042]]`.
+    WikiId { id: String },
+    /// `SPEC-042` written as a word in text.
+    BareId { id: String },
+    /// A spec id in a frontmatter reference list such as `depends-on`.
+    FieldId { field: String, id: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub kind: ReferenceKind,
+    /// The whole reference (the link with its text, `[[...]]`, the id).
+    pub range: Range<usize>,
+    /// The part that names the target: the link destination or label, the id.
+    pub target_range: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkDefinition {
+    pub label: String,
+    pub destination: String,
+    pub range: Range<usize>,
+}
+
+impl SpecModel {
+    pub fn from_document(document: &Document) -> Self {
+        Self::read(document.rope(), document.tree())
+    }
+
+    pub fn read(rope: &Rope, tree: &MarkdownTree) -> Self {
+        let text = |range: Range<usize>| rope.byte_slice(range).to_string();
+        let root = tree.block_tree().root_node();
+        let mut model = SpecModel {
+            frontmatter: read_frontmatter_block(rope, root),
+            ..SpecModel::default()
+        };
+        model.headings = read_headings(rope, tree, root);
+        model.code_blocks = capture_ranges(&queries().code_blocks, root, "code");
+        model.link_definitions = read_link_definitions(root, &text);
+        if let Some(frontmatter) = &model.frontmatter {
+            model.references.extend(field_references(frontmatter));
+        }
+        for inline in tree.inline_trees() {
+            read_inline_references(rope, inline, &mut model.references);
+        }
+        model
+            .references
+            .sort_by_key(|reference| (reference.range.start, reference.range.end));
+        model
+    }
+
+    /// The `spec-id` of the frontmatter, if it is a scalar.
+    pub fn spec_id(&self) -> Option<&str> {
+        self.frontmatter.as_ref()?.scalar("spec-id")
+    }
+
+    /// The frontmatter `title`, else the first level-1 heading.
+    pub fn title(&self) -> Option<&str> {
+        self.frontmatter
+            .as_ref()
+            .and_then(|fm| fm.scalar("title"))
+            .or_else(|| self.headings.iter().find(|h| h.level == 1).map(|h| h.title.as_str()))
+    }
+}
+
+fn capture_ranges(query: &Query, node: Node<'_>, name: &str) -> Vec<Range<usize>> {
+    let index = capture(query, name);
+    let mut cursor = QueryCursor::new();
+    let mut ranges = Vec::new();
+    let mut captures = cursor.captures(query, node, &[] as &[u8]);
+    while let Some((m, i)) = captures.next() {
+        let c = m.captures()[*i];
+        if c.index == index {
+            ranges.push(c.node.byte_range());
+        }
+    }
+    ranges
+}
+
+fn read_frontmatter_block(rope: &Rope, root: Node<'_>) -> Option<Frontmatter> {
+    let block = capture_ranges(&queries().frontmatter, root, "frontmatter")
+        .into_iter()
+        .next()?;
+    // The block runs from the opening `---` line to the closing one (and its break).
+    let first_line_end = rope.line_to_byte(1.min(rope.len_lines())).min(block.end);
+    let last_line = rope.byte_to_line(block.end.saturating_sub(1).max(block.start));
+    let closing_start = rope.line_to_byte(last_line).max(first_line_end);
+    let yaml = rope.byte_slice(first_line_end..closing_start).to_string();
+    Some(read_frontmatter(&yaml, first_line_end, block))
+}
+
+fn read_headings(rope: &Rope, tree: &MarkdownTree, root: Node<'_>) -> Vec<Heading> {
+    let query = &queries().headings;
+    let (heading_capture, marker_capture, content_capture) = (
+        capture(query, "heading"),
+        capture(query, "marker"),
+        capture(query, "content"),
+    );
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, root, &[] as &[u8]);
+    let mut headings = Vec::new();
+    while let Some(m) = matches.next() {
+        let node_of = |index| captured(m, index);
+        let (Some(heading), Some(marker)) = (node_of(heading_capture), node_of(marker_capture)) else {
+            continue;
+        };
+        let level = match marker.kind() {
+            "atx_h1_marker" | "setext_h1_underline" => 1,
+            "atx_h2_marker" | "setext_h2_underline" => 2,
+            "atx_h3_marker" => 3,
+            "atx_h4_marker" => 4,
+            "atx_h5_marker" => 5,
+            _ => 6,
+        };
+        let (title, title_range) = match node_of(content_capture) {
+            Some(content) => heading_title(rope, tree, content),
+            None => (String::new(), marker.end_byte()..marker.end_byte()),
+        };
+        headings.push(Heading {
+            level,
+            title,
+            range: heading.byte_range(),
+            title_range,
+            section_range: heading.start_byte()..rope.len_bytes(),
+        });
+    }
+    headings.sort_by_key(|h| h.range.start);
+    for i in 0..headings.len() {
+        let level = headings[i].level;
+        if let Some(next) = headings[i + 1..].iter().find(|h| h.level <= level) {
+            headings[i].section_range.end = next.range.start;
+        }
+    }
+    headings
+}
+
+/// The title of a heading: its inline text, trimmed, without a closing `#` sequence.
+fn heading_title(rope: &Rope, tree: &MarkdownTree, content: Node<'_>) -> (String, Range<usize>) {
+    let ranges: Vec<Range<usize>> = match tree.inline_tree(content) {
+        Some(inline) => inline.included.iter().map(|r| r.start_byte..r.end_byte).collect(),
+        None => vec![content.byte_range()],
+    };
+    let start = ranges.first().map_or(content.start_byte(), |r| r.start);
+    let end = ranges.last().map_or(content.end_byte(), |r| r.end);
+    let raw = rope.byte_slice(start..end).to_string();
+    let mut trimmed_end = raw.trim_end().len();
+    let without_closing = raw[..trimmed_end].trim_end_matches('#');
+    if without_closing.len() < trimmed_end
+        && (without_closing.is_empty() || without_closing.ends_with([' ', '\t']))
+    {
+        trimmed_end = without_closing.trim_end().len();
+    }
+    let leading = raw.len() - raw.trim_start().len();
+    let trimmed_start = leading.min(trimmed_end);
+    let title = raw[trimmed_start..trimmed_end].to_string();
+    (title, start + trimmed_start..start + trimmed_end)
+}
+
+fn read_link_definitions(root: Node<'_>, text: &impl Fn(Range<usize>) -> String) -> Vec<LinkDefinition> {
+    let query = &queries().link_definitions;
+    let (definition, label, destination) = (
+        capture(query, "definition"),
+        capture(query, "label"),
+        capture(query, "destination"),
+    );
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, root, &[] as &[u8]);
+    let mut definitions = Vec::new();
+    while let Some(m) = matches.next() {
+        let node_of = |index| captured(m, index);
+        let (Some(node), Some(label)) = (node_of(definition), node_of(label)) else {
+            continue;
+        };
+        definitions.push(LinkDefinition {
+            label: normalize_label(&text(label.byte_range())),
+            destination: node_of(destination)
+                .map(|d| strip_angle_brackets(&text(d.byte_range())))
+                .unwrap_or_default(),
+            range: node.byte_range(),
+        });
+    }
+    definitions
+}
+
+/// Link labels match case-insensitively with inner white space collapsed.
+pub fn normalize_label(label: &str) -> String {
+    let inner = label.trim().trim_start_matches('[').trim_end_matches(']');
+    inner.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+fn strip_angle_brackets(destination: &str) -> String {
+    let trimmed = destination.trim();
+    trimmed
+        .strip_prefix('<')
+        .and_then(|d| d.strip_suffix('>'))
+        .unwrap_or(trimmed)
+        .to_string()
+}
+
+/// Splits a link destination into a relative path and an anchor; `None` for links
+/// that leave the workspace (`https:`, `mailto:`, `//host`).
+pub fn split_destination(destination: &str) -> Option<(String, Option<String>)> {
+    let destination = strip_angle_brackets(destination);
+    if destination.starts_with("//") {
+        return None;
+    }
+    let before_path = destination.split(['/', '#', '?']).next().unwrap_or("");
+    if let Some(colon) = before_path.find(':') {
+        let scheme = &before_path[..colon];
+        // A one-letter "scheme" is a Windows drive letter, still a path.
+        if scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+            return None;
+        }
+    }
+    let (path, anchor) = match destination.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor.to_string())),
+        None => (destination.as_str(), None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    Some((path.to_string(), anchor))
+}
+
+fn field_references(frontmatter: &Frontmatter) -> impl Iterator<Item = Reference> + '_ {
+    frontmatter
+        .fields
+        .iter()
+        .filter(|field| REFERENCE_FIELDS.contains(&field.key.as_str()))
+        .flat_map(|field| {
+            let items = match &field.value {
+                FieldValue::List { items, .. } => items.as_slice(),
+                FieldValue::Scalar(scalar) => std::slice::from_ref(scalar),
+                _ => &[],
+            };
+            items.iter().filter(|item| !item.text.is_empty()).map(|item| Reference {
+                kind: ReferenceKind::FieldId {
+                    field: field.key.clone(),
+                    id: item.text.clone(),
+                },
+                range: item.range.clone(),
+                target_range: item.range.clone(),
+            })
+        })
+}
+
+fn read_inline_references(rope: &Rope, inline: &crate::markdown::InlineTree, out: &mut Vec<Reference>) {
+    let root = inline.tree.root_node();
+    let text = |range: Range<usize>| rope.byte_slice(range).to_string();
+    let literal = capture_ranges(&queries().inline_code, root, "literal");
+
+    let query = &queries().links;
+    let (link, destination, label, text_capture) = (
+        capture(query, "link"),
+        capture(query, "destination"),
+        capture(query, "label"),
+        capture(query, "text"),
+    );
+    let mut link_ranges = Vec::new();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, root, &[] as &[u8]);
+    while let Some(m) = matches.next() {
+        let node_of = |index| captured(m, index);
+        let Some(node) = node_of(link) else { continue };
+        let kind = node.kind();
+        let reference = if let Some(dest) = node_of(destination) {
+            split_destination(&text(dest.byte_range())).map(|(path, anchor)| Reference {
+                kind: ReferenceKind::Link { path, anchor },
+                range: node.byte_range(),
+                target_range: dest.byte_range(),
+            })
+        } else if let Some(label) = node_of(label) {
+            Some(Reference {
+                kind: ReferenceKind::LinkReference {
+                    label: normalize_label(&text(label.byte_range())),
+                },
+                range: node.byte_range(),
+                target_range: label.byte_range(),
+            })
+        } else if kind == "collapsed_reference_link" || kind == "shortcut_link" {
+            node_of(text_capture).map(|t| Reference {
+                kind: ReferenceKind::LinkReference {
+                    label: normalize_label(&text(t.byte_range())),
+                },
+                range: node.byte_range(),
+                target_range: t.byte_range(),
+            })
+        } else {
+            None
+        };
+        if let Some(reference) = reference {
+            // `[[ID]]` reads as a shortcut link in CommonMark; it is a wiki id instead.
+            let inside_double_brackets = kind == "shortcut_link"
+                && node.start_byte() > 0
+                && rope.byte(node.start_byte() - 1) == b'['
+                && node.end_byte() < rope.len_bytes()
+                && rope.byte(node.end_byte()) == b']';
+            if !inside_double_brackets {
+                link_ranges.push(reference.range.clone());
+                out.push(reference);
+            }
+        }
+    }
+
+    for range in &inline.included {
+        let chunk = text(range.start_byte..range.end_byte);
+        scan_ids(&chunk, range.start_byte, &literal, &link_ranges, out);
+    }
+}
+
+/// Finds `[[ID]]` and bare `ID` words (`[A-Z][A-Z0-9]*-[0-9]+`) in inline text outside
+/// literal spans.
+fn scan_ids(
+    text: &str,
+    base: usize,
+    literal: &[Range<usize>],
+    links: &[Range<usize>],
+    out: &mut Vec<Reference>,
+) {
+    let bytes = text.as_bytes();
+    let inside = |ranges: &[Range<usize>], at: usize| ranges.iter().any(|r| r.contains(&at));
+    let mut i = 0;
+    while i < bytes.len() {
+        let at = base + i;
+        if bytes[i] == b'[' && bytes.get(i + 1) == Some(&b'[') && !inside(literal, at) {
+            if let Some(close) = text[i + 2..].find("]]") {
+                let inner = &text[i + 2..i + 2 + close];
+                let id = inner.trim();
+                if !id.is_empty() && !id.contains(['[', ']', '\n', '\r']) {
+                    let id_start = at + 2 + (inner.len() - inner.trim_start().len());
+                    out.push(Reference {
+                        kind: ReferenceKind::WikiId { id: id.to_string() },
+                        range: at..at + close + 4,
+                        target_range: id_start..id_start + id.len(),
+                    });
+                    i += close + 4;
+                    continue;
+                }
+            }
+        }
+        let starts_word = i == 0 || !is_id_char(bytes[i - 1]);
+        if starts_word && bytes[i].is_ascii_uppercase() {
+            if let Some(len) = id_length(&bytes[i..]) {
+                if !inside(literal, at) && !inside(links, at) {
+                    out.push(Reference {
+                        kind: ReferenceKind::BareId {
+                            id: text[i..i + len].to_string(),
+                        },
+                        range: at..at + len,
+                        target_range: at..at + len,
+                    });
+                }
+                i += len;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
+fn is_id_char(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
+}
+
+/// Length of an id `[A-Z][A-Z0-9]*-[0-9]+` at the start of `bytes`, ending at a word end.
+fn id_length(bytes: &[u8]) -> Option<usize> {
+    let prefix = bytes
+        .iter()
+        .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        .count();
+    if bytes.get(prefix) != Some(&b'-') {
+        return None;
+    }
+    let digits = bytes[prefix + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let len = prefix + 1 + digits;
+    let ends_word = bytes.get(len).is_none_or(|b| !is_id_char(*b));
+    (digits > 0 && ends_word).then_some(len)
+}
