@@ -1,1 +1,9 @@
+//! specls-analysis: every feature of specls as a pure function over immutable
+//! snapshots (a document's spec model, later the workspace index), returning plain
+//! structs with byte ranges. Knows nothing of LSP.
 
+pub mod folding;
+pub mod outline;
+
+pub use folding::{Fold, FoldKind, folding_ranges};
+pub use outline::{OutlineItem, outline};

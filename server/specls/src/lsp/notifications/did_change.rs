@@ -1,0 +1,30 @@
+use specls_syntax::TextChange;
+use tower_lsp_server::ls_types::DidChangeTextDocumentParams;
+
+use crate::log::log_warn;
+use crate::lsp::convert::to_position;
+use crate::lsp::session::{ChangeRejected, Session};
+
+pub fn handle(session: &Session, params: DidChangeTextDocumentParams) {
+    let uri = params.text_document.uri;
+    let changes: Vec<TextChange> = params
+        .content_changes
+        .into_iter()
+        .map(|change| TextChange {
+            range: change.range.map(|r| (to_position(r.start), to_position(r.end))),
+            text: change.text,
+        })
+        .collect();
+    match session.change(&uri, params.text_document.version, &changes) {
+        Ok(()) => {}
+        Err(ChangeRejected::NotOpen) => {
+            log_warn!("didChange for {}, which is not open; ignored", uri.as_str());
+        }
+        Err(ChangeRejected::StaleVersion { current, received }) => {
+            log_warn!(
+                "didChange for {} with version {received}, not newer than {current}; ignored",
+                uri.as_str()
+            );
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! `specls/documentState`: the server's view of a document (version, text, outline
+//! size). Tests compare it with the editor's text; it is also a debugging aid.
+
+use serde::{Deserialize, Serialize};
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::TextDocumentIdentifier;
+
+use crate::lsp::session::Session;
+
+pub const METHOD: &str = "specls/documentState";
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Params {
+    pub text_document: TextDocumentIdentifier,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentState {
+    /// `null` when the document is not open and was read from disk.
+    pub version: Option<i32>,
+    pub text: String,
+    pub line_count: usize,
+}
+
+pub fn handle(session: &Session, params: Params) -> Result<DocumentState> {
+    let snapshot = session.snapshot(&params.text_document.uri)?;
+    Ok(DocumentState {
+        version: snapshot.version,
+        text: snapshot.document.text(),
+        line_count: snapshot.document.rope().len_lines(),
+    })
+}

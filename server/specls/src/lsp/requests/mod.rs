@@ -1,0 +1,4 @@
+pub mod document_state;
+pub mod document_symbol;
+pub mod folding_range;
+pub mod initialize;

@@ -1,0 +1,137 @@
+//! The server's mutable state: open documents and what `initialize` negotiated.
+//!
+//! Handlers take an immutable [`Snapshot`] (an `Arc` of one document version) and never
+//! hold a map guard across an `.await`.
+
+use std::sync::{Arc, OnceLock};
+
+use dashmap::DashMap;
+use specls_syntax::{Document, PositionEncoding, TextChange};
+use tower_lsp_server::jsonrpc;
+use tower_lsp_server::ls_types::{ClientCapabilities, Uri};
+
+use crate::log::log_warn;
+
+/// One version of one document, immutable.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub uri: Uri,
+    /// The editor's version; `None` for a file read from disk.
+    pub version: Option<i32>,
+    pub document: Arc<Document>,
+    pub encoding: PositionEncoding,
+}
+
+#[derive(Debug)]
+struct OpenDocument {
+    version: i32,
+    document: Arc<Document>,
+}
+
+#[derive(Default)]
+pub struct Session {
+    open: DashMap<Uri, OpenDocument>,
+    encoding: OnceLock<PositionEncoding>,
+    client_capabilities: OnceLock<ClientCapabilities>,
+}
+
+/// Why a change was not applied.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ChangeRejected {
+    NotOpen,
+    StaleVersion { current: i32, received: i32 },
+}
+
+impl Session {
+    pub fn initialize(&self, encoding: PositionEncoding, capabilities: ClientCapabilities) {
+        if self.encoding.set(encoding).is_err() {
+            log_warn!("initialize received twice; keeping the first negotiation");
+        }
+        let _ = self.client_capabilities.set(capabilities);
+    }
+
+    pub fn encoding(&self) -> PositionEncoding {
+        self.encoding.get().copied().unwrap_or_default()
+    }
+
+    pub fn client_capabilities(&self) -> Option<&ClientCapabilities> {
+        self.client_capabilities.get()
+    }
+
+    pub fn open(&self, uri: Uri, version: i32, text: &str) {
+        let document = Arc::new(Document::new(text));
+        self.open.insert(uri, OpenDocument { version, document });
+    }
+
+    pub fn close(&self, uri: &Uri) -> bool {
+        self.open.remove(uri).is_some()
+    }
+
+    /// Applies an editor's changes in order. Versions only go up: a change whose version
+    /// is not newer than the document's is refused whole.
+    pub fn change(&self, uri: &Uri, version: i32, changes: &[TextChange]) -> Result<(), ChangeRejected> {
+        let encoding = self.encoding();
+        let mut entry = self.open.get_mut(uri).ok_or(ChangeRejected::NotOpen)?;
+        if version <= entry.version {
+            return Err(ChangeRejected::StaleVersion {
+                current: entry.version,
+                received: version,
+            });
+        }
+        let mut document = entry.document.clone();
+        for change in changes {
+            let (next, outcome) = document.apply_change(change, encoding);
+            if outcome.clamped {
+                log_warn!(
+                    "{}: change range {:?} lies outside the document; clamped",
+                    uri.as_str(),
+                    change.range
+                );
+            }
+            document = Arc::new(next);
+        }
+        entry.version = version;
+        entry.document = document;
+        Ok(())
+    }
+
+    /// The open document at `uri`, or the file on disk when it is not open.
+    pub fn snapshot(&self, uri: &Uri) -> jsonrpc::Result<Snapshot> {
+        let encoding = self.encoding();
+        if let Some(entry) = self.open.get(uri) {
+            return Ok(Snapshot {
+                uri: uri.clone(),
+                version: Some(entry.version),
+                document: entry.document.clone(),
+                encoding,
+            });
+        }
+        let text = read_from_disk(uri)?;
+        Ok(Snapshot {
+            uri: uri.clone(),
+            version: None,
+            document: Arc::new(Document::new(&text)),
+            encoding,
+        })
+    }
+}
+
+fn invalid_params(message: String) -> jsonrpc::Error {
+    log_warn!("{message}");
+    jsonrpc::Error::invalid_params(message)
+}
+
+fn read_from_disk(uri: &Uri) -> jsonrpc::Result<String> {
+    let path = uri
+        .to_file_path()
+        .ok_or_else(|| invalid_params(format!("{} is not open and is not a file", uri.as_str())))?;
+    let bytes = std::fs::read(&path)
+        .map_err(|err| invalid_params(format!("{} is not open and cannot be read: {err}", path.display())))?;
+    String::from_utf8(bytes).map_err(|err| {
+        invalid_params(format!(
+            "{} is not valid UTF-8 (invalid byte at offset {})",
+            path.display(),
+            err.utf8_error().valid_up_to()
+        ))
+    })
+}

@@ -1,0 +1,9 @@
+//! LSP-level tests: each starts the real `specls` binary and speaks JSON-RPC over
+//! stdio as an editor does.
+
+mod support;
+
+mod bad_input;
+mod documents;
+mod initialize;
+mod outline;

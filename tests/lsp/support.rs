@@ -1,0 +1,260 @@
+//! A minimal LSP client that drives the real `specls` binary over stdio, as an editor
+//! does: Content-Length framed JSON-RPC, requests matched to responses by id,
+//! notifications from the server kept in order, stderr captured for assertions.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+pub struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    stderr: Arc<Mutex<String>>,
+    next_id: i64,
+    /// Notifications and server requests received while waiting for responses.
+    pub notifications: Vec<Value>,
+}
+
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_specls"))
+}
+
+pub fn file_uri(path: &Path) -> String {
+    let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    format!("file://{}", path.display())
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length:") {
+            length = value.trim().parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+impl Server {
+    /// Starts the server without initializing it.
+    pub fn spawn() -> Self {
+        let mut child = Command::new(binary())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the specls binary starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let stderr_pipe = child.stderr.take().unwrap();
+        let (sender, messages) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stderr_pipe);
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                sink.lock().unwrap().push_str(&line);
+                line.clear();
+            }
+        });
+        Server {
+            child,
+            stdin,
+            messages,
+            stderr,
+            next_id: 1,
+            notifications: Vec::new(),
+        }
+    }
+
+    /// Starts and initializes the server with the given client capabilities.
+    pub fn start_with(capabilities: Value) -> (Self, Value) {
+        let mut server = Self::spawn();
+        let result = server
+            .request("initialize", json!({ "processId": null, "rootUri": null, "capabilities": capabilities }))
+            .expect("initialize succeeds");
+        server.notify("initialized", json!({}));
+        (server, result)
+    }
+
+    /// Starts a server for a client that shows hierarchical outlines and speaks UTF-16.
+    pub fn start() -> Self {
+        Self::start_with(json!({
+            "textDocument": { "documentSymbol": { "hierarchicalDocumentSymbolSupport": true } }
+        }))
+        .0
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and waits for its response: `Ok(result)` or `Err(error)`.
+    pub fn request(&mut self, method: &str, params: Value) -> Result<Value, Value> {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = match self.messages.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(message) => message,
+                Err(RecvTimeoutError::Timeout) => panic!("no response to {method} within {TIMEOUT:?}"),
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("server exited while waiting for {method}; stderr:\n{}", self.stderr())
+                }
+            };
+            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
+                return match message.get("error") {
+                    Some(error) => Err(error.clone()),
+                    None => Ok(message.get("result").cloned().unwrap_or(Value::Null)),
+                };
+            }
+            if message.get("method").is_some() && message.get("id").is_some() {
+                // A request from the server: answer it so it never waits on us.
+                let reply = json!({ "jsonrpc": "2.0", "id": message["id"], "result": null });
+                self.send(reply);
+            }
+            self.notifications.push(message);
+        }
+    }
+
+    pub fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "markdown", "version": 1, "text": text } }),
+        );
+    }
+
+    /// One incremental change: `range` is `[[line, character], [line, character]]`.
+    pub fn change(&mut self, uri: &str, version: i32, range: [[u32; 2]; 2], text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": version },
+                "contentChanges": [{
+                    "range": {
+                        "start": { "line": range[0][0], "character": range[0][1] },
+                        "end": { "line": range[1][0], "character": range[1][1] },
+                    },
+                    "text": text,
+                }],
+            }),
+        );
+    }
+
+    /// The server's own view of a document: `{version, text, lineCount}`.
+    pub fn document_state(&mut self, uri: &str) -> Value {
+        self.request("specls/documentState", json!({ "textDocument": { "uri": uri } }))
+            .expect("documentState answers")
+    }
+
+    pub fn document_symbols(&mut self, uri: &str) -> Value {
+        self.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } }))
+            .expect("documentSymbol answers")
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Waits until stderr contains `needle` (logging is asynchronous to responses).
+    pub fn wait_for_stderr(&self, needle: &str) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let text = self.stderr();
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "stderr never said {needle:?}:\n{text}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// `shutdown` then `exit`, and the process ends with status 0.
+    pub fn shutdown(mut self) {
+        self.request("shutdown", Value::Null).expect("shutdown succeeds");
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "specls exited with {status}; stderr:\n{}", self.stderr());
+                return;
+            }
+            assert!(Instant::now() < deadline, "specls did not exit after `exit`");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Renders a nested documentSymbol response as an indented outline with ranges, for
+/// snapshots: `name [selection range] (range)`.
+pub fn render_symbols(symbols: &Value) -> String {
+    fn walk(symbols: &Value, depth: usize, out: &mut String) {
+        for symbol in symbols.as_array().into_iter().flatten() {
+            let range = |r: &Value| {
+                format!(
+                    "{}:{}-{}:{}",
+                    r["start"]["line"], r["start"]["character"], r["end"]["line"], r["end"]["character"]
+                )
+            };
+            out.push_str(&format!(
+                "{}{} [{}] ({})\n",
+                "  ".repeat(depth),
+                symbol["name"].as_str().unwrap_or("?"),
+                range(&symbol["selectionRange"]),
+                range(&symbol["range"]),
+            ));
+            walk(&symbol["children"], depth + 1, out);
+        }
+    }
+    let mut out = String::new();
+    walk(symbols, 0, &mut out);
+    out
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn seed(name: &str) -> PathBuf {
+    repo_root().join("../shared/seeds").join(name)
+}
