@@ -1,0 +1,47 @@
+//! Resident memory per open document: parses a spec N times, keeps every copy alive,
+//! and reports the growth of the process's resident set per copy.
+//! `cargo run --release -p specls-syntax --example memory -- FILE [N]`
+
+fn resident_bytes() -> usize {
+    let statm = std::fs::read_to_string("/proc/self/statm").expect("Linux /proc");
+    let pages: usize = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+    pages * 4096
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().expect("usage: memory FILE [N]");
+    let copies: usize = args.next().map_or(10, |n| n.parse().expect("N is a number"));
+    let text = std::fs::read_to_string(&path).expect("readable UTF-8 file");
+    // Warm up allocator and parser pools so they are not counted.
+    drop(specls_syntax::Document::new(&text));
+    let mib = |bytes: usize| bytes as f64 / copies as f64 / (1024.0 * 1024.0);
+
+    // Block trees alone first: memory freed later would be reused and hide growth.
+    let before = resident_bytes();
+    let blocks: Vec<_> = (0..copies)
+        .map(|_| {
+            let mut parser = tree_sitter::Parser::new();
+            parser.set_language(&specls_syntax::markdown::block_language()).unwrap();
+            parser.parse(&text, None).unwrap()
+        })
+        .collect();
+    let block_only = resident_bytes() - before;
+
+    let before = resident_bytes();
+    let documents: Vec<_> = (0..copies).map(|_| specls_syntax::Document::new(&text)).collect();
+    let after = resident_bytes();
+    let models: Vec<_> = documents.iter().map(|d| d.model()).collect();
+    let with_models = resident_bytes();
+    println!(
+        "{} bytes, {} lines, {} inline trees: {:.1} MiB per open document (rope + block and inline trees; the block tree alone {:.1} MiB), {:.1} MiB more with its spec model ({} copies)",
+        text.len(),
+        documents[0].rope().len_lines(),
+        documents[0].tree().inline_trees().len(),
+        mib(after - before),
+        mib(block_only),
+        mib(with_models - after),
+        copies
+    );
+    drop((models, blocks));
+}
