@@ -8,7 +8,10 @@ use crate::support::{Server, file_uri};
 fn requests_before_initialize_are_refused() {
     let mut server = Server::spawn();
     let error = server
-        .request("textDocument/documentSymbol", json!({ "textDocument": { "uri": "file:///x.md" } }))
+        .request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": "file:///x.md" } }),
+        )
         .unwrap_err();
     assert_eq!(error["code"], json!(-32002), "ServerNotInitialized: {error}");
     let result = server.request("initialize", json!({ "capabilities": {} }));
@@ -62,16 +65,28 @@ fn files_on_disk_that_cannot_be_read_are_clear_errors() {
     let error = server
         .request("textDocument/documentSymbol", params(file_uri(&invalid)))
         .unwrap_err();
-    assert!(error["message"].as_str().unwrap().contains("not valid UTF-8"), "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("not valid UTF-8"),
+        "{error}"
+    );
 
     let missing = dir.path().join("missing.md");
     let error = server
-        .request("textDocument/documentSymbol", params(format!("file://{}", missing.display())))
+        .request(
+            "textDocument/documentSymbol",
+            params(format!("file://{}", missing.display())),
+        )
         .unwrap_err();
-    assert!(error["message"].as_str().unwrap().contains("cannot be read"), "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("cannot be read"),
+        "{error}"
+    );
 
     let error = server
-        .request("textDocument/foldingRange", params("untitled:Untitled-1".to_string()))
+        .request(
+            "textDocument/foldingRange",
+            params("untitled:Untitled-1".to_string()),
+        )
         .unwrap_err();
     assert!(error["message"].as_str().unwrap().contains("not open"), "{error}");
 

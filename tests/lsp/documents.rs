@@ -13,9 +13,15 @@ fn outline_follows_incremental_edits_after_multibyte_text() {
     server.change(uri, 2, [[2, 11], [2, 11]], "\n\n## Größe 🚀\n\ntext");
     server.change(uri, 3, [[0, 2], [0, 9]], "Ω");
     let rendered = render_symbols(&server.document_symbols(uri));
-    assert_eq!(rendered, "Ω 😀 title [0:2-0:12] (0:0-7:0)\n  Größe 🚀 [4:3-4:11] (4:0-7:0)\n");
+    assert_eq!(
+        rendered,
+        "Ω 😀 title [0:2-0:12] (0:0-7:0)\n  Größe 🚀 [4:3-4:11] (4:0-7:0)\n"
+    );
     let state = server.document_state(uri);
-    assert_eq!(state["text"], json!("# Ω 😀 title\n\n日本語のテキスト 😀\n\n## Größe 🚀\n\ntext\n"));
+    assert_eq!(
+        state["text"],
+        json!("# Ω 😀 title\n\n日本語のテキスト 😀\n\n## Größe 🚀\n\ntext\n")
+    );
     assert_eq!(state["version"], json!(3));
     server.shutdown();
 }
@@ -77,6 +83,9 @@ fn whole_document_replacement_and_crlf() {
     // lone CR ends a line, as LSP says.
     server.change(uri, 3, [[4, 0], [4, 0]], "## Tail");
     let rendered = render_symbols(&server.document_symbols(uri));
-    assert_eq!(rendered, "New [0:2-0:5] (0:0-4:7)\n  Sub [2:3-2:6] (2:0-4:0)\n  Tail [4:3-4:7] (4:0-4:7)\n");
+    assert_eq!(
+        rendered,
+        "New [0:2-0:5] (0:0-4:7)\n  Sub [2:3-2:6] (2:0-4:0)\n  Tail [4:3-4:7] (4:0-4:7)\n"
+    );
     server.shutdown();
 }

@@ -9,7 +9,10 @@ fn negotiated(encodings: serde_json::Value) -> String {
         json!({ "general": { "positionEncodings": encodings } })
     };
     let (server, result) = Server::start_with(capabilities);
-    let encoding = result["capabilities"]["positionEncoding"].as_str().unwrap().to_string();
+    let encoding = result["capabilities"]["positionEncoding"]
+        .as_str()
+        .unwrap()
+        .to_string();
     server.shutdown();
     encoding
 }
@@ -27,7 +30,11 @@ fn position_encoding_is_negotiated_in_client_preference_order() {
 fn capabilities_announce_incremental_sync_outline_and_folding() {
     let (server, result) = Server::start_with(json!({}));
     let capabilities = &result["capabilities"];
-    assert_eq!(capabilities["textDocumentSync"]["change"], json!(2), "INCREMENTAL");
+    assert_eq!(
+        capabilities["textDocumentSync"]["change"],
+        json!(2),
+        "INCREMENTAL"
+    );
     assert_eq!(capabilities["textDocumentSync"]["openClose"], json!(true));
     assert_eq!(capabilities["documentSymbolProvider"], json!(true));
     assert_eq!(capabilities["foldingRangeProvider"], json!(true));

@@ -35,7 +35,10 @@ fn flat_symbols_for_clients_without_hierarchy() {
     let symbols = server.document_symbols(uri);
     assert_eq!(symbols[1]["name"], json!("Overview"));
     assert_eq!(symbols[1]["containerName"], json!("Title"));
-    assert_eq!(symbols[1]["location"]["range"]["start"], json!({ "line": 2, "character": 0 }));
+    assert_eq!(
+        symbols[1]["location"]["range"]["start"],
+        json!({ "line": 2, "character": 0 })
+    );
     server.shutdown();
 }
 
@@ -46,13 +49,22 @@ fn folding_ranges_cover_frontmatter_sections_and_code() {
     let text = "---\ntitle: T\n---\n# A\n\n```\ncode\n```\n\n## B\nb\nb\n";
     server.open(uri, text);
     let folds = server
-        .request("textDocument/foldingRange", json!({ "textDocument": { "uri": uri } }))
+        .request(
+            "textDocument/foldingRange",
+            json!({ "textDocument": { "uri": uri } }),
+        )
         .unwrap();
     let lines: Vec<(u64, u64, String)> = folds
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["startLine"].as_u64().unwrap(), f["endLine"].as_u64().unwrap(), f["kind"].as_str().unwrap().to_string()))
+        .map(|f| {
+            (
+                f["startLine"].as_u64().unwrap(),
+                f["endLine"].as_u64().unwrap(),
+                f["kind"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         lines,

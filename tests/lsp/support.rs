@@ -97,7 +97,10 @@ impl Server {
     pub fn start_with(capabilities: Value) -> (Self, Value) {
         let mut server = Self::spawn();
         let result = server
-            .request("initialize", json!({ "processId": null, "rootUri": null, "capabilities": capabilities }))
+            .request(
+                "initialize",
+                json!({ "processId": null, "rootUri": null, "capabilities": capabilities }),
+            )
             .expect("initialize succeeds");
         server.notify("initialized", json!({}));
         (server, result)
@@ -128,11 +131,17 @@ impl Server {
         self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            let message = match self.messages.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            let message = match self
+                .messages
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            {
                 Ok(message) => message,
                 Err(RecvTimeoutError::Timeout) => panic!("no response to {method} within {TIMEOUT:?}"),
                 Err(RecvTimeoutError::Disconnected) => {
-                    panic!("server exited while waiting for {method}; stderr:\n{}", self.stderr())
+                    panic!(
+                        "server exited while waiting for {method}; stderr:\n{}",
+                        self.stderr()
+                    )
                 }
             };
             if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
@@ -181,8 +190,11 @@ impl Server {
     }
 
     pub fn document_symbols(&mut self, uri: &str) -> Value {
-        self.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } }))
-            .expect("documentSymbol answers")
+        self.request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .expect("documentSymbol answers")
     }
 
     pub fn stderr(&self) -> String {
@@ -209,7 +221,11 @@ impl Server {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "specls exited with {status}; stderr:\n{}", self.stderr());
+                assert!(
+                    status.success(),
+                    "specls exited with {status}; stderr:\n{}",
+                    self.stderr()
+                );
                 return;
             }
             assert!(Instant::now() < deadline, "specls did not exit after `exit`");

@@ -61,8 +61,7 @@ mod tests {
         let text = "---\na: 1\n---\n# A\ntext\n\n```\ncode\n```\n\n## B\nb\n\n";
         let document = Document::new(text);
         let folds = folding_ranges(&document, &document.model());
-        let shown: Vec<(FoldKind, &str)> =
-            folds.iter().map(|f| (f.kind, &text[f.range.clone()])).collect();
+        let shown: Vec<(FoldKind, &str)> = folds.iter().map(|f| (f.kind, &text[f.range.clone()])).collect();
         assert_eq!(
             shown,
             vec![

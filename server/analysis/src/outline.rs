@@ -32,7 +32,11 @@ pub fn outline(model: &SpecModel) -> Vec<OutlineItem> {
     };
     for heading in &model.headings {
         close_until(&mut open, &mut roots, heading.level);
-        let title = if heading.title.is_empty() { "(untitled)".to_string() } else { heading.title.clone() };
+        let title = if heading.title.is_empty() {
+            "(untitled)".to_string()
+        } else {
+            heading.title.clone()
+        };
         open.push(OutlineItem {
             title,
             level: heading.level,
@@ -52,7 +56,12 @@ mod tests {
 
     fn titles(items: &[OutlineItem], depth: usize, out: &mut String) {
         for item in items {
-            out.push_str(&format!("{}{} {}\n", "  ".repeat(depth), "#".repeat(item.level as usize), item.title));
+            out.push_str(&format!(
+                "{}{} {}\n",
+                "  ".repeat(depth),
+                "#".repeat(item.level as usize),
+                item.title
+            ));
             titles(&item.children, depth + 1, out);
         }
     }

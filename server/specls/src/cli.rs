@@ -8,7 +8,11 @@ use specls_analysis::{OutlineItem, outline};
 use specls_syntax::{Document, PositionEncoding};
 
 #[derive(Parser)]
-#[command(name = "specls", version, about = "Language server and checker for spec Markdown")]
+#[command(
+    name = "specls",
+    version,
+    about = "Language server and checker for spec Markdown"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -58,18 +62,36 @@ fn print_outlines(files: &[PathBuf]) -> ExitCode {
         let model = document.model();
         println!("{}", path.display());
         if let Some(frontmatter) = &model.frontmatter {
-            let line = document.position_at(frontmatter.range.start, PositionEncoding::Utf8).line + 1;
-            println!("  {line:>4}  ---  frontmatter: {} fields", frontmatter.fields.len());
+            let line = document
+                .position_at(frontmatter.range.start, PositionEncoding::Utf8)
+                .line
+                + 1;
+            println!(
+                "  {line:>4}  ---  frontmatter: {} fields",
+                frontmatter.fields.len()
+            );
         }
         print_items(&document, &outline(&model), 1);
     }
-    if failed { ExitCode::from(2) } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn print_items(document: &Document, items: &[OutlineItem], depth: usize) {
     for item in items {
-        let line = document.position_at(item.selection_range.start, PositionEncoding::Utf8).line + 1;
-        println!("  {line:>4}  {}{} {}", "  ".repeat(depth - 1), "#".repeat(item.level.into()), item.title);
+        let line = document
+            .position_at(item.selection_range.start, PositionEncoding::Utf8)
+            .line
+            + 1;
+        println!(
+            "  {line:>4}  {}{} {}",
+            "  ".repeat(depth - 1),
+            "#".repeat(item.level.into()),
+            item.title
+        );
         print_items(document, &item.children, depth + 1);
     }
 }

@@ -13,10 +13,23 @@ pub fn huge_spec() -> String {
         let output = Command::new("python3")
             .arg(&generator)
             .arg(&out)
-            .args(["--files", "3", "--seed", "42", "--huge", "1", "--huge-lines", "20000"])
+            .args([
+                "--files",
+                "3",
+                "--seed",
+                "42",
+                "--huge",
+                "1",
+                "--huge-lines",
+                "20000",
+            ])
             .output()
             .unwrap_or_else(|err| panic!("running {}: {err}", generator.display()));
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let summary = String::from_utf8_lossy(&output.stdout);
         let huge = summary
             .split("\"huge_files\": [\"")

@@ -16,7 +16,9 @@ fn parse(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse_20k_lines");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(text.len() as u64));
-    group.bench_function("document_block_and_inline", |b| b.iter(|| Document::new(black_box(&text))));
+    group.bench_function("document_block_and_inline", |b| {
+        b.iter(|| Document::new(black_box(&text)))
+    });
     group.bench_function("block_grammar_only", |b| {
         let mut parser = Parser::new();
         parser.set_language(&block_language()).unwrap();
@@ -56,9 +58,18 @@ fn edit(c: &mut Criterion) {
         start_byte: at,
         old_end_byte: at,
         new_end_byte: at + 1,
-        start_position: tree_sitter::Point::new(rope.byte_to_line(at), at - rope.line_to_byte(rope.byte_to_line(at))),
-        old_end_position: tree_sitter::Point::new(rope.byte_to_line(at), at - rope.line_to_byte(rope.byte_to_line(at))),
-        new_end_position: tree_sitter::Point::new(rope.byte_to_line(at), at + 1 - rope.line_to_byte(rope.byte_to_line(at))),
+        start_position: tree_sitter::Point::new(
+            rope.byte_to_line(at),
+            at - rope.line_to_byte(rope.byte_to_line(at)),
+        ),
+        old_end_position: tree_sitter::Point::new(
+            rope.byte_to_line(at),
+            at - rope.line_to_byte(rope.byte_to_line(at)),
+        ),
+        new_end_position: tree_sitter::Point::new(
+            rope.byte_to_line(at),
+            at + 1 - rope.line_to_byte(rope.byte_to_line(at)),
+        ),
     };
     group.bench_function("part_block_reparse", |b| {
         let mut parser = Parser::new();

@@ -22,7 +22,9 @@ fn main() {
     let blocks: Vec<_> = (0..copies)
         .map(|_| {
             let mut parser = tree_sitter::Parser::new();
-            parser.set_language(&specls_syntax::markdown::block_language()).unwrap();
+            parser
+                .set_language(&specls_syntax::markdown::block_language())
+                .unwrap();
             parser.parse(&text, None).unwrap()
         })
         .collect();

@@ -121,7 +121,9 @@ impl Document {
     pub fn edit(&self, range: Range<usize>, new_text: &str) -> Document {
         let len = self.len();
         let end = self.rope.char_to_byte(self.rope.byte_to_char(range.end.min(len)));
-        let start = self.rope.char_to_byte(self.rope.byte_to_char(range.start.min(end)));
+        let start = self
+            .rope
+            .char_to_byte(self.rope.byte_to_char(range.start.min(end)));
 
         let touched_before = start.saturating_sub(1)..end;
         let lone_crs_before = count_lone_crs(&self.rope, touched_before);
@@ -135,8 +137,8 @@ impl Document {
         rope.insert(start_char, new_text);
 
         let new_end = start + new_text.len();
-        let lone_crs = self.lone_crs - lone_crs_before
-            + count_lone_crs(&rope, start.saturating_sub(1)..new_end);
+        let lone_crs =
+            self.lone_crs - lone_crs_before + count_lone_crs(&rope, start.saturating_sub(1)..new_end);
         let input_edit = InputEdit {
             start_byte: start,
             old_end_byte: end,
@@ -155,18 +157,18 @@ impl Document {
     }
 
     /// Applies one change as an editor describes it.
-    pub fn apply_change(
-        &self,
-        change: &TextChange,
-        encoding: PositionEncoding,
-    ) -> (Document, ChangeOutcome) {
+    pub fn apply_change(&self, change: &TextChange, encoding: PositionEncoding) -> (Document, ChangeOutcome) {
         match change.range {
             None => (Document::new(&change.text), ChangeOutcome::default()),
             Some((start, end)) => {
-                let ResolvedOffset { offset: start, clamped: start_clamped } =
-                    self.offset_at(start, encoding);
-                let ResolvedOffset { offset: end, clamped: end_clamped } =
-                    self.offset_at(end, encoding);
+                let ResolvedOffset {
+                    offset: start,
+                    clamped: start_clamped,
+                } = self.offset_at(start, encoding);
+                let ResolvedOffset {
+                    offset: end,
+                    clamped: end_clamped,
+                } = self.offset_at(end, encoding);
                 let reversed = end < start;
                 let range = if reversed { end..start } else { start..end };
                 let document = self.edit(range, &change.text);

@@ -54,7 +54,10 @@ pub enum FieldValue {
         items: Vec<Scalar>,
     },
     /// A mapping or anything else that is neither scalar nor list, as written.
-    Other { range: Range<usize>, raw: String },
+    Other {
+        range: Range<usize>,
+        raw: String,
+    },
 }
 
 impl FieldValue {
@@ -109,8 +112,11 @@ pub fn read_frontmatter(yaml: &str, content_start: usize, range: Range<usize>) -
     let text_of = |node: Node<'_>| node.utf8_text(bytes).unwrap_or_default().to_string();
 
     let query = &queries().frontmatter_fields;
-    let (key_capture, value_capture, pair_capture) =
-        (capture(query, "key"), capture(query, "value"), capture(query, "pair"));
+    let (key_capture, value_capture, pair_capture) = (
+        capture(query, "key"),
+        capture(query, "value"),
+        capture(query, "pair"),
+    );
     let mut fields = Vec::new();
     let mut cursor = QueryCursor::new();
     let mut matches = cursor.matches(query, tree.root_node(), bytes);

@@ -108,7 +108,12 @@ impl SpecModel {
         self.frontmatter
             .as_ref()
             .and_then(|fm| fm.scalar("title"))
-            .or_else(|| self.headings.iter().find(|h| h.level == 1).map(|h| h.title.as_str()))
+            .or_else(|| {
+                self.headings
+                    .iter()
+                    .find(|h| h.level == 1)
+                    .map(|h| h.title.as_str())
+            })
     }
 }
 
@@ -234,7 +239,11 @@ fn read_link_definitions(root: Node<'_>, text: &impl Fn(Range<usize>) -> String)
 /// Link labels match case-insensitively with inner white space collapsed.
 pub fn normalize_label(label: &str) -> String {
     let inner = label.trim().trim_start_matches('[').trim_end_matches(']');
-    inner.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    inner
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 fn strip_angle_brackets(destination: &str) -> String {
@@ -257,7 +266,11 @@ pub fn split_destination(destination: &str) -> Option<(String, Option<String>)> 
     if let Some(colon) = before_path.find(':') {
         let scheme = &before_path[..colon];
         // A one-letter "scheme" is a Windows drive letter, still a path.
-        if scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+        if scheme.len() > 1
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        {
             return None;
         }
     }
@@ -280,14 +293,17 @@ fn field_references(frontmatter: &Frontmatter) -> impl Iterator<Item = Reference
                 FieldValue::Scalar(scalar) => std::slice::from_ref(scalar),
                 _ => &[],
             };
-            items.iter().filter(|item| !item.text.is_empty()).map(|item| Reference {
-                kind: ReferenceKind::FieldId {
-                    field: field.key.clone(),
-                    id: item.text.clone(),
-                },
-                range: item.range.clone(),
-                target_range: item.range.clone(),
-            })
+            items
+                .iter()
+                .filter(|item| !item.text.is_empty())
+                .map(|item| Reference {
+                    kind: ReferenceKind::FieldId {
+                        field: field.key.clone(),
+                        id: item.text.clone(),
+                    },
+                    range: item.range.clone(),
+                    target_range: item.range.clone(),
+                })
         })
 }
 
@@ -418,7 +434,10 @@ fn id_length(bytes: &[u8]) -> Option<usize> {
     if bytes.get(prefix) != Some(&b'-') {
         return None;
     }
-    let digits = bytes[prefix + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let digits = bytes[prefix + 1..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
     let len = prefix + 1 + digits;
     let ends_word = bytes.get(len).is_none_or(|b| !is_id_char(*b));
     (digits > 0 && ends_word).then_some(len)

@@ -191,24 +191,48 @@ mod tests {
         let rope = Rope::from_str("a\u{2028}b\u{85}c\rd\r\ne\nf");
         assert_eq!(rope.len_lines(), 4);
         let d = "a\u{2028}b\u{85}c\r".len();
-        assert_eq!(position_at(&rope, d, PositionEncoding::Utf16), Position::new(1, 0));
+        assert_eq!(
+            position_at(&rope, d, PositionEncoding::Utf16),
+            Position::new(1, 0)
+        );
         let f = rope.len_bytes() - 1;
-        assert_eq!(position_at(&rope, f, PositionEncoding::Utf16), Position::new(3, 0));
+        assert_eq!(
+            position_at(&rope, f, PositionEncoding::Utf16),
+            Position::new(3, 0)
+        );
     }
 
     #[test]
     fn positions_past_the_end_are_clamped() {
         let rope = Rope::from_str("ab\r\ncd");
         let past_line = offset_at(&rope, Position::new(0, 9), PositionEncoding::Utf16);
-        assert_eq!(past_line, ResolvedOffset { offset: 2, clamped: true });
+        assert_eq!(
+            past_line,
+            ResolvedOffset {
+                offset: 2,
+                clamped: true
+            }
+        );
         let past_doc = offset_at(&rope, Position::new(7, 0), PositionEncoding::Utf16);
-        assert_eq!(past_doc, ResolvedOffset { offset: 6, clamped: true });
+        assert_eq!(
+            past_doc,
+            ResolvedOffset {
+                offset: 6,
+                clamped: true
+            }
+        );
         let inside_surrogates = offset_at(
             &Rope::from_str("😀"),
             Position::new(0, 1),
             PositionEncoding::Utf16,
         );
-        assert_eq!(inside_surrogates, ResolvedOffset { offset: 0, clamped: true });
+        assert_eq!(
+            inside_surrogates,
+            ResolvedOffset {
+                offset: 0,
+                clamped: true
+            }
+        );
     }
 
     #[test]

@@ -6,9 +6,45 @@ use proptest::prelude::*;
 use specls_syntax::{Document, PositionEncoding};
 
 const FRAGMENTS: &[&str] = &[
-    "a", "word ", "é", "😀", "日本語", "e\u{301}", "\u{2028}", "\r\n", "\n", "\r", "\n\n", "#", "## ",
-    "### Heading\n", "---", "---\n", "`", "```", "```\n", "    ", " ", "-", "- item\n", "> ", "|", "| a | b |\n",
-    "[x](other.md#sec)", "[[SPEC-7]]", "SPEC-42", "*", "_", "\\", "<div>", "]", "[", "(", ")", ":", "\t",
+    "a",
+    "word ",
+    "é",
+    "😀",
+    "日本語",
+    "e\u{301}",
+    "\u{2028}",
+    "\r\n",
+    "\n",
+    "\r",
+    "\n\n",
+    "#",
+    "## ",
+    "### Heading\n",
+    "---",
+    "---\n",
+    "`",
+    "```",
+    "```\n",
+    "    ",
+    " ",
+    "-",
+    "- item\n",
+    "> ",
+    "|",
+    "| a | b |\n",
+    "[x](other.md#sec)",
+    "[[SPEC-7]]",
+    "SPEC-42",
+    "*",
+    "_",
+    "\\",
+    "<div>",
+    "]",
+    "[",
+    "(",
+    ")",
+    ":",
+    "\t",
 ];
 
 const START: &str = "---\nspec-id: SPEC-1\ntitle: Début 😀\nstatus: draft\n---\n\n# Title\n\n## Overview\n\nText with SPEC-2 and [link](b.md#x).\n\n```md\n# not a heading\n```\n\n> quote\n> more\n\n- a\n- b\n\n| a | b |\n|---|---|\n| 日本 | c |\n";
@@ -28,7 +64,11 @@ fn op_strategy() -> impl Strategy<Value = Op> {
     prop_oneof![
         (any::<usize>(), text_strategy()).prop_map(|(at, text)| Op::Insert { at, text }),
         (any::<usize>(), 0usize..12).prop_map(|(at, len)| Op::Delete { at, len }),
-        (any::<usize>(), 0usize..6, text_strategy()).prop_map(|(at, len, text)| Op::Replace { at, len, text }),
+        (any::<usize>(), 0usize..6, text_strategy()).prop_map(|(at, len, text)| Op::Replace {
+            at,
+            len,
+            text
+        }),
     ]
 }
 
@@ -61,7 +101,11 @@ fn check_positions(text: &str, document: &Document) {
         if bytes[offset] == b'\n' && offset > 0 && bytes[offset - 1] == b'\r' {
             continue;
         }
-        for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32] {
+        for encoding in [
+            PositionEncoding::Utf8,
+            PositionEncoding::Utf16,
+            PositionEncoding::Utf32,
+        ] {
             let position = document.position_at(offset, encoding);
             let back = document.offset_at(position, encoding);
             assert_eq!(back.offset, offset, "{encoding:?} {position:?}");
@@ -96,7 +140,10 @@ fn typing_a_heading_character_by_character() {
         let at = "intro\n\n".len() + i;
         document = document.edit(at..at, &ch.to_string());
         model.insert(at, ch);
-        assert_eq!(document.tree().debug_dump(), Document::new(&model).tree().debug_dump());
+        assert_eq!(
+            document.tree().debug_dump(),
+            Document::new(&model).tree().debug_dump()
+        );
     }
     let model = document.model();
     assert_eq!(model.headings.len(), 1);

@@ -125,8 +125,12 @@ fn read_from_disk(uri: &Uri) -> jsonrpc::Result<String> {
     let path = uri
         .to_file_path()
         .ok_or_else(|| invalid_params(format!("{} is not open and is not a file", uri.as_str())))?;
-    let bytes = std::fs::read(&path)
-        .map_err(|err| invalid_params(format!("{} is not open and cannot be read: {err}", path.display())))?;
+    let bytes = std::fs::read(&path).map_err(|err| {
+        invalid_params(format!(
+            "{} is not open and cannot be read: {err}",
+            path.display()
+        ))
+    })?;
     String::from_utf8(bytes).map_err(|err| {
         invalid_params(format!(
             "{} is not valid UTF-8 (invalid byte at offset {})",

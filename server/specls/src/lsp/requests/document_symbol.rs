@@ -13,7 +13,13 @@ pub fn handle(session: &Session, params: DocumentSymbolParams) -> Result<Option<
     let items = outline(&snapshot.document.model());
     let hierarchical = session
         .client_capabilities()
-        .and_then(|c| c.text_document.as_ref()?.document_symbol.as_ref()?.hierarchical_document_symbol_support)
+        .and_then(|c| {
+            c.text_document
+                .as_ref()?
+                .document_symbol
+                .as_ref()?
+                .hierarchical_document_symbol_support
+        })
         .unwrap_or(false);
     if hierarchical {
         let symbols = items.iter().map(|item| nested(&snapshot, item)).collect();
@@ -36,12 +42,22 @@ fn nested(snapshot: &Snapshot, item: &OutlineItem) -> DocumentSymbol {
         deprecated: None,
         range: to_lsp_range(document, item.range.clone(), snapshot.encoding),
         selection_range: to_lsp_range(document, item.selection_range.clone(), snapshot.encoding),
-        children: Some(item.children.iter().map(|child| nested(snapshot, child)).collect()),
+        children: Some(
+            item.children
+                .iter()
+                .map(|child| nested(snapshot, child))
+                .collect(),
+        ),
     }
 }
 
 #[allow(deprecated)]
-fn flatten(snapshot: &Snapshot, items: &[OutlineItem], container: Option<&str>, out: &mut Vec<SymbolInformation>) {
+fn flatten(
+    snapshot: &Snapshot,
+    items: &[OutlineItem],
+    container: Option<&str>,
+    out: &mut Vec<SymbolInformation>,
+) {
     for item in items {
         out.push(SymbolInformation {
             name: item.title.clone(),
