@@ -43,7 +43,7 @@ fn edit(c: &mut Criterion) {
         b.iter(|| document.edit(black_box(at..at + 1), ""))
     });
 
-    // The parts of one edit, to see where the time goes.
+    // Where the time of one edit goes.
     let rope = Rope::from_str(&text);
     group.bench_function("part_rope_edit", |b| {
         b.iter(|| {
@@ -54,45 +54,35 @@ fn edit(c: &mut Criterion) {
         })
     });
     let edited = document.edit(at..at, "x");
+    let point = |offset: usize| {
+        let line = rope.byte_to_line(offset);
+        tree_sitter::Point::new(line, offset - rope.line_to_byte(line))
+    };
     let input_edit = tree_sitter::InputEdit {
         start_byte: at,
         old_end_byte: at,
         new_end_byte: at + 1,
-        start_position: tree_sitter::Point::new(
-            rope.byte_to_line(at),
-            at - rope.line_to_byte(rope.byte_to_line(at)),
-        ),
-        old_end_position: tree_sitter::Point::new(
-            rope.byte_to_line(at),
-            at - rope.line_to_byte(rope.byte_to_line(at)),
-        ),
-        new_end_position: tree_sitter::Point::new(
-            rope.byte_to_line(at),
-            at + 1 - rope.line_to_byte(rope.byte_to_line(at)),
-        ),
+        start_position: point(at),
+        old_end_position: point(at),
+        new_end_position: tree_sitter::Point::new(point(at).row, point(at).column + 1),
     };
-    group.bench_function("part_block_reparse", |b| {
-        let mut parser = Parser::new();
-        parser.set_language(&block_language()).unwrap();
-        let new_rope = edited.rope().clone();
-        b.iter(|| {
-            let mut old = document.tree().block_tree().clone();
-            old.edit(&input_edit);
-            parser
-                .parse_with_options(
-                    &mut |offset, _| {
-                        use specls_syntax::markdown::TextSource;
-                        new_rope.chunk_at(offset)
-                    },
-                    Some(&old),
-                    None,
-                )
-                .unwrap()
-        })
+    let line_start = rope.line_to_byte(rope.byte_to_line(at));
+    group.bench_function("part_forest_and_inline_reparse", |b| {
+        b.iter(|| MarkdownTree::reparse(document.tree(), edited.source(), &input_edit, line_start))
     });
-    group.bench_function("part_block_and_inline_reparse", |b| {
-        let new_rope = edited.rope().clone();
-        b.iter(|| MarkdownTree::reparse(document.tree(), &new_rope, &input_edit))
+    // What one whole-document block tree would cost: tree-sitter re-parses it with the
+    // old tree, but reuses almost none of its fragile nodes.
+    let mut parser = Parser::new();
+    parser.set_language(&block_language()).unwrap();
+    let whole = parser.parse(&text, None).unwrap();
+    let edited_text = edited.text();
+    group.sample_size(10);
+    group.bench_function("whole_document_block_reparse_with_old_tree", |b| {
+        b.iter(|| {
+            let mut old = whole.clone();
+            old.edit(&input_edit);
+            parser.parse(&edited_text, Some(&old)).unwrap()
+        })
     });
     group.finish();
 }

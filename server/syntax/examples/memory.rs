@@ -36,10 +36,11 @@ fn main() {
     let models: Vec<_> = documents.iter().map(|d| d.model()).collect();
     let with_models = resident_bytes();
     println!(
-        "{} bytes, {} lines, {} inline trees: {:.1} MiB per open document (rope + block and inline trees; the block tree alone {:.1} MiB), {:.1} MiB more with its spec model ({} copies)",
+        "{} bytes, {} lines, {} chunks, {} inline trees: {:.1} MiB per open document (rope + block and inline trees; the block tree alone {:.1} MiB), {:.1} MiB more with its spec model ({} copies)",
         text.len(),
         documents[0].rope().len_lines(),
-        documents[0].tree().inline_trees().len(),
+        documents[0].tree().chunks().len(),
+        documents[0].tree().inline_trees().count(),
         mib(after - before),
         mib(block_only),
         mib(with_models - after),

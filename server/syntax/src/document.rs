@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 use ropey::Rope;
 use tree_sitter::InputEdit;
 
-use crate::markdown::{MarkdownTree, tree_sitter_point};
+use crate::markdown::{MarkdownTree, Source, tree_sitter_point};
 use crate::model::SpecModel;
 use crate::position::{Position, PositionEncoding, ResolvedOffset, offset_at, position_at};
 
@@ -63,8 +63,11 @@ fn count_lone_crs(rope: &Rope, range: Range<usize>) -> usize {
 impl Document {
     pub fn new(text: &str) -> Self {
         let rope = Rope::from_str(text);
-        let tree = MarkdownTree::parse(text);
         let lone_crs = count_lone_crs(&rope, 0..rope.len_bytes());
+        let tree = MarkdownTree::parse(Source {
+            rope: &rope,
+            has_lone_cr: lone_crs > 0,
+        });
         Self {
             rope,
             tree,
@@ -79,6 +82,14 @@ impl Document {
 
     pub fn tree(&self) -> &MarkdownTree {
         &self.tree
+    }
+
+    /// The text as the parsers read it.
+    pub fn source(&self) -> Source<'_> {
+        Source {
+            rope: &self.rope,
+            has_lone_cr: self.lone_crs > 0,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -129,6 +140,7 @@ impl Document {
         let lone_crs_before = count_lone_crs(&self.rope, touched_before);
         let old_end_point = tree_sitter_point(&self.rope, end, self.lone_crs > 0);
         let start_point = tree_sitter_point(&self.rope, start, self.lone_crs > 0);
+        let old_line_start = self.rope.line_to_byte(self.rope.byte_to_line(start));
 
         let mut rope = self.rope.clone();
         let start_char = rope.byte_to_char(start);
@@ -147,7 +159,11 @@ impl Document {
             old_end_position: old_end_point,
             new_end_position: tree_sitter_point(&rope, new_end, lone_crs > 0),
         };
-        let tree = self.tree.reparse(&rope, &input_edit);
+        let source = Source {
+            rope: &rope,
+            has_lone_cr: lone_crs > 0,
+        };
+        let tree = self.tree.reparse(source, &input_edit, old_line_start);
         Document {
             rope,
             tree,

@@ -1,49 +1,31 @@
-//! The tree-sitter-md syntax of a document: one block tree and one inline tree per
-//! block node that holds inline content (paragraph text, heading text, table cells).
+//! The tree-sitter-md syntax of a document: block trees and one inline tree per block
+//! node that holds inline content (paragraph text, heading text, table cells).
 //!
-//! tree-sitter-md's own `MarkdownParser` re-parses every inline node of the document on
-//! each edit. Here an edit re-parses the block tree with the edited old tree, and only
-//! the inline nodes that touch what changed; every other inline tree is reused, shifted
-//! by `Tree::edit`. An inline node is reused only when its byte range and included
-//! ranges are identical to an old one outside the edit, so its bytes are identical too.
+//! tree-sitter-md's block grammar declares conflicts, so nearly every node it builds is
+//! "fragile" and tree-sitter never reuses it: re-parsing a 20,000-line spec with its old
+//! tree costs half a full parse (~100 ms), wherever the edit is. specls therefore keeps
+//! the block structure as a *forest*: the document is cut before every top-level ATX
+//! heading (one that closes every open block), and each piece ("chunk") is parsed on its
+//! own, with included ranges so its nodes carry document positions. An edit re-parses
+//! only the chunks it touches, grown until the next untouched heading still starts a
+//! chunk (an opened code fence may swallow following headings).
+//!
+//! The cut points are a function of the text alone, so an edited forest equals a fresh
+//! one; and the chunks' nodes equal those of one whole-document parse but for the
+//! `section` wrappers that tree-sitter-md adds (tests check both).
+//!
+//! Each chunk is parsed as a text of its own, so its trees hold positions relative to
+//! the chunk's start, and a chunk moves by changing one offset: an edit costs the parse
+//! of the chunks it touches, never a `Tree::edit` of the thousands after it. Readers
+//! see document positions through `root_node_with_offset`. Chunks start at column 0,
+//! so the offset is whole rows and columns need no shifting.
 
 use std::cell::RefCell;
 use std::ops::Range;
+use std::sync::Arc;
 
 use ropey::Rope;
 use tree_sitter::{InputEdit, Language, Node, Parser, Point, Tree, TreeCursor};
-
-/// Text that tree-sitter can read in chunks, so a rope is never copied into one string.
-pub trait TextSource {
-    /// The bytes from `offset` to the end of the chunk holding it (empty at the end).
-    fn chunk_at(&self, offset: usize) -> &[u8];
-    fn len(&self) -> usize;
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-impl TextSource for Rope {
-    fn chunk_at(&self, offset: usize) -> &[u8] {
-        if offset >= self.len_bytes() {
-            return &[];
-        }
-        let (chunk, chunk_start, _, _) = self.chunk_at_byte(offset);
-        &chunk.as_bytes()[offset - chunk_start..]
-    }
-    fn len(&self) -> usize {
-        self.len_bytes()
-    }
-}
-
-impl TextSource for str {
-    fn chunk_at(&self, offset: usize) -> &[u8] {
-        self.as_bytes().get(offset..).unwrap_or_default()
-    }
-    fn len(&self) -> usize {
-        str::len(self)
-    }
-}
 
 pub fn block_language() -> Language {
     tree_sitter_md::LANGUAGE.into()
@@ -77,33 +59,240 @@ impl Parsers {
     }
 }
 
-/// The inline tree of one block node.
-#[derive(Clone, Debug)]
-pub struct InlineTree {
-    /// Byte range of the block node (`inline` or `pipe_table_cell`) it belongs to.
-    pub block_range: Range<usize>,
-    /// The parts of `block_range` that hold inline text (block markers such as `>` of a
-    /// quote are left out).
-    pub included: Vec<tree_sitter::Range>,
-    pub tree: Tree,
+/// The text being parsed: a rope and the way to compute tree-sitter points in it.
+#[derive(Clone, Copy)]
+pub struct Source<'a> {
+    pub rope: &'a Rope,
+    /// Whether a lone `\r` occurs: then tree-sitter rows differ from rope lines.
+    pub has_lone_cr: bool,
 }
 
-/// Block tree plus inline trees, sorted by position.
+impl Source<'_> {
+    /// The bytes from `offset` to the end of the rope chunk holding it, cut at `end`.
+    fn bytes_at(&self, offset: usize, end: usize) -> &[u8] {
+        if offset >= end.min(self.rope.len_bytes()) {
+            return &[];
+        }
+        let (chunk, chunk_start, _, _) = self.rope.chunk_at_byte(offset);
+        let bytes = &chunk.as_bytes()[offset - chunk_start..];
+        &bytes[..bytes.len().min(end - offset)]
+    }
+
+    fn point(&self, offset: usize) -> Point {
+        tree_sitter_point(self.rope, offset, self.has_lone_cr)
+    }
+
+    fn len(&self) -> usize {
+        self.rope.len_bytes()
+    }
+
+    /// A heading on a last line without a line break parses differently at the start
+    /// of a parse (tree-sitter-md sees no heading), so no chunk starts there.
+    fn can_cut_at(&self, line_start: usize) -> bool {
+        let line_end = self.line_end(line_start);
+        line_end < self.len() || matches!(self.rope.get_byte(line_end.wrapping_sub(1)), Some(b'\n' | b'\r'))
+    }
+
+
+    /// The end of the line that starts at `offset`, its line break included.
+    fn line_end(&self, offset: usize) -> usize {
+        let line = self.rope.byte_to_line(offset);
+        if line + 1 < self.rope.len_lines() {
+            self.rope.line_to_byte(line + 1)
+        } else {
+            self.len()
+        }
+    }
+}
+
+/// One piece of the block forest: where it starts, and its syntax parsed on its own.
 #[derive(Clone, Debug)]
-pub struct MarkdownTree {
-    block: Tree,
+pub struct BlockChunk {
+    start: usize,
+    /// The tree-sitter point of `start`; its column is always 0.
+    start_point: Point,
+    syntax: Arc<ChunkSyntax>,
+}
+
+/// The trees of one chunk, with positions relative to the chunk's start.
+#[derive(Debug)]
+struct ChunkSyntax {
+    len: usize,
+    tree: Tree,
     inlines: Vec<InlineTree>,
 }
 
-fn parse_failed() -> ! {
-    // Only a timeout or a cancellation flag makes tree-sitter give up; we set neither.
-    unreachable!("tree-sitter parse without timeout or cancellation cannot fail")
+/// The inline tree of one block node, positions relative to its chunk.
+#[derive(Debug)]
+struct InlineTree {
+    /// The block node (`inline` or `pipe_table_cell`) it belongs to.
+    block_range: Range<usize>,
+    /// The parts of the block node that hold inline text (block markers such as `>` of a
+    /// quote are left out).
+    included: Vec<Range<usize>>,
+    tree: Tree,
 }
 
-fn parse_with<S: TextSource + ?Sized>(parser: &mut Parser, text: &S, old: Option<&Tree>) -> Tree {
+/// An inline tree seen at its place in the document.
+#[derive(Clone, Copy)]
+pub struct InlineView<'a> {
+    chunk: &'a BlockChunk,
+    inline: &'a InlineTree,
+}
+
+impl<'a> InlineView<'a> {
+    /// Byte range of the block node the inline content belongs to.
+    pub fn block_range(&self) -> Range<usize> {
+        self.chunk.absolute(&self.inline.block_range)
+    }
+
+    /// The byte ranges of inline text, in order.
+    pub fn included(&self) -> impl Iterator<Item = Range<usize>> + 'a {
+        let (chunk, inline) = (self.chunk, self.inline);
+        inline.included.iter().map(move |range| chunk.absolute(range))
+    }
+
+    pub fn root(&self) -> Node<'a> {
+        self.inline
+            .tree
+            .root_node_with_offset(self.chunk.start, self.chunk.start_point)
+    }
+}
+
+impl BlockChunk {
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.start + self.syntax.len
+    }
+
+    /// The root of the chunk's block tree, at document positions.
+    pub fn root(&self) -> Node<'_> {
+        self.syntax.tree.root_node_with_offset(self.start, self.start_point)
+    }
+
+    pub fn inline_trees(&self) -> impl Iterator<Item = InlineView<'_>> {
+        self.syntax.inlines.iter().map(move |inline| InlineView { chunk: self, inline })
+    }
+
+    fn absolute(&self, range: &Range<usize>) -> Range<usize> {
+        range.start + self.start..range.end + self.start
+    }
+}
+
+/// The block forest: chunks that are contiguous and cover the text.
+#[derive(Clone, Debug)]
+pub struct MarkdownTree {
+    chunks: Vec<BlockChunk>,
+}
+
+/// Parses `range` of the text as a document of its own, or the parts of it listed in
+/// `included` (relative to `range.start`).
+fn parse_relative(
+    parser: &mut Parser,
+    source: Source<'_>,
+    range: Range<usize>,
+    included: &[tree_sitter::Range],
+) -> Tree {
     parser
-        .parse_with_options(&mut |offset, _| text.chunk_at(offset), old, None)
-        .unwrap_or_else(|| parse_failed())
+        .set_included_ranges(included)
+        .expect("included ranges are ordered and disjoint");
+    parser
+        .parse_with_options(
+            &mut |offset, _| source.bytes_at(range.start + offset, range.end),
+            None,
+            None,
+        )
+        // Only a timeout or a cancellation flag makes tree-sitter give up; we set neither.
+        .expect("tree-sitter parse without timeout or cancellation cannot fail")
+}
+
+fn parse_block(parser: &mut Parser, source: Source<'_>, range: Range<usize>) -> Tree {
+    parse_relative(parser, source, range, &[])
+}
+
+/// Parses one chunk: its block tree and the inline trees of its block nodes.
+fn parse_chunk(parsers: &mut Parsers, source: Source<'_>, range: Range<usize>, tree: Option<Tree>) -> BlockChunk {
+    let tree = tree.unwrap_or_else(|| parse_block(&mut parsers.block, source, range.clone()));
+    let mut nodes = Vec::new();
+    collect_inline_nodes(&mut tree.walk(), &mut nodes);
+    let inlines = nodes
+        .into_iter()
+        .map(|node| {
+            let included = included_ranges(node);
+            let tree = parse_relative(&mut parsers.inline, source, range.clone(), &included);
+            InlineTree {
+                block_range: node.byte_range(),
+                included: included.iter().map(|r| r.start_byte..r.end_byte).collect(),
+                tree,
+            }
+        })
+        .collect();
+    BlockChunk {
+        start: range.start,
+        start_point: source.point(range.start),
+        syntax: Arc::new(ChunkSyntax {
+            len: range.len(),
+            tree,
+            inlines,
+        }),
+    }
+}
+
+/// Where the top-level ATX headings of a block tree parsed from `base` start: headings
+/// that are children of the document or of `section`s only (so inside no list, quote,
+/// fence or HTML block), and that start a line. An indented heading is left inside its
+/// chunk: tree-sitter-md gives its indentation to the block before it.
+fn top_level_headings(tree: &Tree, base: usize) -> Vec<usize> {
+    fn walk(node: Node<'_>, base: usize, out: &mut Vec<usize>) {
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            match child.kind() {
+                "section" => walk(child, base, out),
+                "atx_heading" if child.start_position().column == 0 => out.push(base + child.start_byte()),
+                _ => {}
+            }
+        }
+    }
+    let mut starts = Vec::new();
+    walk(tree.root_node(), base, &mut starts);
+    starts
+}
+
+/// Splits `range`, whose start is a chunk boundary, at the top-level headings that
+/// `tree` finds inside it, and parses each piece. `tree` is a parse from `range.start`
+/// to `tree_end`, which may go past `range`; it is kept as the chunk's tree when it
+/// covers exactly one chunk.
+fn parse_chunks(
+    parsers: &mut Parsers,
+    source: Source<'_>,
+    range: Range<usize>,
+    (tree, tree_end): (Tree, usize),
+) -> Vec<BlockChunk> {
+    let cuts: Vec<usize> = top_level_headings(&tree, range.start)
+        .into_iter()
+        .filter(|&start| start > range.start && start < range.end && source.can_cut_at(start))
+        .collect();
+    if cuts.is_empty() && tree_end == range.end {
+        return vec![parse_chunk(parsers, source, range, Some(tree))];
+    }
+    let mut bounds = Vec::with_capacity(cuts.len() + 2);
+    bounds.push(range.start);
+    bounds.extend(cuts);
+    bounds.push(range.end);
+    bounds
+        .windows(2)
+        .map(|pair| parse_chunk(parsers, source, pair[0]..pair[1], None))
+        .collect()
+}
+
+/// Whether the first line is `---`, which opens frontmatter if a later `---` closes it.
+fn first_line_opens_frontmatter(source: Source<'_>) -> bool {
+    let first_line = source.rope.line(0);
+    let mut bytes = first_line.bytes();
+    bytes.by_ref().take(3).eq(*b"---") && bytes.all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+fn starts_with_frontmatter(tree: &Tree) -> bool {
+    tree.root_node().child(0).is_some_and(|node| node.kind() == "minus_metadata")
 }
 
 fn holds_inline_content(kind: &str) -> bool {
@@ -131,22 +320,15 @@ fn included_ranges(node: Node<'_>) -> Vec<tree_sitter::Range> {
     ranges
 }
 
-/// Collects inline-bearing nodes that intersect `region` (closed: touching counts).
-fn collect_inline_nodes<'t>(cursor: &mut TreeCursor<'t>, region: &Range<usize>, out: &mut Vec<Node<'t>>) {
-    let node = cursor.node();
-    if node.end_byte() < region.start || node.start_byte() > region.end {
-        return;
-    }
-    if holds_inline_content(node.kind()) {
-        out.push(node);
+/// Collects the inline-bearing nodes below the cursor, in order.
+fn collect_inline_nodes<'t>(cursor: &mut TreeCursor<'t>, out: &mut Vec<Node<'t>>) {
+    if holds_inline_content(cursor.node().kind()) {
+        out.push(cursor.node());
         return;
     }
     if cursor.goto_first_child() {
         loop {
-            if cursor.node().start_byte() > region.end {
-                break;
-            }
-            collect_inline_nodes(cursor, region, out);
+            collect_inline_nodes(cursor, out);
             if !cursor.goto_next_sibling() {
                 break;
             }
@@ -155,123 +337,149 @@ fn collect_inline_nodes<'t>(cursor: &mut TreeCursor<'t>, region: &Range<usize>, 
     }
 }
 
-fn parse_inline<S: TextSource + ?Sized>(parser: &mut Parser, text: &S, node: Node<'_>) -> InlineTree {
-    let included = included_ranges(node);
-    parser
-        .set_included_ranges(&included)
-        .expect("included ranges of a block node are ordered and disjoint");
-    let tree = parse_with(parser, text, None);
-    InlineTree {
-        block_range: node.byte_range(),
-        included,
-        tree,
-    }
-}
-
-fn intersects(a: &Range<usize>, b: &Range<usize>) -> bool {
-    a.start <= b.end && b.start <= a.end
+/// The index of the chunk holding `offset` (the last chunk for the end of the text).
+fn chunk_index(chunks: &[BlockChunk], offset: usize) -> usize {
+    chunks
+        .partition_point(|chunk| chunk.range().end <= offset)
+        .min(chunks.len() - 1)
 }
 
 impl MarkdownTree {
-    /// Parses a whole document.
-    pub fn parse<S: TextSource + ?Sized>(text: &S) -> Self {
+    /// Parses a whole document: once whole to find the cut points, then chunk by chunk.
+    pub fn parse(source: Source<'_>) -> Self {
         PARSERS.with_borrow_mut(|parsers| {
-            let block = parse_with(&mut parsers.block, text, None);
-            let mut nodes = Vec::new();
-            collect_inline_nodes(&mut block.walk(), &(0..text.len()), &mut nodes);
-            let inlines = nodes
-                .into_iter()
-                .map(|node| parse_inline(&mut parsers.inline, text, node))
-                .collect();
-            Self { block, inlines }
+            let len = source.len();
+            let whole = parse_block(&mut parsers.block, source, 0..len);
+            let chunks = parse_chunks(parsers, source, 0..len, (whole, len));
+            Self { chunks }
         })
     }
 
-    /// The tree of `text`, which is the text of `self` with `edit` applied.
-    pub fn reparse<S: TextSource + ?Sized>(&self, text: &S, edit: &InputEdit) -> Self {
-        let mut old_block = self.block.clone();
-        old_block.edit(edit);
+    /// The tree of `source`, which is the text of `self` with `edit` applied;
+    /// `old_line_start` is where the edit's first line started before the edit.
+    pub fn reparse(&self, source: Source<'_>, edit: &InputEdit, old_line_start: usize) -> Self {
+        let delta = edit.new_end_byte as isize - edit.old_end_byte as isize;
+        let shift = |offset: usize| offset.wrapping_add_signed(delta);
+        let chunks = &self.chunks;
+
+        // First chunk to re-parse: the one holding the edit, or the one before it when
+        // the edit touches its first line (its heading may stop being a heading).
+        let mut first = chunk_index(chunks, edit.start_byte);
+        if first > 0 && old_line_start <= chunks[first].start {
+            first -= 1;
+        }
+        let mut last = chunk_index(chunks, edit.old_end_byte);
+
+        // Frontmatter is the one block whose extent a later line decides (its closing
+        // `---`): while the text opens one that the first chunk does not close, any
+        // edit may close it, so re-parsing starts at the top.
+        let opens_frontmatter = first_line_opens_frontmatter(source);
+        if opens_frontmatter && !starts_with_frontmatter(&chunks[0].syntax.tree) {
+            first = 0;
+        }
+
         PARSERS.with_borrow_mut(|parsers| {
-            let block = parse_with(&mut parsers.block, text, Some(&old_block));
-
-            let mut dirty: Vec<Range<usize>> = vec![edit.start_byte..edit.new_end_byte];
-            dirty.extend(old_block.changed_ranges(&block).map(|r| r.start_byte..r.end_byte));
-
-            let delta = edit.new_end_byte as isize - edit.old_end_byte as isize;
-            let mut inlines: Vec<InlineTree> = Vec::with_capacity(self.inlines.len() + 1);
-            for old in &self.inlines {
-                let Some(shifted) = shift_range(&old.block_range, edit, delta) else {
-                    continue;
+            let start = chunks[first].start;
+            // Grow the region until the next chunk's heading line still starts a chunk:
+            // parse the region with that line and look for it among the cut points.
+            let (end, region_tree) = loop {
+                let Some(next) = chunks.get(last + 1) else {
+                    let end = source.len();
+                    break (end, (parse_block(&mut parsers.block, source, start..end), end));
                 };
-                if dirty.iter().any(|region| intersects(&shifted, region)) {
-                    continue;
+                let next_start = shift(next.start);
+                let probe_end = source.line_end(next_start);
+                let probe = parse_block(&mut parsers.block, source, start..probe_end);
+                let frontmatter_open = start == 0 && opens_frontmatter && !starts_with_frontmatter(&probe);
+                if !frontmatter_open
+                    && source.can_cut_at(next_start)
+                    && top_level_headings(&probe, start).contains(&next_start)
+                {
+                    break (next_start, (probe, probe_end));
                 }
-                let mut reused = old.clone();
-                // Entries after the edit move, in bytes or rows or both.
-                if old.block_range.start >= edit.old_end_byte {
-                    reused.tree.edit(edit);
-                    for range in &mut reused.included {
-                        edit.edit_range(range);
-                    }
-                    reused.block_range = shifted;
-                }
-                inlines.push(reused);
-            }
+                last += 1;
+            };
+            let fresh = parse_chunks(parsers, source, start..end, region_tree);
 
-            let mut fresh_nodes = Vec::new();
-            for region in &dirty {
-                collect_inline_nodes(&mut block.walk(), region, &mut fresh_nodes);
-            }
-            fresh_nodes.sort_by_key(|node| node.start_byte());
-            fresh_nodes.dedup_by_key(|node| node.start_byte());
-            let fresh: Vec<InlineTree> = fresh_nodes
-                .into_iter()
-                .map(|node| parse_inline(&mut parsers.inline, text, node))
-                .collect();
-            merge_sorted(&mut inlines, fresh);
-            Self { block, inlines }
+            // Chunks after the region keep their trees and move by whole rows.
+            let row_delta = edit.new_end_position.row as isize - edit.old_end_position.row as isize;
+            let moved = chunks[last + 1..].iter().map(|chunk| BlockChunk {
+                start: shift(chunk.start),
+                start_point: Point::new(chunk.start_point.row.wrapping_add_signed(row_delta), 0),
+                syntax: chunk.syntax.clone(),
+            });
+            let mut new_chunks = Vec::with_capacity(chunks.len() + fresh.len());
+            new_chunks.extend_from_slice(&chunks[..first]);
+            new_chunks.extend(fresh);
+            new_chunks.extend(moved);
+            Self { chunks: new_chunks }
         })
     }
 
-    pub fn block_tree(&self) -> &Tree {
-        &self.block
+    pub fn chunks(&self) -> &[BlockChunk] {
+        &self.chunks
     }
 
-    pub fn inline_trees(&self) -> &[InlineTree] {
-        &self.inlines
+    /// Every inline tree, in document order.
+    pub fn inline_trees(&self) -> impl Iterator<Item = InlineView<'_>> {
+        self.chunks.iter().flat_map(BlockChunk::inline_trees)
     }
 
-    /// The inline tree of an `inline` or `pipe_table_cell` node of the block tree.
-    pub fn inline_tree(&self, block_node: Node<'_>) -> Option<&InlineTree> {
-        let start = block_node.start_byte();
-        let index = self
-            .inlines
-            .binary_search_by_key(&start, |inline| inline.block_range.start)
-            .ok()?;
-        let inline = &self.inlines[index];
-        (inline.block_range == block_node.byte_range()).then_some(inline)
+    /// The inline tree of an `inline` or `pipe_table_cell` node of a block tree.
+    pub fn inline_tree(&self, block_node: Node<'_>) -> Option<InlineView<'_>> {
+        let chunk = &self.chunks[chunk_index(&self.chunks, block_node.start_byte())];
+        let start = block_node.start_byte().checked_sub(chunk.start)?;
+        let inlines = &chunk.syntax.inlines;
+        let index = inlines.binary_search_by_key(&start, |inline| inline.block_range.start).ok()?;
+        let view = InlineView {
+            chunk,
+            inline: &inlines[index],
+        };
+        (view.block_range() == block_node.byte_range()).then_some(view)
     }
 
-    /// The inline trees whose block node intersects `range`, in order.
-    pub fn inline_trees_in(&self, range: Range<usize>) -> &[InlineTree] {
-        let first = self
-            .inlines
-            .partition_point(|inline| inline.block_range.end <= range.start);
-        let last = self
-            .inlines
-            .partition_point(|inline| inline.block_range.start < range.end);
-        &self.inlines[first..last.max(first)]
-    }
-
-    /// A textual form of every tree, with byte ranges, for comparing two parses.
+    /// Every tree with its nodes, byte ranges and points, for comparing two parses.
     pub fn debug_dump(&self) -> String {
         let mut out = String::new();
-        dump_node(self.block.root_node(), 0, &mut out);
-        for inline in &self.inlines {
-            out.push_str(&format!("inline {:?}\n", inline.block_range));
-            dump_node(inline.tree.root_node(), 1, &mut out);
+        for chunk in &self.chunks {
+            out.push_str(&format!("chunk {:?}\n", chunk.range()));
+            dump_node(chunk.root(), 1, &mut out);
+            for inline in chunk.inline_trees() {
+                out.push_str(&format!("inline {:?}\n", inline.block_range()));
+                dump_node(inline.root(), 1, &mut out);
+            }
         }
         out
+    }
+
+    /// The block nodes of every chunk, in order, without the `document` and `section`
+    /// wrappers, which depend on where the text was cut.
+    pub fn block_nodes_dump(&self) -> String {
+        let mut out = String::new();
+        for chunk in &self.chunks {
+            dump_unwrapped(chunk.root(), &mut out);
+        }
+        out
+    }
+}
+
+/// The block nodes of one whole-document parse, as [`MarkdownTree::block_nodes_dump`]
+/// shows them; the reference the forest is checked against.
+pub fn whole_document_block_nodes_dump(source: Source<'_>) -> String {
+    let tree = PARSERS.with_borrow_mut(|parsers| parse_block(&mut parsers.block, source, 0..source.len()));
+    let mut out = String::new();
+    dump_unwrapped(tree.root_node(), &mut out);
+    out
+}
+
+fn dump_unwrapped(node: Node<'_>, out: &mut String) {
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        if child.kind() == "section" {
+            dump_unwrapped(child, out);
+        } else {
+            dump_node(child, 0, out);
+        }
     }
 }
 
@@ -291,26 +499,6 @@ fn dump_node(node: Node<'_>, depth: usize, out: &mut String) {
     for child in node.children(&mut cursor) {
         dump_node(child, depth + 1, out);
     }
-}
-
-/// Where an old range lies after `edit`, or `None` when the edit overlaps it.
-fn shift_range(range: &Range<usize>, edit: &InputEdit, delta: isize) -> Option<Range<usize>> {
-    if range.end <= edit.start_byte {
-        Some(range.clone())
-    } else if range.start >= edit.old_end_byte {
-        Some(range.start.wrapping_add_signed(delta)..range.end.wrapping_add_signed(delta))
-    } else {
-        None
-    }
-}
-
-fn merge_sorted(target: &mut Vec<InlineTree>, fresh: Vec<InlineTree>) {
-    if fresh.is_empty() {
-        return;
-    }
-    target.extend(fresh);
-    // Both parts are sorted; a stable sort of two runs is a linear merge.
-    target.sort_by_key(|inline| inline.block_range.start);
 }
 
 /// tree-sitter's own coordinates: rows count `\n` only and columns are bytes.

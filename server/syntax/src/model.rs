@@ -11,7 +11,7 @@ use tree_sitter::{Node, Query, QueryCursor, StreamingIterator};
 
 use crate::document::Document;
 use crate::frontmatter::{FieldValue, Frontmatter, read_frontmatter};
-use crate::markdown::MarkdownTree;
+use crate::markdown::{InlineView, MarkdownTree};
 use crate::queries::{capture, captured, queries};
 
 /// Frontmatter keys whose values are lists of spec ids.
@@ -78,19 +78,25 @@ impl SpecModel {
 
     pub fn read(rope: &Rope, tree: &MarkdownTree) -> Self {
         let text = |range: Range<usize>| rope.byte_slice(range).to_string();
-        let root = tree.block_tree().root_node();
-        let mut model = SpecModel {
-            frontmatter: read_frontmatter_block(rope, root),
-            ..SpecModel::default()
-        };
-        model.headings = read_headings(rope, tree, root);
-        model.code_blocks = capture_ranges(&queries().code_blocks, root, "code");
-        model.link_definitions = read_link_definitions(root, &text);
+        let mut model = SpecModel::default();
+        for (index, chunk) in tree.chunks().iter().enumerate() {
+            let root = chunk.root();
+            if index == 0 {
+                // Frontmatter can only open the document.
+                model.frontmatter = read_frontmatter_block(rope, root);
+            }
+            read_headings(rope, tree, root, &mut model.headings);
+            model
+                .code_blocks
+                .extend(capture_ranges(&queries().code_blocks, root, "code"));
+            model.link_definitions.extend(read_link_definitions(root, &text));
+        }
+        finish_sections(&mut model.headings);
         if let Some(frontmatter) = &model.frontmatter {
             model.references.extend(field_references(frontmatter));
         }
         for inline in tree.inline_trees() {
-            read_inline_references(rope, inline, &mut model.references);
+            read_inline_references(rope, &inline, &mut model.references);
         }
         model
             .references
@@ -143,7 +149,7 @@ fn read_frontmatter_block(rope: &Rope, root: Node<'_>) -> Option<Frontmatter> {
     Some(read_frontmatter(&yaml, first_line_end, block))
 }
 
-fn read_headings(rope: &Rope, tree: &MarkdownTree, root: Node<'_>) -> Vec<Heading> {
+fn read_headings(rope: &Rope, tree: &MarkdownTree, root: Node<'_>, headings: &mut Vec<Heading>) {
     let query = &queries().headings;
     let (heading_capture, marker_capture, content_capture) = (
         capture(query, "heading"),
@@ -152,7 +158,6 @@ fn read_headings(rope: &Rope, tree: &MarkdownTree, root: Node<'_>) -> Vec<Headin
     );
     let mut cursor = QueryCursor::new();
     let mut matches = cursor.matches(query, root, &[] as &[u8]);
-    let mut headings = Vec::new();
     while let Some(m) = matches.next() {
         let node_of = |index| captured(m, index);
         let (Some(heading), Some(marker)) = (node_of(heading_capture), node_of(marker_capture)) else {
@@ -178,6 +183,10 @@ fn read_headings(rope: &Rope, tree: &MarkdownTree, root: Node<'_>) -> Vec<Headin
             section_range: heading.start_byte()..rope.len_bytes(),
         });
     }
+}
+
+/// Sorts headings and ends each section at the next heading of its level or higher.
+fn finish_sections(headings: &mut [Heading]) {
     headings.sort_by_key(|h| h.range.start);
     for i in 0..headings.len() {
         let level = headings[i].level;
@@ -185,13 +194,12 @@ fn read_headings(rope: &Rope, tree: &MarkdownTree, root: Node<'_>) -> Vec<Headin
             headings[i].section_range.end = next.range.start;
         }
     }
-    headings
 }
 
 /// The title of a heading: its inline text, trimmed, without a closing `#` sequence.
 fn heading_title(rope: &Rope, tree: &MarkdownTree, content: Node<'_>) -> (String, Range<usize>) {
     let ranges: Vec<Range<usize>> = match tree.inline_tree(content) {
-        Some(inline) => inline.included.iter().map(|r| r.start_byte..r.end_byte).collect(),
+        Some(inline) => inline.included().collect(),
         None => vec![content.byte_range()],
     };
     let start = ranges.first().map_or(content.start_byte(), |r| r.start);
@@ -307,8 +315,8 @@ fn field_references(frontmatter: &Frontmatter) -> impl Iterator<Item = Reference
         })
 }
 
-fn read_inline_references(rope: &Rope, inline: &crate::markdown::InlineTree, out: &mut Vec<Reference>) {
-    let root = inline.tree.root_node();
+fn read_inline_references(rope: &Rope, inline: &InlineView<'_>, out: &mut Vec<Reference>) {
+    let root = inline.root();
     let text = |range: Range<usize>| rope.byte_slice(range).to_string();
     let literal = capture_ranges(&queries().inline_code, root, "literal");
 
@@ -365,9 +373,10 @@ fn read_inline_references(rope: &Rope, inline: &crate::markdown::InlineTree, out
         }
     }
 
-    for range in &inline.included {
-        let chunk = text(range.start_byte..range.end_byte);
-        scan_ids(&chunk, range.start_byte, &literal, &link_ranges, out);
+    for range in inline.included() {
+        let start = range.start;
+        let chunk = text(range);
+        scan_ids(&chunk, start, &literal, &link_ranges, out);
     }
 }
 

@@ -3,6 +3,7 @@
 //! position conversions as a document parsed afresh from its text.
 
 use proptest::prelude::*;
+use specls_syntax::markdown::whole_document_block_nodes_dump;
 use specls_syntax::{Document, PositionEncoding};
 
 const FRAGMENTS: &[&str] = &[
@@ -127,6 +128,10 @@ proptest! {
             let fresh = Document::new(&model);
             prop_assert_eq!(document.tree().debug_dump(), fresh.tree().debug_dump());
             check_positions(&model, &document);
+            prop_assert_eq!(
+                document.tree().block_nodes_dump(),
+                whole_document_block_nodes_dump(document.source())
+            );
         }
         prop_assert_eq!(document.model(), Document::new(&model).model());
     }
@@ -148,4 +153,83 @@ fn typing_a_heading_character_by_character() {
     let model = document.model();
     assert_eq!(model.headings.len(), 1);
     assert_eq!(model.headings[0].title, "Sé😀");
+}
+
+/// The block forest holds the nodes one whole-document parse would, on real specs.
+#[test]
+fn forest_equals_whole_document_parse_on_seeds_and_examples() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = vec![
+        root.join("../shared/seeds/feature-spec-template.md"),
+        root.join("../shared/seeds/design-doc-template.md"),
+    ];
+    let mut stack = vec![root.join("examples")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() >= 6);
+    let mut chunks = 0;
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let document = Document::new(&text);
+        chunks += document.tree().chunks().len();
+        assert_eq!(
+            document.tree().block_nodes_dump(),
+            whole_document_block_nodes_dump(document.source()),
+            "{}",
+            path.display()
+        );
+    }
+    assert!(chunks > files.len() * 5, "specs are cut into chunks: {chunks}");
+}
+
+/// Edits that move chunk boundaries: each step must equal a fresh parse and a
+/// whole-document parse.
+#[test]
+fn edits_that_move_chunk_boundaries() {
+    let cases: &[(&str, &[(&str, &str)])] = &[
+        // A heading typed on a last line without a line break.
+        ("# T\n\ntext\n", &[("text\n", "text\n## a"), ("## a", "## ab")]),
+        // A fence opened above later headings swallows them until it closes.
+        (
+            "# A\n\ntext\n\n## B\n\n## C\n",
+            &[("text\n", "```\ntext\n"), ("## C\n", "## C\n```\n"), ("```\ntext", "text")],
+        ),
+        // Frontmatter that later text closes, then reopens.
+        (
+            "---\ntitle: x\n\n# A\n\n## B\n",
+            &[("## B\n", "## B\n---\n"), ("title: x\n", "title: x\n---\n"), ("---\ntitle", "--\ntitle")],
+        ),
+        // A heading whose marker is deleted joins the paragraph above.
+        ("# A\npara\n## B\nmore\n", &[("## B", "B"), ("para\nB", "para\n# B")]),
+        // An indented heading after a list: tree-sitter-md gives the indentation to the
+        // list, so no chunk may start on that line.
+        ("# A\n- item\n# B\n", &[("# B", " # B"), (" # B", "# B")]),
+        // An HTML block that runs to a blank line swallows a heading below it.
+        ("# A\n\n<div>\n\n## B\n", &[("<div>\n\n", "<div>\n")]),
+    ];
+    for (start, edits) in cases {
+        let mut text = start.to_string();
+        let mut document = Document::new(&text);
+        for (find, replace) in *edits {
+            let at = text.find(find).unwrap_or_else(|| panic!("{find:?} in {text:?}"));
+            text.replace_range(at..at + find.len(), replace);
+            document = document.edit(at..at + find.len(), replace);
+            let fresh = Document::new(&text);
+            assert_eq!(document.tree().debug_dump(), fresh.tree().debug_dump(), "{text:?}");
+            assert_eq!(
+                document.tree().block_nodes_dump(),
+                whole_document_block_nodes_dump(document.source()),
+                "{text:?}"
+            );
+            assert_eq!(document.model(), fresh.model(), "{text:?}");
+        }
+    }
 }
