@@ -22,9 +22,11 @@
 
 use std::cell::RefCell;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use ropey::Rope;
+
+use crate::model::ChunkModel;
 use tree_sitter::{InputEdit, Language, Node, Parser, Point, Tree, TreeCursor};
 
 pub fn block_language() -> Language {
@@ -86,11 +88,16 @@ impl Source<'_> {
         self.rope.len_bytes()
     }
 
-    /// A heading on a last line without a line break parses differently at the start
-    /// of a parse (tree-sitter-md sees no heading), so no chunk starts there.
+    /// Whether a chunk may start at a line where a parse in context found a top-level
+    /// heading. Two lines parse differently at the start of a parse, so no chunk starts
+    /// there: a heading on a last line without a line break (tree-sitter-md sees no
+    /// heading), and a line that opens with white space (after frontmatter,
+    /// tree-sitter-md reads `\t#` as a heading, alone as indented code).
     fn can_cut_at(&self, line_start: usize) -> bool {
         let line_end = self.line_end(line_start);
-        line_end < self.len() || matches!(self.rope.get_byte(line_end.wrapping_sub(1)), Some(b'\n' | b'\r'))
+        let ends_with_break =
+            line_end < self.len() || matches!(self.rope.get_byte(line_end.wrapping_sub(1)), Some(b'\n' | b'\r'));
+        ends_with_break && self.rope.get_byte(line_start) == Some(b'#')
     }
 
 
@@ -120,6 +127,8 @@ struct ChunkSyntax {
     len: usize,
     tree: Tree,
     inlines: Vec<InlineTree>,
+    /// The chunk's part of the spec model, read on first use.
+    model: OnceLock<ChunkModel>,
 }
 
 /// The inline tree of one block node, positions relative to its chunk.
@@ -171,6 +180,10 @@ impl BlockChunk {
 
     pub fn inline_trees(&self) -> impl Iterator<Item = InlineView<'_>> {
         self.syntax.inlines.iter().map(move |inline| InlineView { chunk: self, inline })
+    }
+
+    pub(crate) fn model_cache(&self) -> &OnceLock<ChunkModel> {
+        &self.syntax.model
     }
 
     fn absolute(&self, range: &Range<usize>) -> Range<usize> {
@@ -233,6 +246,7 @@ fn parse_chunk(parsers: &mut Parsers, source: Source<'_>, range: Range<usize>, t
             len: range.len(),
             tree,
             inlines,
+            model: OnceLock::new(),
         }),
     }
 }

@@ -11,7 +11,7 @@ use tree_sitter::{Node, Query, QueryCursor, StreamingIterator};
 
 use crate::document::Document;
 use crate::frontmatter::{FieldValue, Frontmatter, read_frontmatter};
-use crate::markdown::{InlineView, MarkdownTree};
+use crate::markdown::{BlockChunk, InlineView, MarkdownTree};
 use crate::queries::{capture, captured, queries};
 
 /// Frontmatter keys whose values are lists of spec ids.
@@ -76,31 +76,39 @@ impl SpecModel {
         Self::read(document.rope(), document.tree())
     }
 
+    /// Assembles the model from the parts of each chunk, each read once per chunk
+    /// syntax: after an edit only the re-parsed chunks are read again.
     pub fn read(rope: &Rope, tree: &MarkdownTree) -> Self {
-        let text = |range: Range<usize>| rope.byte_slice(range).to_string();
         let mut model = SpecModel::default();
-        for (index, chunk) in tree.chunks().iter().enumerate() {
-            let root = chunk.root();
-            if index == 0 {
-                // Frontmatter can only open the document.
-                model.frontmatter = read_frontmatter_block(rope, root);
+        for chunk in tree.chunks() {
+            let part = chunk
+                .model_cache()
+                .get_or_init(|| ChunkModel::read(rope, tree, chunk));
+            let offset = chunk.range().start;
+            let moved = |range: &Range<usize>| range.start + offset..range.end + offset;
+            if part.frontmatter.is_some() {
+                model.frontmatter.clone_from(&part.frontmatter);
             }
-            read_headings(rope, tree, root, &mut model.headings);
+            model.headings.extend(part.headings.iter().map(|heading| Heading {
+                range: moved(&heading.range),
+                title_range: moved(&heading.title_range),
+                section_range: moved(&heading.section_range),
+                ..heading.clone()
+            }));
+            model.references.extend(part.references.iter().map(|reference| Reference {
+                kind: reference.kind.clone(),
+                range: moved(&reference.range),
+                target_range: moved(&reference.target_range),
+            }));
             model
-                .code_blocks
-                .extend(capture_ranges(&queries().code_blocks, root, "code"));
-            model.link_definitions.extend(read_link_definitions(root, &text));
+                .link_definitions
+                .extend(part.link_definitions.iter().map(|definition| LinkDefinition {
+                    range: moved(&definition.range),
+                    ..definition.clone()
+                }));
+            model.code_blocks.extend(part.code_blocks.iter().map(moved));
         }
-        finish_sections(&mut model.headings);
-        if let Some(frontmatter) = &model.frontmatter {
-            model.references.extend(field_references(frontmatter));
-        }
-        for inline in tree.inline_trees() {
-            read_inline_references(rope, &inline, &mut model.references);
-        }
-        model
-            .references
-            .sort_by_key(|reference| (reference.range.start, reference.range.end));
+        finish_sections(&mut model.headings, rope.len_bytes());
         model
     }
 
@@ -120,6 +128,55 @@ impl SpecModel {
                     .find(|h| h.level == 1)
                     .map(|h| h.title.as_str())
             })
+    }
+}
+
+/// What one chunk contributes to the model, ranges relative to the chunk's start.
+/// Frontmatter opens the document, so only the first chunk has it, at offset 0.
+#[derive(Debug, Default)]
+pub(crate) struct ChunkModel {
+    frontmatter: Option<Frontmatter>,
+    headings: Vec<Heading>,
+    references: Vec<Reference>,
+    link_definitions: Vec<LinkDefinition>,
+    code_blocks: Vec<Range<usize>>,
+}
+
+impl ChunkModel {
+    fn read(rope: &Rope, tree: &MarkdownTree, chunk: &BlockChunk) -> Self {
+        let text = |range: Range<usize>| rope.byte_slice(range).to_string();
+        let root = chunk.root();
+        let start = chunk.range().start;
+        let mut part = ChunkModel {
+            frontmatter: if start == 0 { read_frontmatter_block(rope, root) } else { None },
+            ..ChunkModel::default()
+        };
+        read_headings(rope, tree, root, &mut part.headings);
+        part.headings.sort_by_key(|heading| heading.range.start);
+        part.code_blocks = capture_ranges(&queries().code_blocks, root, "code");
+        part.link_definitions = read_link_definitions(root, &text);
+        if let Some(frontmatter) = &part.frontmatter {
+            part.references.extend(field_references(frontmatter));
+        }
+        for inline in chunk.inline_trees() {
+            read_inline_references(rope, &inline, &mut part.references);
+        }
+        part.references
+            .sort_by_key(|reference| (reference.range.start, reference.range.end));
+
+        let relative = |range: &mut Range<usize>| *range = range.start - start..range.end - start;
+        for heading in &mut part.headings {
+            relative(&mut heading.range);
+            relative(&mut heading.title_range);
+            relative(&mut heading.section_range);
+        }
+        for reference in &mut part.references {
+            relative(&mut reference.range);
+            relative(&mut reference.target_range);
+        }
+        part.link_definitions.iter_mut().for_each(|d| relative(&mut d.range));
+        part.code_blocks.iter_mut().for_each(relative);
+        part
     }
 }
 
@@ -180,16 +237,16 @@ fn read_headings(rope: &Rope, tree: &MarkdownTree, root: Node<'_>, headings: &mu
             title,
             range: heading.byte_range(),
             title_range,
-            section_range: heading.start_byte()..rope.len_bytes(),
+            section_range: heading.start_byte()..heading.end_byte(),
         });
     }
 }
 
-/// Sorts headings and ends each section at the next heading of its level or higher.
-fn finish_sections(headings: &mut [Heading]) {
-    headings.sort_by_key(|h| h.range.start);
+/// Ends each section at the next heading of its level or higher, or at `text_end`.
+fn finish_sections(headings: &mut [Heading], text_end: usize) {
     for i in 0..headings.len() {
         let level = headings[i].level;
+        headings[i].section_range.end = text_end;
         if let Some(next) = headings[i + 1..].iter().find(|h| h.level <= level) {
             headings[i].section_range.end = next.range.start;
         }

@@ -212,6 +212,8 @@ fn edits_that_move_chunk_boundaries() {
         // An indented heading after a list: tree-sitter-md gives the indentation to the
         // list, so no chunk may start on that line.
         ("# A\n- item\n# B\n", &[("# B", " # B"), (" # B", "# B")]),
+        // After frontmatter a tab-indented `#` line reads as a heading in context.
+        ("---\na: 1\n---\n# A\n", &[("# A", "\t# A")]),
         // An HTML block that runs to a blank line swallows a heading below it.
         ("# A\n\n<div>\n\n## B\n", &[("<div>\n\n", "<div>\n")]),
     ];
