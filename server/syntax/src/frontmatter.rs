@@ -256,8 +256,18 @@ fn first_error_node(node: Node<'_>) -> Option<Node<'_>> {
         .find_map(first_error_node)
 }
 
+/// The first line of a serde-saphyr message without its `error: line N column M:`
+/// prefix: those numbers count from the frontmatter, not the file, and the diagnostic's
+/// range already places the error.
 fn first_line(message: &str) -> String {
-    message.lines().next().unwrap_or(message).trim().to_string()
+    let line = message.lines().next().unwrap_or(message).trim();
+    let line = line.strip_prefix("error:").unwrap_or(line).trim_start();
+    let without_place = line
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(": "))
+        .filter(|(place, _)| place.split_whitespace().all(|w| w == "column" || w.parse::<u64>().is_ok()))
+        .map(|(_, text)| text);
+    without_place.unwrap_or(line).trim().to_string()
 }
 
 /// Byte offset of a 1-based line and character column.
