@@ -292,11 +292,28 @@ fn parse_chunks(
     bounds.push(range.start);
     bounds.extend(cuts);
     bounds.push(range.end);
-    bounds
-        .windows(2)
-        .map(|pair| parse_chunk(parsers, source, pair[0]..pair[1], None))
-        .collect()
+    let pieces: Vec<Range<usize>> = bounds.windows(2).map(|pair| pair[0]..pair[1]).collect();
+    let parse_all = |parsers: &mut Parsers, pieces: &[Range<usize>]| -> Vec<BlockChunk> {
+        pieces
+            .iter()
+            .map(|piece| parse_chunk(parsers, source, piece.clone(), None))
+            .collect()
+    };
+    if pieces.len() < PARALLEL_CHUNKS {
+        return parse_all(parsers, &pieces);
+    }
+    // Chunks parse independently: a large document uses a second core.
+    let (left, right) = pieces.split_at(pieces.len() / 2);
+    std::thread::scope(|scope| {
+        let right = scope.spawn(|| PARSERS.with_borrow_mut(|parsers| parse_all(parsers, right)));
+        let mut chunks = parse_all(parsers, left);
+        chunks.extend(right.join().expect("parsing a chunk does not panic"));
+        chunks
+    })
 }
+
+/// From how many chunks on a parse is worth a second thread.
+const PARALLEL_CHUNKS: usize = 64;
 
 /// Whether the first line is `---`, which opens frontmatter if a later `---` closes it.
 fn first_line_opens_frontmatter(source: Source<'_>) -> bool {
