@@ -265,7 +265,11 @@ fn first_line(message: &str) -> String {
     let without_place = line
         .strip_prefix("line ")
         .and_then(|rest| rest.split_once(": "))
-        .filter(|(place, _)| place.split_whitespace().all(|w| w == "column" || w.parse::<u64>().is_ok()))
+        .filter(|(place, _)| {
+            place
+                .split_whitespace()
+                .all(|w| w == "column" || w.parse::<u64>().is_ok())
+        })
         .map(|(_, text)| text);
     without_place.unwrap_or(line).trim().to_string()
 }

@@ -95,11 +95,10 @@ impl Source<'_> {
     /// tree-sitter-md reads `\t#` as a heading, alone as indented code).
     fn can_cut_at(&self, line_start: usize) -> bool {
         let line_end = self.line_end(line_start);
-        let ends_with_break =
-            line_end < self.len() || matches!(self.rope.get_byte(line_end.wrapping_sub(1)), Some(b'\n' | b'\r'));
+        let ends_with_break = line_end < self.len()
+            || matches!(self.rope.get_byte(line_end.wrapping_sub(1)), Some(b'\n' | b'\r'));
         ends_with_break && self.rope.get_byte(line_start) == Some(b'#')
     }
-
 
     /// The end of the line that starts at `offset`, its line break included.
     fn line_end(&self, offset: usize) -> usize {
@@ -175,11 +174,16 @@ impl BlockChunk {
 
     /// The root of the chunk's block tree, at document positions.
     pub fn root(&self) -> Node<'_> {
-        self.syntax.tree.root_node_with_offset(self.start, self.start_point)
+        self.syntax
+            .tree
+            .root_node_with_offset(self.start, self.start_point)
     }
 
     pub fn inline_trees(&self) -> impl Iterator<Item = InlineView<'_>> {
-        self.syntax.inlines.iter().map(move |inline| InlineView { chunk: self, inline })
+        self.syntax
+            .inlines
+            .iter()
+            .map(move |inline| InlineView { chunk: self, inline })
     }
 
     pub(crate) fn model_cache(&self) -> &OnceLock<ChunkModel> {
@@ -223,7 +227,12 @@ fn parse_block(parser: &mut Parser, source: Source<'_>, range: Range<usize>) -> 
 }
 
 /// Parses one chunk: its block tree and the inline trees of its block nodes.
-fn parse_chunk(parsers: &mut Parsers, source: Source<'_>, range: Range<usize>, tree: Option<Tree>) -> BlockChunk {
+fn parse_chunk(
+    parsers: &mut Parsers,
+    source: Source<'_>,
+    range: Range<usize>,
+    tree: Option<Tree>,
+) -> BlockChunk {
     let tree = tree.unwrap_or_else(|| parse_block(&mut parsers.block, source, range.clone()));
     let mut nodes = Vec::new();
     collect_inline_nodes(&mut tree.walk(), &mut nodes);
@@ -323,7 +332,9 @@ fn first_line_opens_frontmatter(source: Source<'_>) -> bool {
 }
 
 fn starts_with_frontmatter(tree: &Tree) -> bool {
-    tree.root_node().child(0).is_some_and(|node| node.kind() == "minus_metadata")
+    tree.root_node()
+        .child(0)
+        .is_some_and(|node| node.kind() == "minus_metadata")
 }
 
 fn holds_inline_content(kind: &str) -> bool {
@@ -461,7 +472,9 @@ impl MarkdownTree {
         let chunk = &self.chunks[chunk_index(&self.chunks, block_node.start_byte())];
         let start = block_node.start_byte().checked_sub(chunk.start)?;
         let inlines = &chunk.syntax.inlines;
-        let index = inlines.binary_search_by_key(&start, |inline| inline.block_range.start).ok()?;
+        let index = inlines
+            .binary_search_by_key(&start, |inline| inline.block_range.start)
+            .ok()?;
         let view = InlineView {
             chunk,
             inline: &inlines[index],

@@ -95,11 +95,13 @@ impl SpecModel {
                 section_range: moved(&heading.section_range),
                 ..heading.clone()
             }));
-            model.references.extend(part.references.iter().map(|reference| Reference {
-                kind: reference.kind.clone(),
-                range: moved(&reference.range),
-                target_range: moved(&reference.target_range),
-            }));
+            model
+                .references
+                .extend(part.references.iter().map(|reference| Reference {
+                    kind: reference.kind.clone(),
+                    range: moved(&reference.range),
+                    target_range: moved(&reference.target_range),
+                }));
             model
                 .link_definitions
                 .extend(part.link_definitions.iter().map(|definition| LinkDefinition {
@@ -148,7 +150,11 @@ impl ChunkModel {
         let root = chunk.root();
         let start = chunk.range().start;
         let mut part = ChunkModel {
-            frontmatter: if start == 0 { read_frontmatter_block(rope, root) } else { None },
+            frontmatter: if start == 0 {
+                read_frontmatter_block(rope, root)
+            } else {
+                None
+            },
             ..ChunkModel::default()
         };
         read_headings(rope, tree, root, &mut part.headings);
@@ -174,7 +180,9 @@ impl ChunkModel {
             relative(&mut reference.range);
             relative(&mut reference.target_range);
         }
-        part.link_definitions.iter_mut().for_each(|d| relative(&mut d.range));
+        part.link_definitions
+            .iter_mut()
+            .for_each(|d| relative(&mut d.range));
         part.code_blocks.iter_mut().for_each(relative);
         part
     }
@@ -451,37 +459,37 @@ fn scan_ids(
     let mut i = 0;
     while i < bytes.len() {
         let at = base + i;
-        if bytes[i] == b'[' && bytes.get(i + 1) == Some(&b'[') && !inside(literal, at) {
-            if let Some(close) = text[i + 2..].find("]]") {
-                let inner = &text[i + 2..i + 2 + close];
-                let id = inner.trim();
-                if !id.is_empty() && !id.contains(['[', ']', '\n', '\r']) {
-                    let id_start = at + 2 + (inner.len() - inner.trim_start().len());
-                    out.push(Reference {
-                        kind: ReferenceKind::WikiId { id: id.to_string() },
-                        range: at..at + close + 4,
-                        target_range: id_start..id_start + id.len(),
-                    });
-                    i += close + 4;
-                    continue;
-                }
+        let opens_wiki = bytes[i] == b'[' && bytes.get(i + 1) == Some(&b'[') && !inside(literal, at);
+        if let Some(close) = opens_wiki.then(|| text[i + 2..].find("]]")).flatten() {
+            let inner = &text[i + 2..i + 2 + close];
+            let id = inner.trim();
+            if !id.is_empty() && !id.contains(['[', ']', '\n', '\r']) {
+                let id_start = at + 2 + (inner.len() - inner.trim_start().len());
+                out.push(Reference {
+                    kind: ReferenceKind::WikiId { id: id.to_string() },
+                    range: at..at + close + 4,
+                    target_range: id_start..id_start + id.len(),
+                });
+                i += close + 4;
+                continue;
             }
         }
         let starts_word = i == 0 || !is_id_char(bytes[i - 1]);
-        if starts_word && bytes[i].is_ascii_uppercase() {
-            if let Some(len) = id_length(&bytes[i..]) {
-                if !inside(literal, at) && !inside(links, at) {
-                    out.push(Reference {
-                        kind: ReferenceKind::BareId {
-                            id: text[i..i + len].to_string(),
-                        },
-                        range: at..at + len,
-                        target_range: at..at + len,
-                    });
-                }
-                i += len;
-                continue;
+        let id_len = (starts_word && bytes[i].is_ascii_uppercase())
+            .then(|| id_length(&bytes[i..]))
+            .flatten();
+        if let Some(len) = id_len {
+            if !inside(literal, at) && !inside(links, at) {
+                out.push(Reference {
+                    kind: ReferenceKind::BareId {
+                        id: text[i..i + len].to_string(),
+                    },
+                    range: at..at + len,
+                    target_range: at..at + len,
+                });
             }
+            i += len;
+            continue;
         }
         i += 1;
     }

@@ -200,15 +200,26 @@ fn edits_that_move_chunk_boundaries() {
         // A fence opened above later headings swallows them until it closes.
         (
             "# A\n\ntext\n\n## B\n\n## C\n",
-            &[("text\n", "```\ntext\n"), ("## C\n", "## C\n```\n"), ("```\ntext", "text")],
+            &[
+                ("text\n", "```\ntext\n"),
+                ("## C\n", "## C\n```\n"),
+                ("```\ntext", "text"),
+            ],
         ),
         // Frontmatter that later text closes, then reopens.
         (
             "---\ntitle: x\n\n# A\n\n## B\n",
-            &[("## B\n", "## B\n---\n"), ("title: x\n", "title: x\n---\n"), ("---\ntitle", "--\ntitle")],
+            &[
+                ("## B\n", "## B\n---\n"),
+                ("title: x\n", "title: x\n---\n"),
+                ("---\ntitle", "--\ntitle"),
+            ],
         ),
         // A heading whose marker is deleted joins the paragraph above.
-        ("# A\npara\n## B\nmore\n", &[("## B", "B"), ("para\nB", "para\n# B")]),
+        (
+            "# A\npara\n## B\nmore\n",
+            &[("## B", "B"), ("para\nB", "para\n# B")],
+        ),
         // An indented heading after a list: tree-sitter-md gives the indentation to the
         // list, so no chunk may start on that line.
         ("# A\n- item\n# B\n", &[("# B", " # B"), (" # B", "# B")]),
@@ -225,7 +236,11 @@ fn edits_that_move_chunk_boundaries() {
             text.replace_range(at..at + find.len(), replace);
             document = document.edit(at..at + find.len(), replace);
             let fresh = Document::new(&text);
-            assert_eq!(document.tree().debug_dump(), fresh.tree().debug_dump(), "{text:?}");
+            assert_eq!(
+                document.tree().debug_dump(),
+                fresh.tree().debug_dump(),
+                "{text:?}"
+            );
             assert_eq!(
                 document.tree().block_nodes_dump(),
                 whole_document_block_nodes_dump(document.source()),

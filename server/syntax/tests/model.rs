@@ -51,7 +51,12 @@ fn render(text: &str) -> String {
         writeln!(out, "reference {kind} target {}", at(&reference.target_range)).unwrap();
     }
     for definition in &model.link_definitions {
-        writeln!(out, "definition {:?} -> {:?}", definition.label, definition.destination).unwrap();
+        writeln!(
+            out,
+            "definition {:?} -> {:?}",
+            definition.label, definition.destination
+        )
+        .unwrap();
     }
     for code in &model.code_blocks {
         writeln!(out, "code {code:?}").unwrap();
