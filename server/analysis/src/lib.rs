@@ -2,8 +2,13 @@
 //! snapshots (a document's spec model, later the workspace index), returning plain
 //! structs with byte ranges. Knows nothing of LSP.
 
+pub mod config;
+pub mod diagnostics;
 pub mod folding;
 pub mod outline;
+pub mod schema;
 
+pub use config::{CONFIG_FILE, ConfigProblem, Settings, Template};
+pub use diagnostics::{CheckContext, Code, Diagnostic, Fix, Severity, TextEdit, check};
 pub use folding::{Fold, FoldKind, folding_ranges};
 pub use outline::{OutlineItem, outline};

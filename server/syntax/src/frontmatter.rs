@@ -48,7 +48,8 @@ pub enum FieldValue {
     /// `key:` with nothing after it.
     Empty,
     Scalar(Scalar),
-    /// A flow (`[a, b]`) or block (`- a`) sequence of scalars; other items are skipped.
+    /// A flow (`[a, b]`) or block (`- a`) sequence; items that are not scalars are kept
+    /// as written.
     List {
         range: Range<usize>,
         items: Vec<Scalar>,
@@ -160,6 +161,17 @@ fn read_value(
         text: unquote(node, bytes),
         range: shift(node.byte_range()),
     };
+    // A list item that is not a scalar (`- [Reviewer 1]`) is kept as written.
+    let item_of = |node: Node<'_>| {
+        if is_scalar_node(node) {
+            scalar(node)
+        } else {
+            Scalar {
+                text: text_of(node),
+                range: shift(node.byte_range()),
+            }
+        }
+    };
     match inner.map(|n| n.kind()) {
         Some("plain_scalar" | "double_quote_scalar" | "single_quote_scalar")
             if node.named_child_count() == 1 =>
@@ -171,8 +183,8 @@ fn read_value(
             let mut cursor = sequence.walk();
             let items = sequence
                 .named_children(&mut cursor)
-                .filter(|item| item.kind() == "flow_node" && is_scalar_node(*item))
-                .map(scalar)
+                .filter(|item| item.kind() == "flow_node")
+                .map(item_of)
                 .collect();
             FieldValue::List {
                 range: shift(node.byte_range()),
@@ -185,8 +197,7 @@ fn read_value(
             let items = sequence
                 .named_children(&mut cursor)
                 .filter_map(|item| item.named_child(0))
-                .filter(|value| is_scalar_node(*value))
-                .map(scalar)
+                .map(item_of)
                 .collect();
             FieldValue::List {
                 range: shift(node.byte_range()),

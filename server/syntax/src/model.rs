@@ -26,6 +26,8 @@ pub struct SpecModel {
     pub link_definitions: Vec<LinkDefinition>,
     /// Fenced, indented and HTML blocks.
     pub code_blocks: Vec<Range<usize>>,
+    /// `{{UPPER_CASE}}` template placeholders in the text (not in code).
+    pub placeholders: Vec<Range<usize>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,6 +111,7 @@ impl SpecModel {
                     ..definition.clone()
                 }));
             model.code_blocks.extend(part.code_blocks.iter().map(moved));
+            model.placeholders.extend(part.placeholders.iter().map(moved));
         }
         finish_sections(&mut model.headings, rope.len_bytes());
         model
@@ -142,6 +145,7 @@ pub(crate) struct ChunkModel {
     references: Vec<Reference>,
     link_definitions: Vec<LinkDefinition>,
     code_blocks: Vec<Range<usize>>,
+    placeholders: Vec<Range<usize>>,
 }
 
 impl ChunkModel {
@@ -165,7 +169,7 @@ impl ChunkModel {
             part.references.extend(field_references(frontmatter));
         }
         for inline in chunk.inline_trees() {
-            read_inline_references(rope, &inline, &mut part.references);
+            read_inline_references(rope, &inline, &mut part.references, &mut part.placeholders);
         }
         part.references
             .sort_by_key(|reference| (reference.range.start, reference.range.end));
@@ -184,6 +188,7 @@ impl ChunkModel {
             .iter_mut()
             .for_each(|d| relative(&mut d.range));
         part.code_blocks.iter_mut().for_each(relative);
+        part.placeholders.iter_mut().for_each(relative);
         part
     }
 }
@@ -380,7 +385,12 @@ fn field_references(frontmatter: &Frontmatter) -> impl Iterator<Item = Reference
         })
 }
 
-fn read_inline_references(rope: &Rope, inline: &InlineView<'_>, out: &mut Vec<Reference>) {
+fn read_inline_references(
+    rope: &Rope,
+    inline: &InlineView<'_>,
+    out: &mut Vec<Reference>,
+    placeholders: &mut Vec<Range<usize>>,
+) {
     let root = inline.root();
     let text = |range: Range<usize>| rope.byte_slice(range).to_string();
     let literal = capture_ranges(&queries().inline_code, root, "literal");
@@ -442,6 +452,7 @@ fn read_inline_references(rope: &Rope, inline: &InlineView<'_>, out: &mut Vec<Re
         let start = range.start;
         let chunk = text(range);
         scan_ids(&chunk, start, &literal, &link_ranges, out);
+        scan_placeholders(&chunk, start, &literal, placeholders);
     }
 }
 
@@ -492,6 +503,28 @@ fn scan_ids(
             continue;
         }
         i += 1;
+    }
+}
+
+/// Finds `{{UPPER_CASE}}` placeholders in inline text outside literal spans.
+fn scan_placeholders(text: &str, base: usize, literal: &[Range<usize>], out: &mut Vec<Range<usize>>) {
+    let mut from = 0;
+    while let Some(open) = text[from..].find("{{").map(|i| from + i) {
+        let Some(close) = text[open + 2..].find("}}").map(|i| open + 2 + i) else {
+            break;
+        };
+        let name = &text[open + 2..close];
+        let at = base + open;
+        let is_name = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+        if is_name && !literal.iter().any(|r| r.contains(&at)) {
+            out.push(at..base + close + 2);
+            from = close + 2;
+        } else {
+            from = open + 2;
+        }
     }
 }
 

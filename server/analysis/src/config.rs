@@ -1,0 +1,353 @@
+//! Workspace configuration (`.specls.yaml`) and the settings resolved from it: spec
+//! globs, templates (built-in and configured), allowed values, the id pattern and
+//! severities. A broken configuration yields problems with byte ranges in the file and
+//! the defaults stay in force for whatever could not be read.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use regex::Regex;
+use serde::Deserialize;
+use specls_syntax::SpecModel;
+
+use crate::diagnostics::{Code, Severity};
+use crate::schema::TemplateSchema;
+
+pub const CONFIG_FILE: &str = ".specls.yaml";
+
+/// The file as written. Every key is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub specs: Vec<String>,
+    #[serde(default)]
+    pub templates: Vec<TemplateEntry>,
+    #[serde(default)]
+    pub values: BTreeMap<String, Vec<String>>,
+    pub id_pattern: Option<String>,
+    #[serde(default)]
+    pub severity: BTreeMap<String, SeverityLevel>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateEntry {
+    pub name: String,
+    pub file: String,
+    #[serde(default, rename = "match")]
+    pub patterns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SeverityLevel {
+    Error,
+    Warning,
+    Information,
+    Hint,
+    Off,
+}
+
+/// Something wrong in the configuration, at a byte range of its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub message: String,
+    pub range: Range<usize>,
+}
+
+/// A template in effect, built-in or from the configuration.
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub schema: Arc<TemplateSchema>,
+    /// Where it comes from: `built-in` or the template file's path.
+    pub origin: String,
+    globs: GlobSet,
+}
+
+impl Template {
+    pub fn name(&self) -> &str {
+        &self.schema.name
+    }
+}
+
+/// Default allowed values of frontmatter fields.
+pub const DEFAULT_STATUS: &[&str] = &[
+    "draft",
+    "review",
+    "approved",
+    "in-progress",
+    "implemented",
+    "deprecated",
+    "superseded",
+    "rejected",
+];
+pub const DEFAULT_PRIORITY: &[&str] = &["critical", "high", "medium", "low"];
+pub const DEFAULT_ID_PATTERN: &str = "[A-Z][A-Z0-9]*-[0-9]+";
+
+const BUILT_IN: &[(&str, &str)] = &[
+    ("feature-spec", include_str!("../templates/feature-spec.md")),
+    ("design-doc", include_str!("../templates/design-doc.md")),
+];
+
+/// The built-in templates, derived once.
+pub fn built_in_templates() -> &'static [Template] {
+    static TEMPLATES: OnceLock<Vec<Template>> = OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        BUILT_IN
+            .iter()
+            .map(|(name, text)| Template {
+                schema: Arc::new(TemplateSchema::derive(name, text)),
+                origin: "built-in".to_string(),
+                globs: GlobSet::empty(),
+            })
+            .collect()
+    })
+}
+
+/// Everything that decides how a spec is checked.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The folder globs are relative to: the configuration's folder, or the workspace.
+    pub root: PathBuf,
+    /// Configured templates first (they override built-ins of the same name).
+    pub templates: Vec<Template>,
+    pub values: BTreeMap<String, Vec<String>>,
+    pub id_pattern: Regex,
+    /// The id pattern as configured, for messages.
+    pub id_pattern_source: String,
+    specs: GlobSet,
+    severity: BTreeMap<Code, Option<Severity>>,
+    pub problems: Vec<ConfigProblem>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::defaults(PathBuf::new())
+    }
+}
+
+fn anchored(pattern: &str) -> Result<Regex, regex::Error> {
+    Regex::new(&format!("^(?:{pattern})$"))
+}
+
+impl Settings {
+    pub fn defaults(root: PathBuf) -> Self {
+        let mut values = BTreeMap::new();
+        values.insert("status".to_string(), DEFAULT_STATUS.iter().map(|s| s.to_string()).collect());
+        values.insert("priority".to_string(), DEFAULT_PRIORITY.iter().map(|s| s.to_string()).collect());
+        Settings {
+            root,
+            templates: built_in_templates().to_vec(),
+            values,
+            id_pattern: anchored(DEFAULT_ID_PATTERN).expect("the default id pattern is valid"),
+            id_pattern_source: DEFAULT_ID_PATTERN.to_string(),
+            specs: GlobSet::empty(),
+            severity: BTreeMap::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Settings from a configuration file's text, found in `root`. `read_template`
+    /// reads a configured template file (a path relative to `root`).
+    pub fn from_config(
+        text: &str,
+        root: &Path,
+        read_template: &dyn Fn(&Path) -> std::io::Result<String>,
+    ) -> Self {
+        let mut settings = Settings::defaults(root.to_path_buf());
+        if text.trim().is_empty() {
+            return settings;
+        }
+        let file: ConfigFile = match serde_saphyr::from_str(text) {
+            Ok(file) => file,
+            Err(err) => {
+                let range = err
+                    .location()
+                    .map(|location| line_column_range(text, location.line(), location.column()))
+                    .unwrap_or(0..0);
+                settings.problems.push(ConfigProblem {
+                    message: format!("{CONFIG_FILE}: {}; using the defaults", clean_message(&err.to_string())),
+                    range,
+                });
+                return settings;
+            }
+        };
+        settings.apply(&file, text, read_template);
+        settings
+    }
+
+    fn apply(&mut self, file: &ConfigFile, text: &str, read_template: &dyn Fn(&Path) -> std::io::Result<String>) {
+        let mut problems = Vec::new();
+        let mut problem = |message: String, needle: &str| {
+            problems.push(ConfigProblem {
+                message,
+                range: find_in(text, needle),
+            });
+        };
+        let globs = |patterns: &[String], problem: &mut dyn FnMut(String, &str)| {
+            let mut builder = GlobSetBuilder::new();
+            for pattern in patterns {
+                match Glob::new(pattern) {
+                    Ok(glob) => {
+                        builder.add(glob);
+                    }
+                    Err(err) => problem(format!("invalid glob {pattern:?}: {err}"), pattern),
+                }
+            }
+            builder.build().unwrap_or_else(|_| GlobSet::empty())
+        };
+
+        self.specs = globs(&file.specs, &mut problem);
+
+        let mut configured = Vec::new();
+        for entry in &file.templates {
+            let path = self.root.join(&entry.file);
+            match read_template(&path) {
+                Ok(template_text) => configured.push(Template {
+                    schema: Arc::new(TemplateSchema::derive(&entry.name, &template_text)),
+                    origin: entry.file.clone(),
+                    globs: globs(&entry.patterns, &mut problem),
+                }),
+                Err(err) => problem(
+                    format!("template {:?}: cannot read {}: {err}", entry.name, path.display()),
+                    &entry.file,
+                ),
+            }
+        }
+        let built_ins: Vec<Template> = built_in_templates()
+            .iter()
+            .filter(|built_in| !configured.iter().any(|t: &Template| t.name() == built_in.name()))
+            .cloned()
+            .collect();
+        configured.extend(built_ins);
+        self.templates = configured;
+
+        for (field, allowed) in &file.values {
+            if allowed.is_empty() {
+                problem(format!("values.{field} lists no value"), field);
+            } else {
+                self.values.insert(field.clone(), allowed.clone());
+            }
+        }
+
+        if let Some(pattern) = &file.id_pattern {
+            match anchored(pattern) {
+                Ok(regex) => {
+                    self.id_pattern = regex;
+                    self.id_pattern_source = pattern.clone();
+                }
+                Err(err) => problem(format!("invalid id-pattern {pattern:?}: {err}"), pattern),
+            }
+        }
+
+        for (code, level) in &file.severity {
+            match Code::from_name(code) {
+                Some(code) => {
+                    self.severity.insert(code, Severity::from_level(*level));
+                }
+                None => problem(
+                    format!("severity: unknown code {code:?}; codes are {}", Code::names().join(", ")),
+                    code,
+                ),
+            }
+        }
+        self.problems.extend(problems);
+    }
+
+    /// The severity of a code here; `None` when it is turned off.
+    pub fn severity(&self, code: Code) -> Option<Severity> {
+        self.severity.get(&code).copied().unwrap_or(Some(code.default_severity()))
+    }
+
+    pub fn template(&self, name: &str) -> Option<&Template> {
+        self.templates.iter().find(|template| template.name() == name)
+    }
+
+    /// The path relative to the configuration's folder, with `/` separators.
+    fn relative<'a>(&self, path: &'a Path) -> Option<&'a Path> {
+        path.strip_prefix(&self.root).ok()
+    }
+
+    /// Whether the configuration's `specs` globs name this file.
+    pub fn matches_specs(&self, path: Option<&Path>) -> bool {
+        path.and_then(|p| self.relative(p)).is_some_and(|p| self.specs.is_match(p))
+    }
+
+    /// The template a spec follows: its `template:` key, else a configured glob, else
+    /// the best match of its frontmatter (`spec-id` → feature-spec, `author` or
+    /// `reviewers` → design-doc). `Err` names a `template:` value that is unknown.
+    pub fn select_template(&self, path: Option<&Path>, model: &SpecModel) -> Result<&Template, String> {
+        let frontmatter = model.frontmatter.as_ref();
+        if let Some(name) = frontmatter.and_then(|fm| fm.scalar("template")) {
+            return self.template(name).ok_or_else(|| name.to_string());
+        }
+        if let Some(relative) = path.and_then(|p| self.relative(p)) {
+            if let Some(template) = self.templates.iter().find(|t| t.globs.is_match(relative)) {
+                return Ok(template);
+            }
+        }
+        let has = |key: &str| frontmatter.is_some_and(|fm| fm.field(key).is_some());
+        let best = if !has("spec-id") && (has("author") || has("reviewers")) {
+            "design-doc"
+        } else {
+            "feature-spec"
+        };
+        self.template(best)
+            .or_else(|| self.templates.first())
+            .ok_or_else(|| best.to_string())
+    }
+
+    /// A Markdown file is a spec when its frontmatter has `template`, `spec-id` or
+    /// `status`, or when a `specs` glob names it.
+    pub fn is_spec(&self, path: Option<&Path>, model: &SpecModel) -> bool {
+        let keyed = model.frontmatter.as_ref().is_some_and(|fm| {
+            ["template", "spec-id", "status"]
+                .iter()
+                .any(|key| fm.field(key).is_some())
+        });
+        keyed || self.matches_specs(path)
+    }
+
+    /// The allowed values of a field, if it has a fixed set.
+    pub fn allowed_values(&self, field: &str) -> Option<&[String]> {
+        self.values.get(field).map(Vec::as_slice)
+    }
+}
+
+fn clean_message(message: &str) -> String {
+    message.lines().next().unwrap_or(message).trim().trim_start_matches("error:").trim().to_string()
+}
+
+/// The range of the first occurrence of `needle` (a key or value as written), or the
+/// file's first line when it cannot be found.
+fn find_in(text: &str, needle: &str) -> Range<usize> {
+    if !needle.is_empty() {
+        if let Some(at) = text.find(needle) {
+            return at..at + needle.len();
+        }
+    }
+    0..text.find('\n').unwrap_or(text.len())
+}
+
+/// From a 1-based line and column to the end of that line.
+fn line_column_range(text: &str, line: u64, column: u64) -> Range<usize> {
+    let mut offset = 0;
+    for (index, line_text) in text.split_inclusive('\n').enumerate() {
+        let content = line_text.trim_end_matches(['\n', '\r']);
+        if index as u64 + 1 == line {
+            let column_offset = content
+                .char_indices()
+                .nth(column.saturating_sub(1) as usize)
+                .map_or(content.len(), |(i, _)| i);
+            let start = offset + column_offset;
+            let end = offset + content.len();
+            return if end > start { start..end } else { offset..end };
+        }
+        offset += line_text.len();
+    }
+    text.len()..text.len()
+}

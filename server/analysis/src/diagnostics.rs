@@ -1,0 +1,601 @@
+//! Diagnostics of one document against its template, with their quick fixes.
+//! Codes are stable strings users configure and script against.
+
+use std::ops::Range;
+use std::path::Path;
+
+use specls_syntax::{Document, FieldValue, Heading, ReferenceKind, SpecModel};
+
+use crate::config::{SeverityLevel, Settings, Template};
+use crate::schema::{SectionKind, SectionRule, TemplateSchema, collapse_whitespace, placeholder_ranges};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    MissingSection,
+    SectionOrder,
+    DuplicateSection,
+    EmptySection,
+    MissingField,
+    InvalidValue,
+    InvalidDate,
+    UnfilledPlaceholder,
+    FrontmatterSyntax,
+    UnknownReference,
+    BrokenLink,
+    DuplicateId,
+    DependencyCycle,
+}
+
+const CODES: &[(Code, &str)] = &[
+    (Code::MissingSection, "missing-section"),
+    (Code::SectionOrder, "section-order"),
+    (Code::DuplicateSection, "duplicate-section"),
+    (Code::EmptySection, "empty-section"),
+    (Code::MissingField, "missing-field"),
+    (Code::InvalidValue, "invalid-value"),
+    (Code::InvalidDate, "invalid-date"),
+    (Code::UnfilledPlaceholder, "unfilled-placeholder"),
+    (Code::FrontmatterSyntax, "frontmatter-syntax"),
+    (Code::UnknownReference, "unknown-reference"),
+    (Code::BrokenLink, "broken-link"),
+    (Code::DuplicateId, "duplicate-id"),
+    (Code::DependencyCycle, "dependency-cycle"),
+];
+
+impl Code {
+    pub fn name(self) -> &'static str {
+        CODES.iter().find(|(code, _)| *code == self).map(|(_, name)| *name).unwrap_or("?")
+    }
+
+    pub fn from_name(name: &str) -> Option<Code> {
+        CODES.iter().find(|(_, n)| *n == name).map(|(code, _)| *code)
+    }
+
+    pub fn names() -> Vec<&'static str> {
+        CODES.iter().map(|(_, name)| *name).collect()
+    }
+
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Code::InvalidValue | Code::InvalidDate | Code::FrontmatterSyntax | Code::DuplicateId => Severity::Error,
+            Code::EmptySection => Severity::Information,
+            _ => Severity::Warning,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+impl Severity {
+    pub fn from_level(level: SeverityLevel) -> Option<Severity> {
+        match level {
+            SeverityLevel::Error => Some(Severity::Error),
+            SeverityLevel::Warning => Some(Severity::Warning),
+            SeverityLevel::Information => Some(Severity::Information),
+            SeverityLevel::Hint => Some(Severity::Hint),
+            SeverityLevel::Off => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information => "information",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEdit {
+    pub range: Range<usize>,
+    pub new_text: String,
+}
+
+/// A quick fix: edits of the document that remove the diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<TextEdit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub range: Range<usize>,
+    pub message: String,
+    /// The template the spec was checked against.
+    pub template: Option<String>,
+    pub fix: Option<Fix>,
+}
+
+/// What a check needs besides the document.
+pub struct CheckContext<'a> {
+    /// The file's path, for template and spec globs; `None` for unsaved documents.
+    pub path: Option<&'a Path>,
+    pub settings: &'a Settings,
+    /// Today as `YYYY-MM-DD`, for the fix that fills `updated`.
+    pub today: &'a str,
+}
+
+/// The diagnostics of one document. Markdown files that are not specs get none.
+pub fn check(document: &Document, context: &CheckContext<'_>) -> Vec<Diagnostic> {
+    let model = document.model();
+    let settings = context.settings;
+    if !settings.is_spec(context.path, &model) {
+        return Vec::new();
+    }
+    let mut checker = Checker {
+        document,
+        model: &model,
+        context,
+        template: None,
+        out: Vec::new(),
+    };
+    checker.check_frontmatter_syntax();
+    match settings.select_template(context.path, &model) {
+        Ok(template) => {
+            checker.template = Some(template);
+            checker.check_fields(template);
+            checker.check_sections(&template.schema);
+        }
+        Err(unknown) => checker.unknown_template(&unknown),
+    }
+    checker.check_body_placeholders();
+    let mut diagnostics = checker.out;
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+    diagnostics
+}
+
+struct Checker<'a> {
+    document: &'a Document,
+    model: &'a SpecModel,
+    context: &'a CheckContext<'a>,
+    template: Option<&'a Template>,
+    out: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, code: Code, range: Range<usize>, message: String, fix: Option<Fix>) {
+        let Some(severity) = self.context.settings.severity(code) else {
+            return;
+        };
+        self.out.push(Diagnostic {
+            code,
+            severity,
+            range,
+            message,
+            template: self.template.map(|t| t.name().to_string()),
+            fix,
+        });
+    }
+
+    fn text(&self, range: Range<usize>) -> String {
+        self.document.slice(range)
+    }
+
+    /// Where file-level findings are shown: the opening `---`, or the first line.
+    fn top_range(&self) -> Range<usize> {
+        match &self.model.frontmatter {
+            Some(frontmatter) => frontmatter.range.start..frontmatter.range.start + 3,
+            None => 0..self.document.rope().line(0).len_bytes().min(self.document.len()),
+        }
+    }
+
+    fn check_frontmatter_syntax(&mut self) {
+        if let Some(error) = self.model.frontmatter.as_ref().and_then(|fm| fm.error.clone()) {
+            self.push(
+                Code::FrontmatterSyntax,
+                error.range,
+                format!("frontmatter is not valid YAML: {}", error.message),
+                None,
+            );
+        }
+    }
+
+    fn unknown_template(&mut self, name: &str) {
+        let range = self
+            .model
+            .frontmatter
+            .as_ref()
+            .and_then(|fm| fm.field("template"))
+            .and_then(|field| field.value.range())
+            .unwrap_or_else(|| self.top_range());
+        let known: Vec<&str> = self.context.settings.templates.iter().map(|t| t.name()).collect();
+        self.push(
+            Code::InvalidValue,
+            range,
+            format!("unknown template `{name}`; templates are {}", known.join(", ")),
+            None,
+        );
+    }
+
+    fn check_fields(&mut self, template: &Template) {
+        let frontmatter = self.model.frontmatter.clone();
+        // Broken YAML hides fields that are there: report the syntax error alone.
+        let readable = frontmatter.as_ref().is_none_or(|fm| fm.error.is_none());
+        for key in template.schema.fields.iter().filter(|_| readable) {
+            if frontmatter.as_ref().and_then(|fm| fm.field(key)).is_none() {
+                self.push(
+                    Code::MissingField,
+                    self.top_range(),
+                    format!("missing frontmatter field `{key}` (template {})", template.name()),
+                    None,
+                );
+            }
+        }
+        let Some(frontmatter) = frontmatter else { return };
+        for field in &frontmatter.fields {
+            let Some(value_range) = field.value.range() else { continue };
+            let raw = self.text(value_range.clone());
+            let placeholders = value_placeholders(&raw);
+            if !placeholders.is_empty() {
+                for local in placeholders {
+                    let range = value_range.start + local.start..value_range.start + local.end;
+                    let fix = (field.key == "updated").then(|| self.today_fix(value_range.clone()));
+                    let found = self.text(range.clone());
+                    self.push(
+                        Code::UnfilledPlaceholder,
+                        range,
+                        format!("`{}` still holds the template placeholder `{found}`", field.key),
+                        fix,
+                    );
+                }
+                continue;
+            }
+            match (&field.value, field.key.as_str()) {
+                (FieldValue::Scalar(scalar), "created" | "updated") => {
+                    if !is_valid_date(&scalar.text) {
+                        let fix = (field.key == "updated").then(|| self.today_fix(scalar.range.clone()));
+                        self.push(
+                            Code::InvalidDate,
+                            scalar.range.clone(),
+                            format!("`{}` is not a date: write YYYY-MM-DD, e.g. {}", scalar.text, self.context.today),
+                            fix,
+                        );
+                    }
+                }
+                (FieldValue::Scalar(scalar), "spec-id") => {
+                    if !self.context.settings.id_pattern.is_match(&scalar.text) {
+                        self.push(
+                            Code::InvalidValue,
+                            scalar.range.clone(),
+                            format!(
+                                "`{}` is not a spec id: ids match `{}`",
+                                scalar.text, self.context.settings.id_pattern_source
+                            ),
+                            None,
+                        );
+                    }
+                }
+                (value, key) => self.check_allowed_value(key, value),
+            }
+        }
+    }
+
+    fn check_allowed_value(&mut self, key: &str, value: &FieldValue) {
+        let Some(allowed) = self.context.settings.allowed_values(key) else { return };
+        let (text, range) = match value {
+            FieldValue::Scalar(scalar) => (scalar.text.clone(), scalar.range.clone()),
+            other => match other.range() {
+                Some(range) => (self.text(range.clone()), range),
+                None => return,
+            },
+        };
+        if allowed.iter().any(|value| *value == text) {
+            return;
+        }
+        let closest = closest(&text, allowed);
+        let fix = closest.map(|value| Fix {
+            title: format!("Replace with `{value}`"),
+            edits: vec![TextEdit {
+                range: range.clone(),
+                new_text: value.to_string(),
+            }],
+        });
+        self.push(
+            Code::InvalidValue,
+            range,
+            format!("`{text}` is not a valid {key}; allowed: {}", allowed.join(", ")),
+            fix,
+        );
+    }
+
+    fn today_fix(&self, range: Range<usize>) -> Fix {
+        Fix {
+            title: format!("Set `updated` to today ({})", self.context.today),
+            edits: vec![TextEdit {
+                range,
+                new_text: self.context.today.to_string(),
+            }],
+        }
+    }
+
+    fn check_body_placeholders(&mut self) {
+        for range in self.model.placeholders.clone() {
+            let text = self.text(range.clone());
+            self.push(
+                Code::UnfilledPlaceholder,
+                range,
+                format!("template placeholder `{text}` left in the spec"),
+                None,
+            );
+        }
+        // `[Your Name]`: bracketed template text reads as a link to nothing.
+        let defined: Vec<&str> = self.model.link_definitions.iter().map(|d| d.label.as_str()).collect();
+        let references = self.model.references.clone();
+        for reference in references {
+            let ReferenceKind::LinkReference { label } = &reference.kind else { continue };
+            if defined.contains(&label.as_str()) || reference.range.len() != reference.target_range.len() + 2 {
+                continue;
+            }
+            let text = self.text(reference.range.clone());
+            if placeholder_ranges(&text).next() == Some(0..text.len()) {
+                self.push(
+                    Code::UnfilledPlaceholder,
+                    reference.range.clone(),
+                    format!("template placeholder `{text}` left in the spec"),
+                    None,
+                );
+            }
+        }
+    }
+
+    fn check_sections(&mut self, schema: &TemplateSchema) {
+        let headings = &self.model.headings;
+        let title = headings.iter().find(|h| h.level == 1).cloned();
+        let sections: Vec<usize> = (0..headings.len()).filter(|&i| headings[i].level == 2).collect();
+        let fallback = title.map(|t| title_or_heading(&t)).unwrap_or_else(|| self.top_range());
+        let end_of_text = self.document.len();
+        self.check_level(schema, &schema.sections, &sections, fallback, end_of_text, None);
+    }
+
+    /// Checks the headings at `indices` (one level) against `rules`. `anchor` is where
+    /// a missing first section is reported; `insert_end` where a missing last one goes.
+    fn check_level(
+        &mut self,
+        schema: &TemplateSchema,
+        rules: &[SectionRule],
+        indices: &[usize],
+        anchor: Range<usize>,
+        insert_end: usize,
+        parent: Option<&Heading>,
+    ) {
+        let headings = self.model.headings.clone();
+        let mut seen: Vec<Option<usize>> = vec![None; rules.len()];
+        let mut latest: Option<(usize, usize)> = None; // (rule index, heading index)
+        for &index in indices {
+            let heading = &headings[index];
+            let Some((rule_index, rule)) = TemplateSchema::find(rules, &heading.title) else {
+                continue;
+            };
+            if rule.kind != SectionKind::Example {
+                if let Some(first) = seen[rule_index] {
+                    self.push(
+                        Code::DuplicateSection,
+                        title_or_heading(heading),
+                        format!(
+                            "`{}` appears twice (first on line {}); template {} has it once",
+                            heading.title,
+                            self.document
+                                .position_at(headings[first].range.start, specls_syntax::PositionEncoding::Utf8)
+                                .line
+                                + 1,
+                            schema.name
+                        ),
+                        None,
+                    );
+                    continue;
+                }
+                seen[rule_index] = Some(index);
+            }
+            match latest {
+                Some((latest_rule, latest_heading)) if rule_index < latest_rule => {
+                    self.push(
+                        Code::SectionOrder,
+                        title_or_heading(heading),
+                        format!(
+                            "`{}` should come before `{}`, as in template {}",
+                            heading.title, headings[latest_heading].title, schema.name
+                        ),
+                        None,
+                    );
+                }
+                _ => latest = Some((rule_index, index)),
+            }
+            let children: Vec<usize> = self.children_of(index);
+            if heading.level == 2 {
+                let end = heading.section_range.end;
+                self.check_level(schema, &rule.subsections, &children, title_or_heading(heading), end, Some(heading));
+            }
+            if rule.kind != SectionKind::Example {
+                self.check_empty(rule, heading, !children.is_empty());
+            }
+        }
+        for (rule_index, rule) in rules.iter().enumerate() {
+            if rule.kind != SectionKind::Required || seen[rule_index].is_some() {
+                continue;
+            }
+            let before = (0..rule_index).rev().find_map(|i| seen[i]);
+            let after = (rule_index + 1..rules.len()).find_map(|i| seen[i]);
+            let range = before.map(|i| title_or_heading(&headings[i])).unwrap_or_else(|| anchor.clone());
+            let insert_at = match after {
+                Some(i) => headings[i].range.start,
+                None => self.trimmed_end(parent.map_or(0, |p| p.range.start), insert_end),
+            };
+            let kind = if rule.level == 2 { "section" } else { "subsection" };
+            let within = parent.map(|p| format!(" in `{}`", p.title)).unwrap_or_default();
+            let hashes = "#".repeat(rule.level.into());
+            self.push(
+                Code::MissingSection,
+                range,
+                format!("missing {kind} `{hashes} {}`{within} (template {})", rule.title, schema.name),
+                Some(self.insert_fix(rule, insert_at, after.is_some())),
+            );
+        }
+    }
+
+    /// The subsections (next level) directly under the heading at `index`.
+    fn children_of(&self, index: usize) -> Vec<usize> {
+        let headings = &self.model.headings;
+        let level = headings[index].level;
+        (index + 1..headings.len())
+            .take_while(|&i| headings[i].level > level)
+            .filter(|&i| headings[i].level == level + 1)
+            .collect()
+    }
+
+    fn check_empty(&mut self, rule: &SectionRule, heading: &Heading, has_subsections: bool) {
+        let own_end = if heading.level == 2 {
+            self.model
+                .headings
+                .iter()
+                .find(|h| h.range.start > heading.range.start && h.range.start < heading.section_range.end && h.level == 3)
+                .map_or(heading.section_range.end, |h| h.range.start)
+        } else {
+            heading.section_range.end
+        };
+        let own = collapse_whitespace(&self.text(heading.range.end..own_end));
+        let holds_nothing = own.is_empty() || (own == rule.guidance && !rule.guidance.is_empty());
+        if holds_nothing && !has_subsections {
+            let what = if own.is_empty() { "is empty" } else { "still holds only the template's guidance" };
+            self.push(
+                Code::EmptySection,
+                title_or_heading(heading),
+                format!("`{}` {what}", heading.title),
+                None,
+            );
+        }
+    }
+
+    /// The end of the content before `end`, past trailing blank lines, but not before
+    /// `floor`.
+    fn trimmed_end(&self, floor: usize, end: usize) -> usize {
+        let rope = self.document.rope();
+        let mut at = end.min(rope.len_bytes());
+        while at > floor && rope.byte(at - 1).is_ascii_whitespace() {
+            at -= 1;
+        }
+        at
+    }
+
+    fn insert_fix(&self, rule: &SectionRule, at: usize, before_heading: bool) -> Fix {
+        let skeleton = rule.markdown.trim_end();
+        let new_text = if before_heading {
+            format!("{skeleton}\n\n")
+        } else {
+            format!("\n\n{skeleton}\n")
+        };
+        Fix {
+            title: format!("Insert section `{} {}`", "#".repeat(rule.level.into()), rule.title),
+            edits: vec![TextEdit {
+                range: at..at,
+                new_text,
+            }],
+        }
+    }
+}
+
+fn title_or_heading(heading: &Heading) -> Range<usize> {
+    if heading.title_range.is_empty() {
+        heading.range.clone()
+    } else {
+        heading.title_range.clone()
+    }
+}
+
+/// Placeholders in a frontmatter value as written: `{{NAME}}`, `[Your Name]` (a
+/// one-item list of words), `YYYY-MM-DD` and `TBD`. Ranges are relative to `raw`.
+fn value_placeholders(raw: &str) -> Vec<Range<usize>> {
+    let mut found: Vec<Range<usize>> = placeholder_ranges(raw)
+        .filter(|range| {
+            let inner = &raw[range.start + 1..range.end - 1];
+            // A flow list of several items (`[a, b]`) is a value, not a placeholder.
+            raw[range.clone()].starts_with("{{")
+                || (inner.contains([' ', '/']) && !inner.contains(','))
+                || inner.contains("YYYY")
+                || inner == "TBD"
+        })
+        .collect();
+    for word in ["YYYY-MM-DD", "TBD"] {
+        let mut from = 0;
+        while let Some(at) = raw[from..].find(word).map(|i| from + i) {
+            from = at + word.len();
+            let bounded = !raw[..at].ends_with(|c: char| c.is_alphanumeric())
+                && !raw[from..].starts_with(|c: char| c.is_alphanumeric());
+            if bounded && !found.iter().any(|r| r.contains(&at)) {
+                found.push(at..from);
+            }
+        }
+    }
+    found.sort_by_key(|r| r.start);
+    found
+}
+
+fn is_valid_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && text.parse::<jiff::civil::Date>().is_ok()
+}
+
+/// The allowed value closest to `text` (case-insensitive edit distance; a prefix
+/// counts as close).
+fn closest<'a>(text: &str, allowed: &'a [String]) -> Option<&'a str> {
+    let lower = text.to_lowercase();
+    allowed
+        .iter()
+        .map(|value| {
+            let score = strsim::normalized_damerau_levenshtein(&lower, &value.to_lowercase());
+            let prefix = value.to_lowercase().starts_with(&lower) || lower.starts_with(&value.to_lowercase());
+            (if prefix { score.max(0.5) } else { score }, value)
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, value)| value.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_values() {
+        let allowed: Vec<String> = ["critical", "high", "medium", "low"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(closest("hihg", &allowed), Some("high"));
+        assert_eq!(closest("Medium", &allowed), Some("medium"));
+        assert_eq!(closest("crit", &allowed), Some("critical"));
+        assert_eq!(closest("urgent", &allowed).is_some(), true);
+    }
+
+    #[test]
+    fn dates() {
+        assert!(is_valid_date("2026-02-28"));
+        assert!(!is_valid_date("2026-02-30"));
+        assert!(!is_valid_date("2026-2-3"));
+        assert!(!is_valid_date("yesterday"));
+    }
+
+    #[test]
+    fn frontmatter_placeholders() {
+        let found = |raw: &str| -> Vec<String> {
+            value_placeholders(raw).into_iter().map(|r| raw[r].to_string()).collect()
+        };
+        assert_eq!(found("{{SPEC_ID}}"), vec!["{{SPEC_ID}}"]);
+        assert_eq!(found("[Your Name]"), vec!["[Your Name]"]);
+        assert_eq!(found("[YYYY-MM-DD]"), vec!["[YYYY-MM-DD]"]);
+        assert_eq!(found("TBD"), vec!["TBD"]);
+        assert_eq!(found("[AUTH-1, PAY-2]"), Vec::<String>::new());
+        assert_eq!(found("[AUTH-1]"), Vec::<String>::new());
+        assert_eq!(found("[payments, checkout, web]"), Vec::<String>::new());
+        assert_eq!(found("- [Reviewer 1]\n  - [Reviewer 2]"), vec!["[Reviewer 1]", "[Reviewer 2]"]);
+    }
+}

@@ -1,0 +1,127 @@
+//! Diagnostics of specs against their templates: every fixture is rendered as
+//! `line:col severity[code] message` (plus its fix) next to the text it flags, and
+//! compared with a reviewed snapshot.
+
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use specls_analysis::{CheckContext, Diagnostic, Settings, check};
+use specls_syntax::{Document, PositionEncoding};
+
+pub const TODAY: &str = "2026-11-23";
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn diagnostics_of(text: &str, settings: &Settings, path: Option<&Path>) -> (Document, Vec<Diagnostic>) {
+    let document = Document::new(text);
+    let context = CheckContext {
+        path,
+        settings,
+        today: TODAY,
+    };
+    let diagnostics = check(&document, &context);
+    (document, diagnostics)
+}
+
+pub fn render(text: &str, settings: &Settings, path: Option<&Path>) -> String {
+    let (document, diagnostics) = diagnostics_of(text, settings, path);
+    let mut out = String::new();
+    for d in &diagnostics {
+        let start = document.position_at(d.range.start, PositionEncoding::Utf16);
+        let flagged = document.slice(d.range.clone());
+        let flagged: String = flagged.chars().take(40).collect();
+        writeln!(
+            out,
+            "{}:{} {}[{}] {} <{}>",
+            start.line + 1,
+            start.character + 1,
+            d.severity.name(),
+            d.code.name(),
+            d.message,
+            flagged.replace('\n', "⏎")
+        )
+        .unwrap();
+        if let Some(fix) = &d.fix {
+            writeln!(out, "    fix: {}", fix.title).unwrap();
+        }
+    }
+    out
+}
+
+fn fixture(path: &str) -> String {
+    std::fs::read_to_string(repo().join(path)).unwrap()
+}
+
+#[test]
+fn feature_spec_seed() {
+    let text = fixture("../shared/seeds/feature-spec-template.md");
+    let rendered = render(&text, &Settings::default(), None);
+    assert!(!rendered.contains("missing-section"), "{rendered}");
+    insta::assert_snapshot!(rendered);
+}
+
+#[test]
+fn design_doc_seed() {
+    let text = fixture("../shared/seeds/design-doc-template.md");
+    let rendered = render(&text, &Settings::default(), None);
+    assert!(!rendered.contains("missing-section"), "{rendered}");
+    insta::assert_snapshot!(rendered);
+}
+
+#[test]
+fn examples() {
+    for name in ["specs/auth/login.md", "specs/payments/checkout.md", "design/search-index.md"] {
+        let text = fixture(&format!("examples/{name}"));
+        assert_eq!(render(&text, &Settings::default(), None), "", "{name}");
+    }
+    insta::assert_snapshot!(render(&fixture("examples/specs/payments/refunds.md"), &Settings::default(), None));
+}
+
+/// Every fixture under `tests/fixtures/`: one snapshot each.
+#[test]
+fn fixtures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".md"))
+        .collect();
+    names.sort();
+    for name in names {
+        let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+        let rendered = render(&text, &Settings::default(), None);
+        insta::assert_snapshot!(name.trim_end_matches(".md").to_string(), rendered);
+    }
+}
+
+/// Applying a diagnostic's fix removes that diagnostic.
+#[test]
+fn fixes_remove_their_diagnostic() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut applied = 0;
+    for name in ["missing-section.md", "frontmatter-values.md", "order-and-duplicates.md"] {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        let settings = Settings::default();
+        let (_, diagnostics) = diagnostics_of(&text, &settings, None);
+        for diagnostic in diagnostics.iter().filter(|d| d.fix.is_some()) {
+            let fix = diagnostic.fix.as_ref().unwrap();
+            let mut fixed = text.clone();
+            let mut edits = fix.edits.clone();
+            edits.sort_by_key(|edit| std::cmp::Reverse(edit.range.start));
+            for edit in edits {
+                fixed.replace_range(edit.range.clone(), &edit.new_text);
+            }
+            let (_, after) = diagnostics_of(&fixed, &settings, None);
+            assert!(
+                !after.iter().any(|d| d.code == diagnostic.code && d.message == diagnostic.message),
+                "{name}: `{}` still reports {:?} after the fix:\n{fixed}",
+                fix.title,
+                diagnostic.message
+            );
+            applied += 1;
+        }
+    }
+    assert!(applied >= 6, "only {applied} fixes were tried");
+}
