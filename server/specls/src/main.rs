@@ -3,6 +3,7 @@
 mod cli;
 mod log;
 mod lsp;
+mod settings;
 
 fn main() -> std::process::ExitCode {
     cli::run()

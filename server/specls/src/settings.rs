@@ -1,0 +1,115 @@
+//! Finding and loading a file's workspace configuration (`.specls.yaml`), shared by
+//! the language server and `specls check`. This is the I/O side of
+//! `specls_analysis::Settings`, which stays pure.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use specls_analysis::{CONFIG_FILE, ConfigProblem, Settings};
+
+/// The nearest `.specls.yaml` in the folder of `path` or above it, not above
+/// `boundary` (a workspace root) and not above a folder holding `.git`.
+pub fn find_config(path: &Path, boundary: Option<&Path>) -> Option<PathBuf> {
+    let mut dir = path.parent();
+    while let Some(current) = dir {
+        let candidate = current.join(CONFIG_FILE);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if boundary == Some(current) || current.join(".git").exists() {
+            return None;
+        }
+        dir = current.parent();
+    }
+    None
+}
+
+/// The folder a file's globs are relative to when it has no configuration.
+pub fn default_root(path: &Path, boundary: Option<&Path>) -> PathBuf {
+    if let Some(boundary) = boundary.filter(|b| path.starts_with(b)) {
+        return boundary.to_path_buf();
+    }
+    let mut dir = path.parent();
+    while let Some(current) = dir {
+        if current.join(".git").exists() {
+            return current.to_path_buf();
+        }
+        dir = current.parent();
+    }
+    path.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Reads a configuration file; an unreadable file is a problem and the defaults hold.
+pub fn load(config: &Path) -> Settings {
+    let root = config.parent().map(Path::to_path_buf).unwrap_or_default();
+    match std::fs::read_to_string(config) {
+        Ok(text) => Settings::from_config(&text, &root, &|path| std::fs::read_to_string(path)),
+        Err(err) => {
+            let mut settings = Settings::defaults(root);
+            settings.problems.push(ConfigProblem {
+                message: format!("cannot read {}: {err}; using the defaults", config.display()),
+                range: 0..0,
+            });
+            settings
+        }
+    }
+}
+
+/// Loaded configurations, re-read when their file (or a template file they name)
+/// changes on disk, so editing `.specls.yaml` takes effect without a restart.
+#[derive(Default)]
+pub struct SettingsCache {
+    loaded: Mutex<HashMap<PathBuf, (Stamp, Arc<Settings>)>>,
+}
+
+/// Modification times of a configuration and of the template files it names.
+type Stamp = Vec<Option<SystemTime>>;
+
+fn stamp(config: &Path, settings: Option<&Settings>) -> Stamp {
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let mut stamp = vec![modified(config)];
+    if let Some(settings) = settings {
+        for template in &settings.templates {
+            if template.origin != "built-in" {
+                stamp.push(modified(&settings.root.join(&template.origin)));
+            }
+        }
+    }
+    stamp
+}
+
+impl SettingsCache {
+    /// The settings in force for `path`, and the configuration file they come from.
+    pub fn for_file(&self, path: &Path, boundary: Option<&Path>) -> (Arc<Settings>, Option<PathBuf>) {
+        match find_config(path, boundary) {
+            Some(config) => (self.get(&config), Some(config)),
+            None => (Arc::new(Settings::defaults(default_root(path, boundary))), None),
+        }
+    }
+
+    /// The settings of one configuration file, loaded or re-validated.
+    pub fn get(&self, config: &Path) -> Arc<Settings> {
+        let mut loaded = self.loaded.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((stamped, settings)) = loaded.get(config) {
+            if *stamped == stamp(config, Some(settings)) {
+                return settings.clone();
+            }
+        }
+        let settings = Arc::new(load(config));
+        loaded.insert(config.to_path_buf(), (stamp(config, Some(&settings)), settings.clone()));
+        settings
+    }
+
+    /// Forgets a configuration, so the next use reads it again.
+    pub fn invalidate(&self, config: &Path) {
+        let mut loaded = self.loaded.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        loaded.remove(config);
+    }
+}
+
+/// Today's date in the local time zone, as `YYYY-MM-DD`.
+pub fn today() -> String {
+    jiff::Zoned::now().date().to_string()
+}
