@@ -106,6 +106,24 @@ impl Server {
         (server, result)
     }
 
+    /// Starts and initializes the server for a workspace folder.
+    pub fn start_with_root(root_uri: &str, capabilities: Value) -> (Self, Value) {
+        let mut server = Self::spawn();
+        let result = server
+            .request(
+                "initialize",
+                json!({
+                    "processId": null,
+                    "rootUri": root_uri,
+                    "workspaceFolders": [{ "uri": root_uri, "name": "workspace" }],
+                    "capabilities": capabilities,
+                }),
+            )
+            .expect("initialize succeeds");
+        server.notify("initialized", json!({}));
+        (server, result)
+    }
+
     /// Starts a server for a client that shows hierarchical outlines and speaks UTF-16.
     pub fn start() -> Self {
         Self::start_with(json!({
@@ -157,6 +175,51 @@ impl Server {
             }
             self.notifications.push(message);
         }
+    }
+
+    /// Waits for a notification (or server request) of `method` that satisfies `accept`,
+    /// taking it out of the received ones; earlier ones of that method are dropped.
+    pub fn wait_for(&mut self, method: &str, accept: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut seen = 0;
+        loop {
+            while seen < self.notifications.len() {
+                let message = &self.notifications[seen];
+                if message["method"] == json!(method) {
+                    if accept(&message["params"]) {
+                        let message = self.notifications.remove(seen);
+                        // What came before the match is history now.
+                        self.notifications.retain(|m| m["method"] != json!(method));
+                        return message["params"].clone();
+                    }
+                }
+                seen += 1;
+            }
+            match self
+                .messages
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            {
+                Ok(message) => {
+                    if message.get("method").is_some() && message.get("id").is_some() {
+                        let reply = json!({ "jsonrpc": "2.0", "id": message["id"], "result": null });
+                        self.send(reply);
+                    }
+                    self.notifications.push(message);
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("no {method} within {TIMEOUT:?}: {:#?}", self.notifications)
+                }
+                Err(RecvTimeoutError::Disconnected) => panic!("server exited; stderr:\n{}", self.stderr()),
+            }
+        }
+    }
+
+    /// The next diagnostics published for `uri` at `version`.
+    pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let params = self.wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == json!(uri) && p["version"] == json!(version)
+        });
+        params["diagnostics"].as_array().cloned().unwrap_or_default()
     }
 
     pub fn open(&mut self, uri: &str, text: &str) {
@@ -269,6 +332,14 @@ pub fn render_symbols(symbols: &Value) -> String {
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The codes of a list of diagnostics, in order.
+pub fn codes(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("?").to_string())
+        .collect()
 }
 
 pub fn seed(name: &str) -> PathBuf {

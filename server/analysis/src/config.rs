@@ -137,8 +137,14 @@ fn anchored(pattern: &str) -> Result<Regex, regex::Error> {
 impl Settings {
     pub fn defaults(root: PathBuf) -> Self {
         let mut values = BTreeMap::new();
-        values.insert("status".to_string(), DEFAULT_STATUS.iter().map(|s| s.to_string()).collect());
-        values.insert("priority".to_string(), DEFAULT_PRIORITY.iter().map(|s| s.to_string()).collect());
+        values.insert(
+            "status".to_string(),
+            DEFAULT_STATUS.iter().map(|s| s.to_string()).collect(),
+        );
+        values.insert(
+            "priority".to_string(),
+            DEFAULT_PRIORITY.iter().map(|s| s.to_string()).collect(),
+        );
         Settings {
             root,
             templates: built_in_templates().to_vec(),
@@ -170,7 +176,10 @@ impl Settings {
                     .map(|location| line_column_range(text, location.line(), location.column()))
                     .unwrap_or(0..0);
                 settings.problems.push(ConfigProblem {
-                    message: format!("{CONFIG_FILE}: {}; using the defaults", clean_message(&err.to_string())),
+                    message: format!(
+                        "{CONFIG_FILE}: {}; using the defaults",
+                        clean_message(&err.to_string())
+                    ),
                     range,
                 });
                 return settings;
@@ -180,7 +189,12 @@ impl Settings {
         settings
     }
 
-    fn apply(&mut self, file: &ConfigFile, text: &str, read_template: &dyn Fn(&Path) -> std::io::Result<String>) {
+    fn apply(
+        &mut self,
+        file: &ConfigFile,
+        text: &str,
+        read_template: &dyn Fn(&Path) -> std::io::Result<String>,
+    ) {
         let mut problems = Vec::new();
         let mut problem = |message: String, needle: &str| {
             problems.push(ConfigProblem {
@@ -250,7 +264,10 @@ impl Settings {
                     self.severity.insert(code, Severity::from_level(*level));
                 }
                 None => problem(
-                    format!("severity: unknown code {code:?}; codes are {}", Code::names().join(", ")),
+                    format!(
+                        "severity: unknown code {code:?}; codes are {}",
+                        Code::names().join(", ")
+                    ),
                     code,
                 ),
             }
@@ -260,7 +277,10 @@ impl Settings {
 
     /// The severity of a code here; `None` when it is turned off.
     pub fn severity(&self, code: Code) -> Option<Severity> {
-        self.severity.get(&code).copied().unwrap_or(Some(code.default_severity()))
+        self.severity
+            .get(&code)
+            .copied()
+            .unwrap_or(Some(code.default_severity()))
     }
 
     pub fn template(&self, name: &str) -> Option<&Template> {
@@ -274,7 +294,8 @@ impl Settings {
 
     /// Whether the configuration's `specs` globs name this file.
     pub fn matches_specs(&self, path: Option<&Path>) -> bool {
-        path.and_then(|p| self.relative(p)).is_some_and(|p| self.specs.is_match(p))
+        path.and_then(|p| self.relative(p))
+            .is_some_and(|p| self.specs.is_match(p))
     }
 
     /// The template a spec follows: its `template:` key, else a configured glob, else
@@ -285,10 +306,9 @@ impl Settings {
         if let Some(name) = frontmatter.and_then(|fm| fm.scalar("template")) {
             return self.template(name).ok_or_else(|| name.to_string());
         }
-        if let Some(relative) = path.and_then(|p| self.relative(p)) {
-            if let Some(template) = self.templates.iter().find(|t| t.globs.is_match(relative)) {
-                return Ok(template);
-            }
+        let relative = path.and_then(|p| self.relative(p));
+        if let Some(template) = relative.and_then(|r| self.templates.iter().find(|t| t.globs.is_match(r))) {
+            return Ok(template);
         }
         let has = |key: &str| frontmatter.is_some_and(|fm| fm.field(key).is_some());
         let best = if !has("spec-id") && (has("author") || has("reviewers")) {
@@ -319,16 +339,21 @@ impl Settings {
 }
 
 fn clean_message(message: &str) -> String {
-    message.lines().next().unwrap_or(message).trim().trim_start_matches("error:").trim().to_string()
+    message
+        .lines()
+        .next()
+        .unwrap_or(message)
+        .trim()
+        .trim_start_matches("error:")
+        .trim()
+        .to_string()
 }
 
 /// The range of the first occurrence of `needle` (a key or value as written), or the
 /// file's first line when it cannot be found.
 fn find_in(text: &str, needle: &str) -> Range<usize> {
-    if !needle.is_empty() {
-        if let Some(at) = text.find(needle) {
-            return at..at + needle.len();
-        }
+    if let Some(at) = (!needle.is_empty()).then(|| text.find(needle)).flatten() {
+        return at..at + needle.len();
     }
     0..text.find('\n').unwrap_or(text.len())
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use specls_syntax::{Document, FieldValue, Heading, ReferenceKind, SpecModel};
 
-use crate::config::{SeverityLevel, Settings, Template};
+use crate::config::{Settings, SeverityLevel, Template};
 use crate::schema::{SectionKind, SectionRule, TemplateSchema, collapse_whitespace, placeholder_ranges};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -44,7 +44,11 @@ const CODES: &[(Code, &str)] = &[
 
 impl Code {
     pub fn name(self) -> &'static str {
-        CODES.iter().find(|(code, _)| *code == self).map(|(_, name)| *name).unwrap_or("?")
+        CODES
+            .iter()
+            .find(|(code, _)| *code == self)
+            .map(|(_, name)| *name)
+            .unwrap_or("?")
     }
 
     pub fn from_name(name: &str) -> Option<Code> {
@@ -57,7 +61,9 @@ impl Code {
 
     pub fn default_severity(self) -> Severity {
         match self {
-            Code::InvalidValue | Code::InvalidDate | Code::FrontmatterSyntax | Code::DuplicateId => Severity::Error,
+            Code::InvalidValue | Code::InvalidDate | Code::FrontmatterSyntax | Code::DuplicateId => {
+                Severity::Error
+            }
             Code::EmptySection => Severity::Information,
             _ => Severity::Warning,
         }
@@ -234,7 +240,9 @@ impl Checker<'_> {
         }
         let Some(frontmatter) = frontmatter else { return };
         for field in &frontmatter.fields {
-            let Some(value_range) = field.value.range() else { continue };
+            let Some(value_range) = field.value.range() else {
+                continue;
+            };
             let raw = self.text(value_range.clone());
             let placeholders = value_placeholders(&raw);
             if !placeholders.is_empty() {
@@ -258,7 +266,10 @@ impl Checker<'_> {
                         self.push(
                             Code::InvalidDate,
                             scalar.range.clone(),
-                            format!("`{}` is not a date: write YYYY-MM-DD, e.g. {}", scalar.text, self.context.today),
+                            format!(
+                                "`{}` is not a date: write YYYY-MM-DD, e.g. {}",
+                                scalar.text, self.context.today
+                            ),
                             fix,
                         );
                     }
@@ -282,7 +293,9 @@ impl Checker<'_> {
     }
 
     fn check_allowed_value(&mut self, key: &str, value: &FieldValue) {
-        let Some(allowed) = self.context.settings.allowed_values(key) else { return };
+        let Some(allowed) = self.context.settings.allowed_values(key) else {
+            return;
+        };
         let (text, range) = match value {
             FieldValue::Scalar(scalar) => (scalar.text.clone(), scalar.range.clone()),
             other => match other.range() {
@@ -290,7 +303,7 @@ impl Checker<'_> {
                 None => return,
             },
         };
-        if allowed.iter().any(|value| *value == text) {
+        if allowed.contains(&text) {
             return;
         }
         let closest = closest(&text, allowed);
@@ -330,11 +343,19 @@ impl Checker<'_> {
             );
         }
         // `[Your Name]`: bracketed template text reads as a link to nothing.
-        let defined: Vec<&str> = self.model.link_definitions.iter().map(|d| d.label.as_str()).collect();
+        let defined: Vec<&str> = self
+            .model
+            .link_definitions
+            .iter()
+            .map(|d| d.label.as_str())
+            .collect();
         let references = self.model.references.clone();
         for reference in references {
-            let ReferenceKind::LinkReference { label } = &reference.kind else { continue };
-            if defined.contains(&label.as_str()) || reference.range.len() != reference.target_range.len() + 2 {
+            let ReferenceKind::LinkReference { label } = &reference.kind else {
+                continue;
+            };
+            if defined.contains(&label.as_str()) || reference.range.len() != reference.target_range.len() + 2
+            {
                 continue;
             }
             let text = self.text(reference.range.clone());
@@ -353,7 +374,9 @@ impl Checker<'_> {
         let headings = &self.model.headings;
         let title = headings.iter().find(|h| h.level == 1).cloned();
         let sections: Vec<usize> = (0..headings.len()).filter(|&i| headings[i].level == 2).collect();
-        let fallback = title.map(|t| title_or_heading(&t)).unwrap_or_else(|| self.top_range());
+        let fallback = title
+            .map(|t| title_or_heading(&t))
+            .unwrap_or_else(|| self.top_range());
         let end_of_text = self.document.len();
         self.check_level(schema, &schema.sections, &sections, fallback, end_of_text, None);
     }
@@ -386,7 +409,10 @@ impl Checker<'_> {
                             "`{}` appears twice (first on line {}); template {} has it once",
                             heading.title,
                             self.document
-                                .position_at(headings[first].range.start, specls_syntax::PositionEncoding::Utf8)
+                                .position_at(
+                                    headings[first].range.start,
+                                    specls_syntax::PositionEncoding::Utf8
+                                )
                                 .line
                                 + 1,
                             schema.name
@@ -414,7 +440,14 @@ impl Checker<'_> {
             let children: Vec<usize> = self.children_of(index);
             if heading.level == 2 {
                 let end = heading.section_range.end;
-                self.check_level(schema, &rule.subsections, &children, title_or_heading(heading), end, Some(heading));
+                self.check_level(
+                    schema,
+                    &rule.subsections,
+                    &children,
+                    title_or_heading(heading),
+                    end,
+                    Some(heading),
+                );
             }
             if rule.kind != SectionKind::Example {
                 self.check_empty(rule, heading, !children.is_empty());
@@ -426,7 +459,9 @@ impl Checker<'_> {
             }
             let before = (0..rule_index).rev().find_map(|i| seen[i]);
             let after = (rule_index + 1..rules.len()).find_map(|i| seen[i]);
-            let range = before.map(|i| title_or_heading(&headings[i])).unwrap_or_else(|| anchor.clone());
+            let range = before
+                .map(|i| title_or_heading(&headings[i]))
+                .unwrap_or_else(|| anchor.clone());
             let insert_at = match after {
                 Some(i) => headings[i].range.start,
                 None => self.trimmed_end(parent.map_or(0, |p| p.range.start), insert_end),
@@ -437,7 +472,10 @@ impl Checker<'_> {
             self.push(
                 Code::MissingSection,
                 range,
-                format!("missing {kind} `{hashes} {}`{within} (template {})", rule.title, schema.name),
+                format!(
+                    "missing {kind} `{hashes} {}`{within} (template {})",
+                    rule.title, schema.name
+                ),
                 Some(self.insert_fix(rule, insert_at, after.is_some())),
             );
         }
@@ -458,7 +496,11 @@ impl Checker<'_> {
             self.model
                 .headings
                 .iter()
-                .find(|h| h.range.start > heading.range.start && h.range.start < heading.section_range.end && h.level == 3)
+                .find(|h| {
+                    h.range.start > heading.range.start
+                        && h.range.start < heading.section_range.end
+                        && h.level == 3
+                })
                 .map_or(heading.section_range.end, |h| h.range.start)
         } else {
             heading.section_range.end
@@ -466,7 +508,11 @@ impl Checker<'_> {
         let own = collapse_whitespace(&self.text(heading.range.end..own_end));
         let holds_nothing = own.is_empty() || (own == rule.guidance && !rule.guidance.is_empty());
         if holds_nothing && !has_subsections {
-            let what = if own.is_empty() { "is empty" } else { "still holds only the template's guidance" };
+            let what = if own.is_empty() {
+                "is empty"
+            } else {
+                "still holds only the template's guidance"
+            };
             self.push(
                 Code::EmptySection,
                 title_or_heading(heading),
@@ -495,7 +541,11 @@ impl Checker<'_> {
             format!("\n\n{skeleton}\n")
         };
         Fix {
-            title: format!("Insert section `{} {}`", "#".repeat(rule.level.into()), rule.title),
+            title: format!(
+                "Insert section `{} {}`",
+                "#".repeat(rule.level.into()),
+                rule.title
+            ),
             edits: vec![TextEdit {
                 range: at..at,
                 new_text,
@@ -542,10 +592,7 @@ fn value_placeholders(raw: &str) -> Vec<Range<usize>> {
 
 fn is_valid_date(text: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && text.parse::<jiff::civil::Date>().is_ok()
+    bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-' && text.parse::<jiff::civil::Date>().is_ok()
 }
 
 /// The allowed value closest to `text` (case-insensitive edit distance; a prefix
@@ -569,11 +616,14 @@ mod tests {
 
     #[test]
     fn closest_values() {
-        let allowed: Vec<String> = ["critical", "high", "medium", "low"].iter().map(|s| s.to_string()).collect();
+        let allowed: Vec<String> = ["critical", "high", "medium", "low"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(closest("hihg", &allowed), Some("high"));
         assert_eq!(closest("Medium", &allowed), Some("medium"));
         assert_eq!(closest("crit", &allowed), Some("critical"));
-        assert_eq!(closest("urgent", &allowed).is_some(), true);
+        assert!(closest("urgent", &allowed).is_some());
     }
 
     #[test]
@@ -587,7 +637,10 @@ mod tests {
     #[test]
     fn frontmatter_placeholders() {
         let found = |raw: &str| -> Vec<String> {
-            value_placeholders(raw).into_iter().map(|r| raw[r].to_string()).collect()
+            value_placeholders(raw)
+                .into_iter()
+                .map(|r| raw[r].to_string())
+                .collect()
         };
         assert_eq!(found("{{SPEC_ID}}"), vec!["{{SPEC_ID}}"]);
         assert_eq!(found("[Your Name]"), vec!["[Your Name]"]);
@@ -596,6 +649,9 @@ mod tests {
         assert_eq!(found("[AUTH-1, PAY-2]"), Vec::<String>::new());
         assert_eq!(found("[AUTH-1]"), Vec::<String>::new());
         assert_eq!(found("[payments, checkout, web]"), Vec::<String>::new());
-        assert_eq!(found("- [Reviewer 1]\n  - [Reviewer 2]"), vec!["[Reviewer 1]", "[Reviewer 2]"]);
+        assert_eq!(
+            found("- [Reviewer 1]\n  - [Reviewer 2]"),
+            vec!["[Reviewer 1]", "[Reviewer 2]"]
+        );
     }
 }

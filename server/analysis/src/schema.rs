@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use specls_syntax::{Document, Heading, SpecModel};
+use specls_syntax::{Document, Heading};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateSchema {
@@ -54,7 +54,7 @@ impl TemplateSchema {
             .as_ref()
             .map(|fm| fm.fields.iter().map(|field| field.key.clone()).collect())
             .unwrap_or_default();
-        let sections = rules_at_level(&document, &model, &model.headings, 2);
+        let sections = rules_at_level(&document, &model.headings, 2);
         TemplateSchema {
             name: name.to_string(),
             sections,
@@ -76,7 +76,7 @@ impl TemplateSchema {
 
 /// The headings of `level` directly under the given heading list (which holds a
 /// section's descendants), each with its own subsections one level down.
-fn rules_at_level(document: &Document, model: &SpecModel, headings: &[Heading], level: u8) -> Vec<SectionRule> {
+fn rules_at_level(document: &Document, headings: &[Heading], level: u8) -> Vec<SectionRule> {
     let mut rules = Vec::new();
     for (index, heading) in headings.iter().enumerate() {
         if heading.level != level {
@@ -88,7 +88,7 @@ fn rules_at_level(document: &Document, model: &SpecModel, headings: &[Heading], 
             .cloned()
             .collect();
         let subsections = if level < 3 {
-            rules_at_level(document, model, &descendants, level + 1)
+            rules_at_level(document, &descendants, level + 1)
         } else {
             Vec::new()
         };
@@ -148,7 +148,12 @@ pub fn example_family(title: &str) -> Option<String> {
     }
     if has_placeholder(title) {
         let rest = strip_placeholders(title);
-        return Some(collapse_whitespace(&rest.to_lowercase()).trim_end_matches(':').trim().to_string());
+        return Some(
+            collapse_whitespace(&rest.to_lowercase())
+                .trim_end_matches(':')
+                .trim()
+                .to_string(),
+        );
     }
     None
 }
@@ -177,7 +182,13 @@ pub fn placeholder_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_
             let rest = &text[at..];
             let start = at + rest.find(['{', '['])?;
             let after = &text[start..];
-            let close = if after.starts_with("{{") { "}}" } else if after.starts_with('[') { "]" } else { "" };
+            let close = if after.starts_with("{{") {
+                "}}"
+            } else if after.starts_with('[') {
+                "]"
+            } else {
+                ""
+            };
             if close.is_empty() {
                 at = start + 1;
                 continue;
@@ -189,10 +200,14 @@ pub fn placeholder_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_
                     let end = start + open_len + inner_len + close.len();
                     at = end;
                     let is_placeholder = if close == "}}" {
-                        !inner.is_empty() && inner.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                        !inner.is_empty()
+                            && inner
+                                .chars()
+                                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
                     } else {
                         // `[x]` is a checkbox, `[1]` a citation: template text has words.
-                        inner.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !inner.contains(['[', ']'])
+                        inner.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                            && !inner.contains(['[', ']'])
                     };
                     if is_placeholder {
                         return Some(start..end);
@@ -216,16 +231,28 @@ mod tests {
     #[test]
     fn examples_and_optional_headings_are_recognised() {
         assert_eq!(example_family("Alternative 1"), Some("alternative".into()));
-        assert_eq!(example_family("Alternative 2: [Name]"), Some("alternative".into()));
-        assert_eq!(example_family("Phase 1: Foundation (Week 1)"), Some("phase".into()));
+        assert_eq!(
+            example_family("Alternative 2: [Name]"),
+            Some("alternative".into())
+        );
+        assert_eq!(
+            example_family("Phase 1: Foundation (Week 1)"),
+            Some("phase".into())
+        );
         assert_eq!(example_family("Component A"), Some("component".into()));
         assert_eq!(example_family("Appendix B: Research"), Some("appendix".into()));
-        assert_eq!(example_family("Endpoint 1: POST /api/resource"), Some("endpoint".into()));
+        assert_eq!(
+            example_family("Endpoint 1: POST /api/resource"),
+            Some("endpoint".into())
+        );
         assert_eq!(example_family("[Specification Title]"), Some("".into()));
         assert_eq!(example_family("Overview"), None);
         assert_eq!(example_family("Non-Functional Requirements"), None);
         assert_eq!(example_family("Step 2FA"), None);
-        assert_eq!(classify("UI/UX (if applicable)"), (SectionKind::Optional, "ui/ux".into()));
+        assert_eq!(
+            classify("UI/UX (if applicable)"),
+            (SectionKind::Optional, "ui/ux".into())
+        );
         assert_eq!(heading_key("  Data   Models: "), "data models");
     }
 

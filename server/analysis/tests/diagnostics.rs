@@ -72,11 +72,19 @@ fn design_doc_seed() {
 
 #[test]
 fn examples() {
-    for name in ["specs/auth/login.md", "specs/payments/checkout.md", "design/search-index.md"] {
+    for name in [
+        "specs/auth/login.md",
+        "specs/payments/checkout.md",
+        "design/search-index.md",
+    ] {
         let text = fixture(&format!("examples/{name}"));
         assert_eq!(render(&text, &Settings::default(), None), "", "{name}");
     }
-    insta::assert_snapshot!(render(&fixture("examples/specs/payments/refunds.md"), &Settings::default(), None));
+    insta::assert_snapshot!(render(
+        &fixture("examples/specs/payments/refunds.md"),
+        &Settings::default(),
+        None
+    ));
 }
 
 /// Every fixture under `tests/fixtures/`: one snapshot each.
@@ -101,7 +109,11 @@ fn fixtures() {
 fn fixes_remove_their_diagnostic() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut applied = 0;
-    for name in ["missing-section.md", "frontmatter-values.md", "order-and-duplicates.md"] {
+    for name in [
+        "missing-section.md",
+        "frontmatter-values.md",
+        "order-and-duplicates.md",
+    ] {
         let text = std::fs::read_to_string(dir.join(name)).unwrap();
         let settings = Settings::default();
         let (_, diagnostics) = diagnostics_of(&text, &settings, None);
@@ -115,7 +127,9 @@ fn fixes_remove_their_diagnostic() {
             }
             let (_, after) = diagnostics_of(&fixed, &settings, None);
             assert!(
-                !after.iter().any(|d| d.code == diagnostic.code && d.message == diagnostic.message),
+                !after
+                    .iter()
+                    .any(|d| d.code == diagnostic.code && d.message == diagnostic.message),
                 "{name}: `{}` still reports {:?} after the fix:\n{fixed}",
                 fix.title,
                 diagnostic.message

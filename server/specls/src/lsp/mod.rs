@@ -3,21 +3,25 @@
 //! and the analysis crate.
 
 mod convert;
+mod diagnostics;
 mod notifications;
 mod requests;
 mod session;
+
+use std::sync::Arc;
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
+use self::diagnostics::ConfigReports;
 use self::session::Session;
+use crate::settings::is_config_file;
 
 pub struct Backend {
-    /// Kept for server-to-client messages (diagnostics, progress) as features arrive.
-    #[allow(dead_code)]
     client: Client,
-    session: Session,
+    session: Arc<Session>,
+    config_reports: Arc<ConfigReports>,
 }
 
 pub fn run_stdio() {
@@ -29,7 +33,8 @@ pub fn run_stdio() {
     runtime.block_on(async {
         let (service, socket) = LspService::build(|client| Backend {
             client,
-            session: Session::default(),
+            session: Arc::default(),
+            config_reports: Arc::default(),
         })
         .custom_method(requests::document_state::METHOD, Backend::document_state)
         .finish();
@@ -40,6 +45,30 @@ pub fn run_stdio() {
 }
 
 impl Backend {
+    /// Checks a document version in the background and publishes the result.
+    fn schedule_diagnostics(&self, uri: Uri, version: i32) {
+        tokio::spawn(diagnostics::publish(
+            self.session.clone(),
+            self.client.clone(),
+            self.config_reports.clone(),
+            uri,
+            version,
+        ));
+    }
+
+    /// Checks every open document again, after a configuration change.
+    async fn recheck_open_documents(&self) {
+        for uri in self.session.open_uris() {
+            if let Some(version) = self.session.version(&uri) {
+                self.session.forget_diagnostics(&uri);
+                self.schedule_diagnostics(uri, version);
+            }
+        }
+        if diagnostics::client_pulls(&self.session) {
+            let _ = self.client.workspace_diagnostic_refresh().await;
+        }
+    }
+
     async fn document_state(
         &self,
         params: requests::document_state::Params,
@@ -55,6 +84,11 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         crate::log::log_info!("initialized; position encoding {:?}", self.session.encoding());
+        if let Some(registration) = requests::initialize::watch_registration(&self.session) {
+            if let Err(err) = self.client.register_capability(vec![registration]).await {
+                crate::log::log_warn!("could not watch configuration files: {err}");
+            }
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -65,19 +99,54 @@ impl LanguageServer for Backend {
     // tower-lsp-server polls handlers concurrently, and only the first poll of each is
     // guaranteed to happen in arrival order.
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let (uri, version) = (params.text_document.uri.clone(), params.text_document.version);
         notifications::did_open::handle(&self.session, params);
+        self.schedule_diagnostics(uri, version);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        notifications::did_change::handle(&self.session, params);
+        let uri = params.text_document.uri.clone();
+        if notifications::did_change::handle(&self.session, params) {
+            if let Some(version) = self.session.version(&uri) {
+                self.schedule_diagnostics(uri, version);
+            }
+        }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri.clone();
         notifications::did_close::handle(&self.session, params);
+        if !diagnostics::client_pulls(&self.session) {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let saved_config = params
+            .text_document
+            .uri
+            .to_file_path()
+            .filter(|path| is_config_file(path))
+            .map(|path| path.into_owned());
         notifications::did_save::handle(&self.session, params);
+        if let Some(config) = saved_config {
+            self.session.invalidate_settings(&config);
+            self.recheck_open_documents().await;
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        if notifications::did_change_watched_files::handle(&self.session, params) {
+            self.recheck_open_documents().await;
+        }
+    }
+
+    async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
+        requests::diagnostic::handle(&self.session, params)
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        requests::code_action::handle(&self.session, params)
     }
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {

@@ -3,14 +3,17 @@
 //! Handlers take an immutable [`Snapshot`] (an `Arc` of one document version) and never
 //! hold a map guard across an `.await`.
 
-use std::sync::{Arc, OnceLock};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use dashmap::DashMap;
+use specls_analysis::{Diagnostic, Settings};
 use specls_syntax::{Document, PositionEncoding, TextChange};
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::{ClientCapabilities, Uri};
 
 use crate::log::log_warn;
+use crate::settings::SettingsCache;
 
 /// One version of one document, immutable.
 #[derive(Debug, Clone)]
@@ -33,6 +36,19 @@ pub struct Session {
     open: DashMap<Uri, OpenDocument>,
     encoding: OnceLock<PositionEncoding>,
     client_capabilities: OnceLock<ClientCapabilities>,
+    /// Workspace folders, as paths.
+    roots: RwLock<Vec<PathBuf>>,
+    settings: SettingsCache,
+    /// The diagnostics last computed for a document version, for code actions.
+    diagnostics: DashMap<Uri, (Option<i32>, Arc<Vec<Diagnostic>>)>,
+}
+
+/// A document snapshot with everything a check needs.
+pub struct CheckInput {
+    pub snapshot: Snapshot,
+    pub path: Option<PathBuf>,
+    pub settings: Arc<Settings>,
+    pub config: Option<PathBuf>,
 }
 
 /// Why a change was not applied.
@@ -50,6 +66,71 @@ impl Session {
         let _ = self.client_capabilities.set(capabilities);
     }
 
+    pub fn set_roots(&self, roots: Vec<PathBuf>) {
+        *self.roots.write().unwrap_or_else(|p| p.into_inner()) = roots;
+    }
+
+    /// The workspace folder holding `path`, if any.
+    pub fn root_of(&self, path: &Path) -> Option<PathBuf> {
+        let roots = self.roots.read().unwrap_or_else(|p| p.into_inner());
+        roots
+            .iter()
+            .filter(|root| path.starts_with(root))
+            .max_by_key(|root| root.as_os_str().len())
+            .cloned()
+    }
+
+    /// The settings in force for a document, and the configuration file they come from.
+    pub fn settings_for(&self, uri: &Uri) -> (Option<PathBuf>, Arc<Settings>, Option<PathBuf>) {
+        let path = uri.to_file_path().map(|p| p.into_owned());
+        match &path {
+            Some(path) => {
+                let root = self.root_of(path);
+                let (settings, config) = self.settings.for_file(path, root.as_deref());
+                (Some(path.clone()), settings, config)
+            }
+            None => (None, Arc::new(Settings::default()), None),
+        }
+    }
+
+    pub fn check_input(&self, uri: &Uri) -> jsonrpc::Result<CheckInput> {
+        let snapshot = self.snapshot(uri)?;
+        let (path, settings, config) = self.settings_for(uri);
+        Ok(CheckInput {
+            snapshot,
+            path,
+            settings,
+            config,
+        })
+    }
+
+    pub fn invalidate_settings(&self, config: &Path) {
+        self.settings.invalidate(config);
+    }
+
+    /// The version of an open document, `None` when it is not open.
+    pub fn version(&self, uri: &Uri) -> Option<i32> {
+        self.open.get(uri).map(|entry| entry.version)
+    }
+
+    pub fn open_uris(&self) -> Vec<Uri> {
+        self.open.iter().map(|entry| entry.key().clone()).collect()
+    }
+
+    pub fn remember_diagnostics(&self, uri: &Uri, version: Option<i32>, diagnostics: Arc<Vec<Diagnostic>>) {
+        self.diagnostics.insert(uri.clone(), (version, diagnostics));
+    }
+
+    pub fn forget_diagnostics(&self, uri: &Uri) {
+        self.diagnostics.remove(uri);
+    }
+
+    /// Diagnostics computed earlier for exactly this version.
+    pub fn remembered_diagnostics(&self, uri: &Uri, version: Option<i32>) -> Option<Arc<Vec<Diagnostic>>> {
+        let entry = self.diagnostics.get(uri)?;
+        (entry.0 == version).then(|| entry.1.clone())
+    }
+
     pub fn encoding(&self) -> PositionEncoding {
         self.encoding.get().copied().unwrap_or_default()
     }
@@ -64,6 +145,7 @@ impl Session {
     }
 
     pub fn close(&self, uri: &Uri) -> bool {
+        self.diagnostics.remove(uri);
         self.open.remove(uri).is_some()
     }
 

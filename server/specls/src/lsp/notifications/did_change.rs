@@ -5,7 +5,8 @@ use crate::log::log_warn;
 use crate::lsp::convert::to_position;
 use crate::lsp::session::{ChangeRejected, Session};
 
-pub fn handle(session: &Session, params: DidChangeTextDocumentParams) {
+/// Applies the change; returns whether the document changed.
+pub fn handle(session: &Session, params: DidChangeTextDocumentParams) -> bool {
     let uri = params.text_document.uri;
     let changes: Vec<TextChange> = params
         .content_changes
@@ -16,15 +17,17 @@ pub fn handle(session: &Session, params: DidChangeTextDocumentParams) {
         })
         .collect();
     match session.change(&uri, params.text_document.version, &changes) {
-        Ok(()) => {}
+        Ok(()) => true,
         Err(ChangeRejected::NotOpen) => {
             log_warn!("didChange for {}, which is not open; ignored", uri.as_str());
+            false
         }
         Err(ChangeRejected::StaleVersion { current, received }) => {
             log_warn!(
                 "didChange for {} with version {received}, not newer than {current}; ignored",
                 uri.as_str()
             );
+            false
         }
     }
 }

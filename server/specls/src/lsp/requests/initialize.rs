@@ -8,6 +8,12 @@ use crate::lsp::session::Session;
 
 pub fn handle(session: &Session, params: InitializeParams) -> InitializeResult {
     let encoding = negotiate_encoding(&params.capabilities);
+    session.set_roots(workspace_roots(&params));
+    let pulls = params
+        .capabilities
+        .text_document
+        .as_ref()
+        .is_some_and(|t| t.diagnostic.is_some());
     session.initialize(encoding, params.capabilities);
     InitializeResult {
         capabilities: ServerCapabilities {
@@ -22,6 +28,19 @@ pub fn handle(session: &Session, params: InitializeParams) -> InitializeResult {
             })),
             document_symbol_provider: Some(OneOf::Left(true)),
             folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                ..CodeActionOptions::default()
+            })),
+            // Clients that pull get diagnostics on request; the others get them pushed.
+            diagnostic_provider: pulls.then(|| {
+                DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                    identifier: Some("specls".to_string()),
+                    inter_file_dependencies: false,
+                    workspace_diagnostics: false,
+                    ..DiagnosticOptions::default()
+                })
+            }),
             ..ServerCapabilities::default()
         },
         server_info: Some(ServerInfo {
@@ -40,4 +59,39 @@ fn negotiate_encoding(capabilities: &ClientCapabilities) -> PositionEncoding {
         .and_then(|general| general.position_encodings.as_ref())
         .and_then(|kinds| kinds.iter().find_map(encoding_from_kind))
         .unwrap_or_default()
+}
+
+#[allow(deprecated)] // `root_uri` is the fallback for clients without workspace folders.
+fn workspace_roots(params: &InitializeParams) -> Vec<std::path::PathBuf> {
+    let folders = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .map(|folder| &folder.uri);
+    let uris: Vec<&Uri> = folders.chain(params.root_uri.as_ref()).collect();
+    uris.into_iter()
+        .filter_map(|uri| uri.to_file_path().map(|path| path.into_owned()))
+        .collect()
+}
+
+/// Watching `.specls.yaml` files, when the client can register watchers.
+pub fn watch_registration(session: &Session) -> Option<Registration> {
+    let dynamic = session
+        .client_capabilities()?
+        .workspace
+        .as_ref()?
+        .did_change_watched_files
+        .as_ref()?
+        .dynamic_registration?;
+    dynamic.then(|| Registration {
+        id: "specls-watch-config".to_string(),
+        method: "workspace/didChangeWatchedFiles".to_string(),
+        register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![FileSystemWatcher {
+                glob_pattern: GlobPattern::String(format!("**/{}", specls_analysis::CONFIG_FILE)),
+                kind: None,
+            }],
+        })
+        .ok(),
+    })
 }

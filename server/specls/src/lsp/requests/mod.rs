@@ -1,3 +1,5 @@
+pub mod code_action;
+pub mod diagnostic;
 pub mod document_state;
 pub mod document_symbol;
 pub mod folding_range;

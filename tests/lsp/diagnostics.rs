@@ -1,0 +1,219 @@
+//! Diagnostics as an editor receives them: pushed after open and edits, pulled by
+//! clients that ask, fixed by quick fixes, configured by `.specls.yaml`.
+
+use serde_json::{Value, json};
+
+use crate::support::{Server, codes, file_uri};
+
+const SPEC: &str = "---\nspec-id: AUTH-1\ntitle: Lögin 😀\nstatus: draft\npriority: urgent\nowner: zoë\ncreated: 2026-01-01\nupdated: 2026-01-02\ntags: [auth]\n---\n\n# Lögin 😀\n\n## Overview\n\nSign in {{NAME}}.\n";
+
+fn find<'a>(diagnostics: &'a [Value], code: &str) -> &'a Value {
+    diagnostics
+        .iter()
+        .find(|d| d["code"] == json!(code))
+        .unwrap_or_else(|| panic!("no {code} in {diagnostics:#?}"))
+}
+
+#[test]
+fn published_after_open_and_after_edits() {
+    let mut server = Server::start();
+    let uri = "file:///workspace/login.md";
+    server.open(uri, SPEC);
+    let diagnostics = server.diagnostics(uri, 1);
+    let invalid = find(&diagnostics, "invalid-value");
+    assert_eq!(invalid["range"]["start"], json!({ "line": 4, "character": 10 }));
+    assert_eq!(invalid["severity"], json!(1));
+    assert_eq!(invalid["source"], json!("specls"));
+    assert!(
+        invalid["message"]
+            .as_str()
+            .unwrap()
+            .contains("critical, high, medium, low")
+    );
+    // After `Sign in ` (UTF-16 columns): the placeholder.
+    let placeholder = find(&diagnostics, "unfilled-placeholder");
+    assert_eq!(
+        placeholder["range"]["start"],
+        json!({ "line": 15, "character": 8 })
+    );
+
+    // Fix the priority: the invalid value goes.
+    server.change(uri, 2, [[4, 10], [4, 16]], "high");
+    let diagnostics = server.diagnostics(uri, 2);
+    assert!(
+        !codes(&diagnostics).contains(&"invalid-value".to_string()),
+        "{diagnostics:#?}"
+    );
+
+    // Break the YAML: a syntax error, and the body is still analysed.
+    server.change(uri, 3, [[2, 7], [2, 7]], "\"");
+    let diagnostics = server.diagnostics(uri, 3);
+    let found = codes(&diagnostics);
+    assert!(found.contains(&"frontmatter-syntax".to_string()), "{found:?}");
+    assert!(found.contains(&"unfilled-placeholder".to_string()), "{found:?}");
+    assert!(found.contains(&"missing-section".to_string()), "{found:?}");
+    server.shutdown();
+}
+
+#[test]
+fn plain_markdown_gets_no_template_diagnostics() {
+    let mut server = Server::start();
+    let uri = "file:///workspace/README.md";
+    server.open(uri, "# Notes\n\n{{NOT_A_SPEC}}\n");
+    assert_eq!(server.diagnostics(uri, 1), Vec::<Value>::new());
+    server.shutdown();
+}
+
+#[test]
+fn a_burst_of_edits_publishes_only_current_versions() {
+    let mut server = Server::start();
+    let uri = "file:///workspace/burst.md";
+    server.open(uri, SPEC);
+    server.diagnostics(uri, 1);
+    for version in 2..=60 {
+        server.change(uri, version, [[15, 0], [15, 0]], "x");
+    }
+    let last = server.diagnostics(uri, 60);
+    assert!(!last.is_empty());
+    let published: Vec<i64> = server
+        .notifications
+        .iter()
+        .filter(|m| m["method"] == json!("textDocument/publishDiagnostics"))
+        .filter_map(|m| m["params"]["version"].as_i64())
+        .collect();
+    assert!(published.windows(2).all(|w| w[0] < w[1]), "{published:?}");
+    assert_eq!(server.document_state(uri)["version"], json!(60));
+    server.shutdown();
+}
+
+#[test]
+fn quick_fixes_applied_end_to_end() {
+    let mut server = Server::start();
+    let uri = "file:///workspace/fix.md";
+    server.open(uri, SPEC);
+    let diagnostics = server.diagnostics(uri, 1);
+    let mut version = 1;
+    for code in ["invalid-value", "missing-section"] {
+        let diagnostic = find(&diagnostics, code).clone();
+        let actions = server
+            .request(
+                "textDocument/codeAction",
+                json!({
+                    "textDocument": { "uri": uri },
+                    "range": diagnostic["range"],
+                    "context": { "diagnostics": [diagnostic] },
+                }),
+            )
+            .unwrap();
+        let action = actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["diagnostics"][0]["message"] == diagnostic["message"])
+            .unwrap_or_else(|| panic!("no fix for {diagnostic:#?} in {actions:#?}"))
+            .clone();
+        assert_eq!(action["kind"], json!("quickfix"));
+        let edits = action["edit"]["changes"][uri].as_array().unwrap().clone();
+        for edit in edits.iter().rev() {
+            version += 1;
+            let range = &edit["range"];
+            let at = |p: &Value| {
+                [
+                    p["line"].as_u64().unwrap() as u32,
+                    p["character"].as_u64().unwrap() as u32,
+                ]
+            };
+            server.change(
+                uri,
+                version,
+                [at(&range["start"]), at(&range["end"])],
+                edit["newText"].as_str().unwrap(),
+            );
+        }
+        let after = server.diagnostics(uri, version.into());
+        assert!(
+            !after.iter().any(|d| d["message"] == diagnostic["message"]),
+            "{code} still reported after `{}`: {after:#?}",
+            action["title"]
+        );
+    }
+    let text = server.document_state(uri)["text"].as_str().unwrap().to_string();
+    assert!(text.contains("priority: high"), "{text}");
+    assert!(text.contains("## Problem Statement"), "{text}");
+    server.shutdown();
+}
+
+#[test]
+fn pull_diagnostics_for_clients_that_ask() {
+    let (mut server, result) = Server::start_with(json!({ "textDocument": { "diagnostic": {} } }));
+    assert_eq!(
+        result["capabilities"]["diagnosticProvider"]["identifier"],
+        json!("specls")
+    );
+    let uri = "file:///workspace/pull.md";
+    server.open(uri, SPEC);
+    let report = server
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .unwrap();
+    assert_eq!(report["kind"], json!("full"));
+    assert!(codes(report["items"].as_array().unwrap()).contains(&"invalid-value".to_string()));
+    server.shutdown();
+}
+
+#[test]
+fn workspace_configuration_changes_values_and_severities() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".specls.yaml"),
+        "values:\n  priority: [P0, P1, P2]\nseverity:\n  unfilled-placeholder: off\n",
+    )
+    .unwrap();
+    let spec = dir.path().join("login.md");
+    std::fs::write(&spec, SPEC).unwrap();
+    let root = file_uri(dir.path());
+    let (mut server, _) = Server::start_with_root(&root, json!({}));
+    let uri = file_uri(&spec);
+    server.open(&uri, SPEC);
+    let diagnostics = server.diagnostics(&uri, 1);
+    let invalid = find(&diagnostics, "invalid-value");
+    assert!(
+        invalid["message"]
+            .as_str()
+            .unwrap()
+            .contains("allowed: P0, P1, P2"),
+        "{invalid:#?}"
+    );
+    assert!(!codes(&diagnostics).contains(&"unfilled-placeholder".to_string()));
+
+    // A broken configuration: a diagnostic on the file, and the defaults hold.
+    let config = dir.path().join(".specls.yaml");
+    std::fs::write(
+        &config,
+        "values:\n  priority: [P0]\nsevereity:\n  missing-section: off\n",
+    )
+    .unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&config), "type": 2 }] }),
+    );
+    let config_uri = file_uri(&config);
+    let problems = server.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == json!(config_uri)
+    });
+    let problem = &problems["diagnostics"][0];
+    assert!(
+        problem["message"].as_str().unwrap().contains("severeity"),
+        "{problem:#?}"
+    );
+    assert_eq!(problem["range"]["start"]["line"], json!(2));
+    let diagnostics = server.diagnostics(&uri, 1);
+    let invalid = find(&diagnostics, "invalid-value");
+    assert!(
+        invalid["message"].as_str().unwrap().contains("critical, high"),
+        "{invalid:#?}"
+    );
+    server.shutdown();
+}
