@@ -185,13 +185,11 @@ impl Server {
         loop {
             while seen < self.notifications.len() {
                 let message = &self.notifications[seen];
-                if message["method"] == json!(method) {
-                    if accept(&message["params"]) {
-                        let message = self.notifications.remove(seen);
-                        // What came before the match is history now.
-                        self.notifications.retain(|m| m["method"] != json!(method));
-                        return message["params"].clone();
-                    }
+                if message["method"] == json!(method) && accept(&message["params"]) {
+                    let message = self.notifications.remove(seen);
+                    // What came before the match is history now.
+                    self.notifications.retain(|m| m["method"] != json!(method));
+                    return message["params"].clone();
                 }
                 seen += 1;
             }

@@ -95,10 +95,10 @@ impl SettingsCache {
             .loaded
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((stamped, settings)) = loaded.get(config) {
-            if *stamped == stamp(config, Some(settings)) {
-                return settings.clone();
-            }
+        if let Some((stamped, settings)) = loaded.get(config)
+            && *stamped == stamp(config, Some(settings))
+        {
+            return settings.clone();
         }
         let settings = Arc::new(load(config));
         loaded.insert(

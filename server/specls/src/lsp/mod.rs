@@ -84,10 +84,10 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         crate::log::log_info!("initialized; position encoding {:?}", self.session.encoding());
-        if let Some(registration) = requests::initialize::watch_registration(&self.session) {
-            if let Err(err) = self.client.register_capability(vec![registration]).await {
-                crate::log::log_warn!("could not watch configuration files: {err}");
-            }
+        if let Some(registration) = requests::initialize::watch_registration(&self.session)
+            && let Err(err) = self.client.register_capability(vec![registration]).await
+        {
+            crate::log::log_warn!("could not watch configuration files: {err}");
         }
     }
 
@@ -106,10 +106,10 @@ impl LanguageServer for Backend {
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri.clone();
-        if notifications::did_change::handle(&self.session, params) {
-            if let Some(version) = self.session.version(&uri) {
-                self.schedule_diagnostics(uri, version);
-            }
+        if notifications::did_change::handle(&self.session, params)
+            && let Some(version) = self.session.version(&uri)
+        {
+            self.schedule_diagnostics(uri, version);
         }
     }
 

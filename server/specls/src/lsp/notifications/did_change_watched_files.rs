@@ -8,11 +8,11 @@ use crate::settings::is_config_file;
 pub fn handle(session: &Session, params: DidChangeWatchedFilesParams) -> bool {
     let mut config_changed = false;
     for change in params.changes {
-        if let Some(path) = change.uri.to_file_path() {
-            if is_config_file(&path) {
-                session.invalidate_settings(&path);
-                config_changed = true;
-            }
+        if let Some(path) = change.uri.to_file_path()
+            && is_config_file(&path)
+        {
+            session.invalidate_settings(&path);
+            config_changed = true;
         }
     }
     config_changed
