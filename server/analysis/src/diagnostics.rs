@@ -225,11 +225,12 @@ impl Checker<'_> {
     }
 
     fn check_fields(&mut self, template: &Template) {
-        let frontmatter = self.model.frontmatter.clone();
+        let model = self.model;
+        let frontmatter = model.frontmatter.as_ref();
         // Broken YAML hides fields that are there: report the syntax error alone.
-        let readable = frontmatter.as_ref().is_none_or(|fm| fm.error.is_none());
+        let readable = frontmatter.is_none_or(|fm| fm.error.is_none());
         for key in template.schema.fields.iter().filter(|_| readable) {
-            if frontmatter.as_ref().and_then(|fm| fm.field(key)).is_none() {
+            if frontmatter.and_then(|fm| fm.field(key)).is_none() {
                 self.push(
                     Code::MissingField,
                     self.top_range(),
@@ -333,7 +334,8 @@ impl Checker<'_> {
     }
 
     fn check_body_placeholders(&mut self) {
-        for range in self.model.placeholders.clone() {
+        let model = self.model;
+        for range in model.placeholders.iter().cloned() {
             let text = self.text(range.clone());
             self.push(
                 Code::UnfilledPlaceholder,
@@ -392,7 +394,7 @@ impl Checker<'_> {
         insert_end: usize,
         parent: Option<&Heading>,
     ) {
-        let headings = self.model.headings.clone();
+        let headings = &self.model.headings;
         let mut seen: Vec<Option<usize>> = vec![None; rules.len()];
         let mut latest: Option<(usize, usize)> = None; // (rule index, heading index)
         for &index in indices {
@@ -450,7 +452,11 @@ impl Checker<'_> {
                 );
             }
             if rule.kind != SectionKind::Example {
-                self.check_empty(rule, heading, !children.is_empty());
+                // A section's own text ends at its first subsection.
+                let own_end = children
+                    .first()
+                    .map_or(heading.section_range.end, |&i| headings[i].range.start);
+                self.check_empty(rule, heading, own_end, !children.is_empty());
             }
         }
         for (rule_index, rule) in rules.iter().enumerate() {
@@ -491,20 +497,7 @@ impl Checker<'_> {
             .collect()
     }
 
-    fn check_empty(&mut self, rule: &SectionRule, heading: &Heading, has_subsections: bool) {
-        let own_end = if heading.level == 2 {
-            self.model
-                .headings
-                .iter()
-                .find(|h| {
-                    h.range.start > heading.range.start
-                        && h.range.start < heading.section_range.end
-                        && h.level == 3
-                })
-                .map_or(heading.section_range.end, |h| h.range.start)
-        } else {
-            heading.section_range.end
-        };
+    fn check_empty(&mut self, rule: &SectionRule, heading: &Heading, own_end: usize, has_subsections: bool) {
         let own = collapse_whitespace(&self.text(heading.range.end..own_end));
         let holds_nothing = own.is_empty() || (own == rule.guidance && !rule.guidance.is_empty());
         if holds_nothing && !has_subsections {
