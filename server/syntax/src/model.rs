@@ -81,6 +81,7 @@ impl SpecModel {
     /// Assembles the model from the parts of each chunk, each read once per chunk
     /// syntax: after an edit only the re-parsed chunks are read again.
     pub fn read(rope: &Rope, tree: &MarkdownTree) -> Self {
+        read_missing_parts(rope, tree);
         let mut model = SpecModel::default();
         for chunk in tree.chunks() {
             let part = chunk
@@ -134,6 +135,29 @@ impl SpecModel {
                     .map(|h| h.title.as_str())
             })
     }
+}
+
+/// Reads the parts of chunks that have none yet; a freshly opened large document has
+/// thousands, read on two threads.
+fn read_missing_parts(rope: &Rope, tree: &MarkdownTree) {
+    let missing: Vec<&BlockChunk> = tree
+        .chunks()
+        .iter()
+        .filter(|chunk| chunk.model_cache().get().is_none())
+        .collect();
+    let read = |chunks: &[&BlockChunk]| {
+        for chunk in chunks {
+            chunk.model_cache().get_or_init(|| ChunkModel::read(rope, tree, chunk));
+        }
+    };
+    if missing.len() < 64 {
+        return read(&missing);
+    }
+    let (left, right) = missing.split_at(missing.len() / 2);
+    std::thread::scope(|scope| {
+        scope.spawn(|| read(right));
+        read(left);
+    });
 }
 
 /// What one chunk contributes to the model, ranges relative to the chunk's start.
