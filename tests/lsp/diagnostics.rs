@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::support::{Server, codes, file_uri};
 
-const SPEC: &str = "---\nspec-id: AUTH-1\ntitle: Lögin 😀\nstatus: draft\npriority: urgent\nowner: zoë\ncreated: 2026-01-01\nupdated: 2026-01-02\ntags: [auth]\n---\n\n# Lögin 😀\n\n## Overview\n\nSign in {{NAME}}.\n";
+const SPEC: &str = "---\nspec-id: AUTH-1\ntitle: Lögin 😀\nstatus: draft\npriority: urgent\nowner: zoë\ncreated: 2026-01-01\nupdated: 2026-01-02\ntags: [auth]\n---\n\n# Lögin 😀\n\n## Overview\n\nSign in 日本 😀 {{NAME}}.\n";
 
 fn find<'a>(diagnostics: &'a [Value], code: &str) -> &'a Value {
     diagnostics
