@@ -30,11 +30,15 @@ fn published_after_open_and_after_edits() {
             .unwrap()
             .contains("critical, high, medium, low")
     );
-    // After `Sign in ` (UTF-16 columns): the placeholder.
+    // After `Sign in 日本 😀 `, in UTF-16 code units: 8 + 2 + 1 + 2 + 1.
     let placeholder = find(&diagnostics, "unfilled-placeholder");
     assert_eq!(
         placeholder["range"]["start"],
-        json!({ "line": 15, "character": 8 })
+        json!({ "line": 15, "character": 14 })
+    );
+    assert_eq!(
+        placeholder["range"]["end"],
+        json!({ "line": 15, "character": 22 })
     );
 
     // Fix the priority: the invalid value goes.

@@ -30,7 +30,10 @@ fn codes(text: &str, settings: &Settings, path: &str) -> Vec<(Code, String)> {
         settings,
         today: TODAY,
     };
-    check(&document, &context).into_iter().map(|d| (d.code, d.message)).collect()
+    check(&document, &context)
+        .into_iter()
+        .map(|d| (d.code, d.message))
+        .collect()
 }
 
 const DESIGN_EXAMPLE: &str = r#"specs: ["specs/**/*.md", "docs/rfcs/*.md"]
@@ -52,16 +55,29 @@ const RFC_TEMPLATE: &str = "---\ntitle: {{TITLE}}\nstatus: draft\n---\n\n# {{TIT
 fn the_design_example_configures_everything() {
     let settings = settings(DESIGN_EXAMPLE, &[("templates/rfc.md", RFC_TEMPLATE)]);
     assert_eq!(settings.problems, vec![]);
-    assert_eq!(settings.templates.iter().map(|t| t.name()).collect::<Vec<_>>(), ["rfc", "feature-spec", "design-doc"]);
+    assert_eq!(
+        settings.templates.iter().map(|t| t.name()).collect::<Vec<_>>(),
+        ["rfc", "feature-spec", "design-doc"]
+    );
 
     // Matched by the rfc glob; values and id pattern from the configuration.
     let rfc = "---\nspec-id: RFC-12\ntitle: Ünicode 😀\nstatus: review\n---\n\n# Ünicode 😀\n\n## Summary\n\nText.\n";
     let found = codes(rfc, &settings, "/ws/docs/rfcs/0012.md");
     let names: Vec<&str> = found.iter().map(|(c, _)| c.name()).collect();
-    assert_eq!(names, ["invalid-value", "invalid-value", "missing-section"], "{found:#?}");
+    assert_eq!(
+        names,
+        ["invalid-value", "invalid-value", "missing-section"],
+        "{found:#?}"
+    );
     assert!(found[0].1.contains("RFC-[0-9]{4}"), "{found:#?}");
-    assert!(found[1].1.contains("allowed: draft, accepted, rejected"), "{found:#?}");
-    assert!(found[2].1.contains("## Motivation") && found[2].1.contains("template rfc"), "{found:#?}");
+    assert!(
+        found[1].1.contains("allowed: draft, accepted, rejected"),
+        "{found:#?}"
+    );
+    assert!(
+        found[2].1.contains("## Motivation") && found[2].1.contains("template rfc"),
+        "{found:#?}"
+    );
 
     // A file under `specs/` is a spec even without spec frontmatter.
     let plain = "# Notes\n\n## Overview\n\nText.\n";
@@ -99,7 +115,10 @@ fn broken_configurations_are_reported_at_the_offending_key_and_defaults_hold() {
         assert_eq!(settings.problems.len(), 1, "{config}: {:#?}", settings.problems);
         let problem = &settings.problems[0];
         if !needle.is_empty() {
-            assert!(config[problem.range.clone()].contains(needle), "{config}: {problem:#?}");
+            assert!(
+                config[problem.range.clone()].contains(needle),
+                "{config}: {problem:#?}"
+            );
         }
         // The defaults hold: priority values are the built-in ones.
         assert_eq!(settings.allowed_values("priority").unwrap()[0], "critical");

@@ -14,8 +14,18 @@ fn render(schema: &TemplateSchema) -> String {
                 SectionKind::Optional => "optional".to_string(),
                 SectionKind::Example => format!("example of {:?}", rule.key),
             };
-            let guidance = if rule.guidance.is_empty() { "" } else { " +guidance" };
-            writeln!(out, "{} {} — {kind}{guidance}", "#".repeat(rule.level.into()), rule.title).unwrap();
+            let guidance = if rule.guidance.is_empty() {
+                ""
+            } else {
+                " +guidance"
+            };
+            writeln!(
+                out,
+                "{} {} — {kind}{guidance}",
+                "#".repeat(rule.level.into()),
+                rule.title
+            )
+            .unwrap();
             walk(&rule.subsections, out);
         }
     }
@@ -25,18 +35,26 @@ fn render(schema: &TemplateSchema) -> String {
 }
 
 fn seed(name: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/seeds")
+        .join(name);
     std::fs::read_to_string(path).unwrap()
 }
 
 #[test]
 fn feature_spec_schema() {
-    insta::assert_snapshot!(render(&TemplateSchema::derive("feature-spec", &seed("feature-spec-template.md"))));
+    insta::assert_snapshot!(render(&TemplateSchema::derive(
+        "feature-spec",
+        &seed("feature-spec-template.md")
+    )));
 }
 
 #[test]
 fn design_doc_schema() {
-    insta::assert_snapshot!(render(&TemplateSchema::derive("design-doc", &seed("design-doc-template.md"))));
+    insta::assert_snapshot!(render(&TemplateSchema::derive(
+        "design-doc",
+        &seed("design-doc-template.md")
+    )));
 }
 
 /// The built-in templates compiled into specls have the seeds' structure.
@@ -47,6 +65,11 @@ fn built_in_templates_follow_the_seeds() {
         .zip(["feature-spec-template.md", "design-doc-template.md"])
     {
         let from_seed = TemplateSchema::derive(template.name(), &seed(seed_name));
-        assert_eq!(render(&template.schema), render(&from_seed), "{}", template.name());
+        assert_eq!(
+            render(&template.schema),
+            render(&from_seed),
+            "{}",
+            template.name()
+        );
     }
 }

@@ -147,7 +147,9 @@ fn read_missing_parts(rope: &Rope, tree: &MarkdownTree) {
         .collect();
     let read = |chunks: &[&BlockChunk]| {
         for chunk in chunks {
-            chunk.model_cache().get_or_init(|| ChunkModel::read(rope, tree, chunk));
+            chunk
+                .model_cache()
+                .get_or_init(|| ChunkModel::read(rope, tree, chunk));
         }
     };
     if missing.len() < 64 {
