@@ -4,6 +4,7 @@
 use std::ops::Range;
 use std::path::Path;
 
+use specls_syntax::ropey::Rope;
 use specls_syntax::{Document, FieldValue, Heading, ReferenceKind, SpecModel};
 
 use crate::config::{Settings, SeverityLevel, Template};
@@ -132,22 +133,27 @@ pub struct CheckContext<'a> {
     pub today: &'a str,
 }
 
-/// The diagnostics of one document. Markdown files that are not specs get none.
+/// The diagnostics of one open document. Markdown files that are not specs get none.
 pub fn check(document: &Document, context: &CheckContext<'_>) -> Vec<Diagnostic> {
-    let model = document.model();
+    check_model(document.rope(), &document.model(), context)
+}
+
+/// The diagnostics of a text and its model, however the model was read (the tree-sitter
+/// reader for open documents, the fast reader for files on disk).
+pub fn check_model(text: &Rope, model: &SpecModel, context: &CheckContext<'_>) -> Vec<Diagnostic> {
     let settings = context.settings;
-    if !settings.is_spec(context.path, &model) {
+    if !settings.is_spec(context.path, model) {
         return Vec::new();
     }
     let mut checker = Checker {
-        document,
-        model: &model,
+        text,
+        model,
         context,
         template: None,
         out: Vec::new(),
     };
     checker.check_frontmatter_syntax();
-    match settings.select_template(context.path, &model) {
+    match settings.select_template(context.path, model) {
         Ok(template) => {
             checker.template = Some(template);
             checker.check_fields(template);
@@ -162,7 +168,7 @@ pub fn check(document: &Document, context: &CheckContext<'_>) -> Vec<Diagnostic>
 }
 
 struct Checker<'a> {
-    document: &'a Document,
+    text: &'a Rope,
     model: &'a SpecModel,
     context: &'a CheckContext<'a>,
     template: Option<&'a Template>,
@@ -185,14 +191,15 @@ impl Checker<'_> {
     }
 
     fn text(&self, range: Range<usize>) -> String {
-        self.document.slice(range)
+        let end = range.end.min(self.text.len_bytes());
+        self.text.byte_slice(range.start.min(end)..end).to_string()
     }
 
     /// Where file-level findings are shown: the opening `---`, or the first line.
     fn top_range(&self) -> Range<usize> {
         match &self.model.frontmatter {
             Some(frontmatter) => frontmatter.range.start..frontmatter.range.start + 3,
-            None => 0..self.document.rope().line(0).len_bytes().min(self.document.len()),
+            None => 0..self.text.line(0).len_bytes(),
         }
     }
 
@@ -379,7 +386,7 @@ impl Checker<'_> {
         let fallback = title
             .map(|t| title_or_heading(&t))
             .unwrap_or_else(|| self.top_range());
-        let end_of_text = self.document.len();
+        let end_of_text = self.text.len_bytes();
         self.check_level(schema, &schema.sections, &sections, fallback, end_of_text, None);
     }
 
@@ -410,13 +417,7 @@ impl Checker<'_> {
                         format!(
                             "`{}` appears twice (first on line {}); template {} has it once",
                             heading.title,
-                            self.document
-                                .position_at(
-                                    headings[first].range.start,
-                                    specls_syntax::PositionEncoding::Utf8
-                                )
-                                .line
-                                + 1,
+                            self.text.byte_to_line(headings[first].range.start) + 1,
                             schema.name
                         ),
                         None,
@@ -518,7 +519,7 @@ impl Checker<'_> {
     /// The end of the content before `end`, past trailing blank lines, but not before
     /// `floor`.
     fn trimmed_end(&self, floor: usize, end: usize) -> usize {
-        let rope = self.document.rope();
+        let rope = self.text;
         let mut at = end.min(rope.len_bytes());
         while at > floor && rope.byte(at - 1).is_ascii_whitespace() {
             at -= 1;

@@ -9,6 +9,6 @@ pub mod outline;
 pub mod schema;
 
 pub use config::{CONFIG_FILE, ConfigProblem, Settings, Template};
-pub use diagnostics::{CheckContext, Code, Diagnostic, Fix, Severity, TextEdit, check};
+pub use diagnostics::{CheckContext, Code, Diagnostic, Fix, Severity, TextEdit, check, check_model};
 pub use folding::{Fold, FoldKind, folding_ranges};
 pub use outline::{OutlineItem, outline};

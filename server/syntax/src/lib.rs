@@ -11,6 +11,8 @@ pub mod model;
 pub mod position;
 pub mod queries;
 
+pub use ropey;
+
 pub use document::{ChangeOutcome, Document, TextChange};
 pub use frontmatter::{Field, FieldValue, Frontmatter, FrontmatterError, Scalar};
 pub use model::{Heading, LinkDefinition, Reference, ReferenceKind, SpecModel};
