@@ -1,4 +1,5 @@
-//! The command line: `specls [lsp]`, `specls outline FILE...`, `specls --version`.
+//! The command line: `specls [lsp]`, `specls check [PATH...]`, `specls outline FILE...`,
+//! `specls --version`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -6,6 +7,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use specls_analysis::{OutlineItem, outline};
 use specls_syntax::{Document, PositionEncoding};
+
+use crate::check::Format;
 
 #[derive(Parser)]
 #[command(
@@ -22,6 +25,18 @@ struct Cli {
 enum Command {
     /// Run the language server on stdin/stdout (the default).
     Lsp,
+    /// Check spec files as the editor does and print their diagnostics, for CI.
+    ///
+    /// Exit status: 0 when no diagnostic is an error, 1 when one is (a broken
+    /// .specls.yaml included), 2 when a path is missing or a file cannot be read.
+    Check {
+        /// Files and folders to check; folders are searched for *.md files, honouring
+        /// .gitignore [default: .]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Print the section outline of spec files, as an editor's outline view shows it.
     Outline {
         #[arg(required = true)]
@@ -36,6 +51,7 @@ pub fn run() -> ExitCode {
             crate::lsp::run_stdio();
             ExitCode::SUCCESS
         }
+        Command::Check { paths, format } => crate::check::run(&paths, format),
         Command::Outline { files } => print_outlines(&files),
     }
 }

@@ -1,5 +1,6 @@
 //! specls: language server and checker for spec Markdown.
 
+mod check;
 mod cli;
 mod log;
 mod lsp;

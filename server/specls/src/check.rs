@@ -1,0 +1,590 @@
+//! `specls check [PATH...]`: the editor's diagnostics for a whole tree of files, for CI.
+//!
+//! Files named on the command line are checked whatever their name and even when
+//! ignored; folders are walked for `*.md` files, honouring `.gitignore`, `.ignore` and
+//! hidden files as ripgrep does, and never following a symbolic link. Files are read and
+//! checked on a few threads; the output is sorted, so it does not depend on timing.
+//!
+//! Exit status: 0 when no diagnostic has error severity, 1 when one has (a broken
+//! `.specls.yaml` is such an error: it is reported as a `config` diagnostic on the
+//! configuration file, once, and on stderr), 2 when a path does not exist or a file
+//! cannot be read or is not UTF-8. 2 wins over 1; the other files are still checked.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{self, BufWriter, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Component, Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use clap::ValueEnum;
+use serde::Serialize;
+use specls_analysis::{CheckContext, Settings, Severity};
+use specls_syntax::{Document, Position, PositionEncoding};
+
+use crate::settings::{self, SettingsCache};
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// `path:line:column: severity[code]: message`, then a summary.
+    #[default]
+    Human,
+    /// One JSON array of diagnostics on stdout; the summary goes to stderr.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=...::message`); the summary goes to stderr.
+    Github,
+}
+
+/// The code of a problem in a configuration file (not one of the analysis codes).
+const CONFIG_CODE: &str = "config";
+
+/// A file to check.
+struct Target {
+    /// The path as named or as walked, for output.
+    shown: PathBuf,
+    /// The canonical path, for reading, configuration lookup and globs.
+    absolute: PathBuf,
+}
+
+/// One diagnostic, ready to print in any format.
+struct Report {
+    path: PathBuf,
+    severity: Severity,
+    code: &'static str,
+    message: String,
+    /// 0-based line and column in Unicode scalar values (human and github output add 1).
+    start: Position,
+    end: Position,
+    /// 0-based LSP positions, columns in UTF-16 code units (json output).
+    start_utf16: Position,
+    end_utf16: Position,
+}
+
+impl Report {
+    fn new(
+        document: &Document,
+        path: &Path,
+        range: std::ops::Range<usize>,
+        severity: Severity,
+        code: &'static str,
+        message: String,
+    ) -> Report {
+        let end = range.end.max(range.start);
+        let at = |offset, encoding| document.position_at(offset, encoding);
+        Report {
+            path: path.to_path_buf(),
+            severity,
+            code,
+            message,
+            start: at(range.start, PositionEncoding::Utf32),
+            end: at(end, PositionEncoding::Utf32),
+            start_utf16: at(range.start, PositionEncoding::Utf16),
+            end_utf16: at(end, PositionEncoding::Utf16),
+        }
+    }
+
+    fn sort_key(&self) -> impl Ord + '_ {
+        (
+            &self.path,
+            (self.start.line, self.start.character),
+            (self.end.line, self.end.character),
+            self.severity,
+            self.code,
+            &self.message,
+        )
+    }
+}
+
+/// What checking one file gave.
+enum Outcome {
+    Checked {
+        reports: Vec<Report>,
+        /// The configuration in force, when it has problems to report.
+        broken_config: Option<(PathBuf, Arc<Settings>)>,
+    },
+    /// The file could not be checked; the message is for stderr.
+    Failed(String),
+}
+
+pub fn run(paths: &[PathBuf], format: Format) -> ExitCode {
+    let mut io_error = false;
+    let targets = collect_targets(paths, &mut io_error);
+
+    let cache = SettingsCache::default();
+    let today = settings::today();
+    let outcomes = check_all(&targets, &cache, &today);
+
+    let mut reports = Vec::new();
+    let mut broken_configs = BTreeMap::new();
+    let mut checked = 0;
+    let mut failed = 0;
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Checked {
+                reports: file_reports,
+                broken_config,
+            } => {
+                checked += 1;
+                reports.extend(file_reports);
+                if let Some((config, settings)) = broken_config {
+                    broken_configs.entry(config).or_insert(settings);
+                }
+            }
+            Outcome::Failed(message) => {
+                failed += 1;
+                io_error = true;
+                note(&message);
+            }
+        }
+    }
+
+    let cwd = std::env::current_dir()
+        .ok()
+        .map(|dir| dir.canonicalize().unwrap_or(dir));
+    for (config, settings) in &broken_configs {
+        let shown = match &cwd {
+            Some(cwd) => relative_to(config, cwd),
+            None => config.clone(),
+        };
+        let text = std::fs::read_to_string(config).unwrap_or_default();
+        let document = Document::new(&text);
+        for problem in &settings.problems {
+            let report = Report::new(
+                &document,
+                &shown,
+                problem.range.clone(),
+                Severity::Error,
+                CONFIG_CODE,
+                problem.message.clone(),
+            );
+            note(&format!(
+                "specls: {}:{}:{}: broken configuration: {}",
+                shown.display(),
+                report.start.line + 1,
+                report.start.character + 1,
+                one_line(&report.message)
+            ));
+            reports.push(report);
+        }
+    }
+
+    reports.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let any_error = reports.iter().any(|report| report.severity == Severity::Error);
+    let summary = summary(&reports, checked + broken_configs.len(), failed);
+
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    // A closed stdout (`specls check | head`) is not an error of the check: stop writing.
+    let _ = match format {
+        Format::Human => write_human(&mut out, &reports, &summary),
+        Format::Json => write_json(&mut out, &reports),
+        Format::Github => write_github(&mut out, &reports),
+    }
+    .and_then(|()| out.flush());
+    if format != Format::Human {
+        note(&summary);
+    }
+
+    if io_error {
+        ExitCode::from(2)
+    } else if any_error {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Writes a line to stderr; a closed stderr is ignored rather than a panic.
+fn note(message: &str) {
+    let _ = writeln!(io::stderr().lock(), "{message}");
+}
+
+/// The files to check, each once, in the order found. Problems go to stderr and set `io_error`.
+fn collect_targets(paths: &[PathBuf], io_error: &mut bool) -> Vec<Target> {
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let mut seen = HashSet::new();
+    let mut targets = Vec::new();
+    let mut add = |shown: PathBuf| {
+        let absolute = shown
+            .canonicalize()
+            .or_else(|_| std::path::absolute(&shown))
+            .unwrap_or_else(|_| shown.clone());
+        if seen.insert(absolute.clone()) {
+            targets.push(Target { shown, absolute });
+        }
+    };
+
+    for path in paths {
+        let metadata = match std::fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(err) => {
+                *io_error = true;
+                if err.kind() == io::ErrorKind::NotFound {
+                    note(&format!("specls: {}: no such file or directory", path.display()));
+                } else {
+                    note(&format!("specls: {}: {err}", path.display()));
+                }
+                continue;
+            }
+        };
+        if !metadata.is_dir() {
+            // Named explicitly: checked whatever its name, even when ignored.
+            add(path.clone());
+            continue;
+        }
+        // The walker's defaults: .gitignore (in a Git repository), .ignore, hidden files
+        // skipped, symbolic links not followed.
+        let mut found = Vec::new();
+        for entry in ignore::WalkBuilder::new(path).build() {
+            match entry {
+                Ok(entry) => {
+                    if let Some(err) = entry.error() {
+                        note(&format!("specls: warning: {err}"));
+                    }
+                    if entry.file_type().is_some_and(|kind| kind.is_file()) && is_markdown(entry.path()) {
+                        found.push(entry.into_path());
+                    }
+                }
+                Err(err) => {
+                    *io_error = true;
+                    note(&format!("specls: {err}"));
+                }
+            }
+        }
+        found.sort();
+        for file in found {
+            // `specls check .` shows `specs/a.md`, not `./specs/a.md`.
+            let shown = match file.strip_prefix(".") {
+                Ok(inner) if path == Path::new(".") => inner.to_path_buf(),
+                _ => file,
+            };
+            add(shown);
+        }
+    }
+    targets
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("md"))
+}
+
+/// Checks every target on a few threads; the outcomes are in the order of `targets`.
+fn check_all(targets: &[Target], cache: &SettingsCache, today: &str) -> Vec<Outcome> {
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(targets.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let mut outcomes: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(target) = targets.get(index) else { break };
+                        done.push((index, check_guarded(target, cache, today)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        // `check_guarded` catches panics, so a worker only ends by running out of files.
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap_or_default())
+            .collect()
+    });
+    outcomes.sort_by_key(|(index, _)| *index);
+    outcomes.into_iter().map(|(_, outcome)| outcome).collect()
+}
+
+/// Checks one file; a bug in the analysis becomes an error for that file, not a crash.
+fn check_guarded(target: &Target, cache: &SettingsCache, today: &str) -> Outcome {
+    catch_unwind(AssertUnwindSafe(|| check_file(target, cache, today))).unwrap_or_else(|_| {
+        Outcome::Failed(format!(
+            "specls: {}: internal error while checking this file (please report it)",
+            target.shown.display()
+        ))
+    })
+}
+
+fn check_file(target: &Target, cache: &SettingsCache, today: &str) -> Outcome {
+    let shown = &target.shown;
+    let bytes = match std::fs::read(&target.absolute) {
+        Ok(bytes) => bytes,
+        Err(err) => return Outcome::Failed(format!("specls: {}: {err}", shown.display())),
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Outcome::Failed(format!("specls: {}: not valid UTF-8", shown.display()));
+    };
+    let (settings, config) = cache.for_file(&target.absolute, None);
+    let document = Document::new(&text);
+    let context = CheckContext {
+        path: Some(&target.absolute),
+        settings: &settings,
+        today,
+    };
+    let reports = specls_analysis::check(&document, &context)
+        .into_iter()
+        .map(|diagnostic| {
+            Report::new(
+                &document,
+                shown,
+                diagnostic.range,
+                diagnostic.severity,
+                diagnostic.code.name(),
+                diagnostic.message,
+            )
+        })
+        .collect();
+    let broken_config = match config {
+        Some(config) if !settings.problems.is_empty() => Some((config, settings.clone())),
+        _ => None,
+    };
+    Outcome::Checked {
+        reports,
+        broken_config,
+    }
+}
+
+/// `path` relative to `base` (both absolute), with `..` where needed.
+fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    let path_parts: Vec<Component> = path.components().collect();
+    let base_parts: Vec<Component> = base.components().collect();
+    let common = path_parts
+        .iter()
+        .zip(&base_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let root = path_parts
+        .iter()
+        .take_while(|part| matches!(part, Component::Prefix(_) | Component::RootDir))
+        .count();
+    if common <= root {
+        // Nothing in common but the root: the absolute path reads better.
+        return path.to_path_buf();
+    }
+    let mut relative = PathBuf::new();
+    for _ in common..base_parts.len() {
+        relative.push("..");
+    }
+    for part in &path_parts[common..] {
+        relative.push(part);
+    }
+    relative
+}
+
+/// E.g. `3 errors, 5 warnings, 1 information in 2 of 7 files` or `No problems in 7 files`.
+/// `files` counts the files checked, configuration files with problems included;
+/// `failed` the files that could not be read.
+fn summary(reports: &[Report], files: usize, failed: usize) -> String {
+    let count = |severity| {
+        reports
+            .iter()
+            .filter(|report| report.severity == severity)
+            .count()
+    };
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let files_text = plural(files, "file", "files");
+
+    let not_checked = plural(failed, "file", "files");
+    if files == 0 {
+        return if failed == 0 {
+            "No Markdown files found".to_string()
+        } else {
+            format!("{not_checked} could not be checked")
+        };
+    }
+    let mut text = if reports.is_empty() {
+        format!("No problems in {files_text}")
+    } else {
+        let parts: Vec<String> = [
+            (count(Severity::Error), "error", "errors"),
+            (count(Severity::Warning), "warning", "warnings"),
+            (count(Severity::Information), "information", "information"),
+            (count(Severity::Hint), "hint", "hints"),
+        ]
+        .into_iter()
+        .filter(|(n, ..)| *n > 0)
+        .map(|(n, one, many)| plural(n, one, many))
+        .collect();
+        // `reports` is sorted by path.
+        let mut with_problems: Vec<&Path> = reports.iter().map(|report| report.path.as_path()).collect();
+        with_problems.dedup();
+        if files == 1 {
+            format!("{} in {files_text}", parts.join(", "))
+        } else {
+            format!("{} in {} of {files_text}", parts.join(", "), with_problems.len())
+        }
+    };
+    if failed > 0 {
+        text.push_str(&format!("; {not_checked} could not be checked"));
+    }
+    text
+}
+
+/// The message on one line, without control characters that could drive a terminal.
+fn one_line(message: &str) -> String {
+    let mut line = String::with_capacity(message.len());
+    for character in message.chars() {
+        match character {
+            '\r' | '\n' => {
+                if !line.ends_with(' ') {
+                    line.push(' ');
+                }
+            }
+            '\t' => line.push(' '),
+            c if c.is_control() => line.extend(c.escape_default()),
+            c => line.push(c),
+        }
+    }
+    line.trim_end().to_string()
+}
+
+fn write_human(out: &mut impl Write, reports: &[Report], summary: &str) -> io::Result<()> {
+    for report in reports {
+        writeln!(
+            out,
+            "{}:{}:{}: {}[{}]: {}",
+            report.path.display(),
+            report.start.line + 1,
+            report.start.character + 1,
+            report.severity.name(),
+            report.code,
+            one_line(&report.message)
+        )?;
+    }
+    if !reports.is_empty() {
+        writeln!(out)?;
+    }
+    writeln!(out, "{summary}")
+}
+
+/// The JSON output: one array of these. `range` is LSP-style: 0-based lines, columns in
+/// UTF-16 code units (as an editor's default `positionEncoding`), `end` exclusive.
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    path: String,
+    range: JsonRange,
+    severity: &'static str,
+    code: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonRange {
+    start: JsonPosition,
+    end: JsonPosition,
+}
+
+#[derive(Serialize)]
+struct JsonPosition {
+    line: u32,
+    character: u32,
+}
+
+impl From<Position> for JsonPosition {
+    fn from(position: Position) -> Self {
+        JsonPosition {
+            line: position.line,
+            character: position.character,
+        }
+    }
+}
+
+fn write_json(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
+    let diagnostics: Vec<JsonDiagnostic> = reports
+        .iter()
+        .map(|report| JsonDiagnostic {
+            path: report.path.to_string_lossy().into_owned(),
+            range: JsonRange {
+                start: report.start_utf16.into(),
+                end: report.end_utf16.into(),
+            },
+            severity: report.severity.name(),
+            code: report.code,
+            message: &report.message,
+        })
+        .collect();
+    // One diagnostic a line: still one JSON document, and easy to read or grep.
+    write!(out, "[")?;
+    for (index, diagnostic) in diagnostics.iter().enumerate() {
+        let separator = if index == 0 { "" } else { "," };
+        write!(out, "{separator}\n  ")?;
+        serde_json::to_writer(&mut *out, diagnostic)?;
+    }
+    let end = if diagnostics.is_empty() { "" } else { "\n" };
+    writeln!(out, "{end}]")
+}
+
+/// GitHub Actions workflow commands, which the runner turns into annotations on the
+/// changed files. Lines and columns are 1-based, columns in Unicode scalar values.
+fn write_github(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
+    for report in reports {
+        let command = match report.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information | Severity::Hint => "notice",
+        };
+        writeln!(
+            out,
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            escape_property(&report.path.to_string_lossy()),
+            report.start.line + 1,
+            report.start.character + 1,
+            report.end.line + 1,
+            report.end.character + 1,
+            escape_property(&format!("specls({})", report.code)),
+            escape_data(&report.message)
+        )?;
+    }
+    Ok(())
+}
+
+/// Escaping of a workflow command's message.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escaping of a workflow command's property value.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escaping() {
+        assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
+        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+
+    #[test]
+    fn relative_paths() {
+        let base = Path::new("/repo/docs");
+        assert_eq!(
+            relative_to(Path::new("/repo/docs/a/.specls.yaml"), base),
+            Path::new("a/.specls.yaml")
+        );
+        assert_eq!(
+            relative_to(Path::new("/repo/.specls.yaml"), base),
+            Path::new("../.specls.yaml")
+        );
+        assert_eq!(
+            relative_to(Path::new("/etc/.specls.yaml"), base),
+            Path::new("/etc/.specls.yaml")
+        );
+    }
+
+    #[test]
+    fn messages_fit_one_line() {
+        assert_eq!(one_line("bad\nvalue\u{1b}[31m\n"), "bad value\\u{1b}[31m");
+    }
+}
