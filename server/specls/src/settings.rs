@@ -109,8 +109,6 @@ impl SettingsCache {
     }
 
     /// Forgets a configuration, so the next use reads it again.
-    // For the language server's watched-files handling; `specls check` never needs it.
-    #[allow(dead_code)]
     pub fn invalidate(&self, config: &Path) {
         let mut loaded = self
             .loaded
