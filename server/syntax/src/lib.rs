@@ -5,6 +5,7 @@
 //! are converted only through [`position`].
 
 pub mod document;
+mod fast;
 pub mod frontmatter;
 pub mod markdown;
 pub mod model;

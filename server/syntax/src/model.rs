@@ -282,7 +282,7 @@ fn read_headings(rope: &Rope, tree: &MarkdownTree, root: Node<'_>, headings: &mu
 }
 
 /// Ends each section at the next heading of its level or higher, or at `text_end`.
-fn finish_sections(headings: &mut [Heading], text_end: usize) {
+pub(crate) fn finish_sections(headings: &mut [Heading], text_end: usize) {
     for i in 0..headings.len() {
         let level = headings[i].level;
         headings[i].section_range.end = text_end;
@@ -300,7 +300,12 @@ fn heading_title(rope: &Rope, tree: &MarkdownTree, content: Node<'_>) -> (String
     };
     let start = ranges.first().map_or(content.start_byte(), |r| r.start);
     let end = ranges.last().map_or(content.end_byte(), |r| r.end);
-    let raw = rope.byte_slice(start..end).to_string();
+    trim_heading_title(&rope.byte_slice(start..end).to_string(), start)
+}
+
+/// The title in `raw`, the heading text found at `start`: trimmed, without a closing
+/// `#` sequence; with its range in the document.
+pub(crate) fn trim_heading_title(raw: &str, start: usize) -> (String, Range<usize>) {
     let mut trimmed_end = raw.trim_end().len();
     let without_closing = raw[..trimmed_end].trim_end_matches('#');
     if without_closing.len() < trimmed_end
@@ -350,7 +355,7 @@ pub fn normalize_label(label: &str) -> String {
         .to_lowercase()
 }
 
-fn strip_angle_brackets(destination: &str) -> String {
+pub(crate) fn strip_angle_brackets(destination: &str) -> String {
     let trimmed = destination.trim();
     trimmed
         .strip_prefix('<')
@@ -386,7 +391,7 @@ pub fn split_destination(destination: &str) -> Option<(String, Option<String>)> 
     Some((path.to_string(), anchor))
 }
 
-fn field_references(frontmatter: &Frontmatter) -> impl Iterator<Item = Reference> + '_ {
+pub(crate) fn field_references(frontmatter: &Frontmatter) -> impl Iterator<Item = Reference> + '_ {
     frontmatter
         .fields
         .iter()
@@ -484,7 +489,7 @@ fn read_inline_references(
 
 /// Finds `[[ID]]` and bare `ID` words (`[A-Z][A-Z0-9]*-[0-9]+`) in inline text outside
 /// literal spans.
-fn scan_ids(
+pub(crate) fn scan_ids(
     text: &str,
     base: usize,
     literal: &[Range<usize>],
@@ -533,7 +538,12 @@ fn scan_ids(
 }
 
 /// Finds `{{UPPER_CASE}}` placeholders in inline text outside literal spans.
-fn scan_placeholders(text: &str, base: usize, literal: &[Range<usize>], out: &mut Vec<Range<usize>>) {
+pub(crate) fn scan_placeholders(
+    text: &str,
+    base: usize,
+    literal: &[Range<usize>],
+    out: &mut Vec<Range<usize>>,
+) {
     let mut from = 0;
     while let Some(open) = text[from..].find("{{").map(|i| from + i) {
         let Some(close) = text[open + 2..].find("}}").map(|i| open + 2 + i) else {

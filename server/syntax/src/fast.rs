@@ -1,0 +1,1258 @@
+//! The fast reader: the spec model read with pulldown-cmark's offset iterator, for the
+//! closed files of a workspace scan and for `specls check`, where tree-sitter-md's
+//! ~3 MB/s would be too slow.
+//!
+//! It yields exactly the model of the tree-sitter reader ([`SpecModel::from_document`]),
+//! byte ranges included. pulldown-cmark finds the blocks and inlines; this module puts
+//! their ranges where tree-sitter-md puts its nodes, which is not always where
+//! pulldown-cmark puts them:
+//!
+//! - a block starts after the markers of its containers (`> `, a list item's
+//!   indentation) and its own indentation belongs to it;
+//! - a block that ends with a line break also holds the container markers that open the
+//!   next line (tree-sitter-md's `block_continuation`), when at least one container
+//!   continues there;
+//! - an indented code block runs over the blank lines after it, and an HTML block that a
+//!   blank line ends holds that blank line;
+//! - every `[text]`, `[text][]` and `[text][label]` is a link, defined or not (so the
+//!   parser is given a broken-link callback that accepts every label), and a collapsed
+//!   reference link ends after its `[]`;
+//! - frontmatter (`minus_metadata`) is recognised as tree-sitter-md's scanner does,
+//!   only at the start of the text; pulldown-cmark's own metadata blocks are off, since it
+//!   would also take a `---` pair in the middle of a document for one;
+//! - `$...$` spans are literal (tree-sitter-md's `latex_block`): a run of dollars up to
+//!   the next run of the same length, like a code span;
+//! - pulldown-cmark reads a copy of the text where what tree-sitter-md reads differently
+//!   is made to read the same, without moving a byte: the digit of a one-digit ordered
+//!   list marker becomes `1` (tree-sitter-md lets `2.` interrupt a paragraph), `[x]:`
+//!   becomes `[x];` (tree-sitter-md lexes `[x]` as a task marker, never a label), and a
+//!   last line of markers only (`---`, `#`) without a line break gets a character after
+//!   it (tree-sitter-md needs the line break to read a thematic break, an underline or
+//!   an empty heading).
+//!
+//! Everything else (frontmatter fields, id and placeholder scanning, link destinations,
+//! labels, heading titles, sections) goes through the same functions as the tree-sitter
+//! reader.
+//!
+//! Known differences: constructs on which tree-sitter-md departs from CommonMark, or
+//! recovers from with an `ERROR` node, that specs do not use. The seeds, the examples and
+//! the generated corpus hold none; the random documents of `tests/two_readers.rs` leave
+//! them out.
+//!
+//! - A task item (`- [ ] a`) whose text is followed by a setext underline: tree-sitter-md
+//!   takes the marker only before a paragraph and reads no heading; pulldown-cmark reads a
+//!   heading `[ ] a`. A task marker alone on its line (`- [ ]`) is a shortcut link for
+//!   tree-sitter-md, which may then be a setext heading's text.
+//! - A bracket pair that CommonMark does not take for a link label inside the text of
+//!   an inline link (`[a [ ] b](c.md)`): tree-sitter-md reads the pair as a link, so the
+//!   outer link is none; pulldown-cmark reads the outer link.
+//! - After a link reference definition, a line that cannot interrupt a paragraph
+//!   (indented code, an HTML block of kind 7, an item numbered from 10): tree-sitter-md
+//!   starts a block, pulldown-cmark continues the paragraph the definition stands in.
+//! - A paragraph line followed by a line indented four or more spaces that opens with a
+//!   code fence or `>`: tree-sitter-md reads indented code, CommonMark more paragraph.
+//! - A line indented four spaces right after a table row: a row for tree-sitter-md,
+//!   indented code for pulldown-cmark.
+//! - `ERROR` recoveries of tree-sitter-md: a text that is one ATX heading line without a
+//!   line break (`# a`), an empty ATX heading with trailing white space and no line break
+//!   at the end, a code fence opened on the last line without a line break, an HTML block
+//!   ended by a blank line inside a list item that goes on after it, and inline text such
+//!   as `{{__}} [ ![i](p.png)` (an image without its destination).
+//! - Tabs in container markers are counted as tree-sitter-md counts columns, but have
+//!   not been checked beyond that.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::frontmatter::read_frontmatter;
+use crate::model::{
+    Heading, LinkDefinition, Reference, ReferenceKind, SpecModel, field_references, finish_sections,
+    normalize_label, scan_ids, scan_placeholders, split_destination, strip_angle_brackets,
+    trim_heading_title,
+};
+
+impl SpecModel {
+    /// Reads the model with pulldown-cmark: the same model as [`SpecModel::from_document`]
+    /// gives for a document of this text, about a hundred times faster, without the trees
+    /// an open document needs for incremental edits.
+    pub fn read_fast(text: &str) -> SpecModel {
+        Reader::new(text).read()
+    }
+}
+
+/// The options that match the extensions tree-sitter-md is built with. Metadata blocks
+/// are found before pulldown-cmark runs; heading attributes are not Markdown it knows.
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
+
+fn is_break(byte: u8) -> bool {
+    byte == b'\n' || byte == b'\r'
+}
+
+fn is_space(byte: u8) -> bool {
+    byte == b' ' || byte == b'\t'
+}
+
+/// An open container block as tree-sitter-md's scanner matches it at each line start.
+#[derive(Debug, Clone, Copy)]
+enum Block {
+    Quote,
+    /// A list item and the indentation its content needs.
+    Item(usize),
+    /// An indented code block (the block itself, matched to see where it ends).
+    Indented,
+}
+
+#[derive(Debug)]
+struct Container {
+    block: Block,
+    /// The start of the line holding the container's marker.
+    line: usize,
+    /// Where its content starts on that line: after the marker and, for a list item, the
+    /// white space after it.
+    content: usize,
+}
+
+/// The inline content of one paragraph, heading or table cell.
+#[derive(Debug, Default)]
+struct InlineRegion {
+    /// The region's text when it is not the span of its events (ATX headings).
+    fixed: Option<Range<usize>>,
+    start: usize,
+    end: usize,
+    /// Code spans, autolinks, HTML tags and link destinations.
+    literal: Vec<Range<usize>>,
+    /// The ranges of the links that became references.
+    links: Vec<Range<usize>>,
+    /// The ranges of every link, image and autolink pulldown-cmark found.
+    spans: Vec<Range<usize>>,
+    /// `$` spans are found once the region is complete, as are the links they void.
+    references: Vec<Reference>,
+}
+
+impl InlineRegion {
+    fn extend(&mut self, range: &Range<usize>) {
+        if self.start == self.end {
+            self.start = range.start;
+            self.end = range.end;
+        } else {
+            self.start = self.start.min(range.start);
+            self.end = self.end.max(range.end);
+        }
+    }
+}
+
+/// A link or image whose end event has not come yet.
+#[derive(Debug)]
+struct OpenLink {
+    range: Range<usize>,
+    link_type: LinkType,
+    image: bool,
+    /// The end of the last event inside the link text.
+    inner_end: usize,
+}
+
+struct Reader<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    model: SpecModel,
+    containers: Vec<Container>,
+    /// The containers closed since the last leaf block, innermost first: tree-sitter-md
+    /// still matches them at the start of the next block's line.
+    closed: Vec<Container>,
+    /// Where pulldown-cmark ended the last leaf block.
+    last_leaf_end: usize,
+    /// Where tree-sitter-md ended the last indented code block, which may hold white
+    /// space of the line after it.
+    code_end: usize,
+    inline: Option<InlineRegion>,
+    links: Vec<OpenLink>,
+    /// Depth of code and HTML blocks, whose text events are not inline content.
+    in_code: usize,
+    /// Link reference definitions not yet placed, by start, as pulldown-cmark found them.
+    definitions: Vec<Range<usize>>,
+    next_definition: usize,
+    /// The end of the text that blocks and definitions cover so far: a `[` in text that
+    /// none covers starts a definition that pulldown-cmark dropped (a label defined twice).
+    covered_end: usize,
+}
+
+impl<'t> Reader<'t> {
+    fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            bytes: text.as_bytes(),
+            model: SpecModel::default(),
+            containers: Vec::new(),
+            closed: Vec::new(),
+            last_leaf_end: 0,
+            code_end: 0,
+            inline: None,
+            links: Vec::new(),
+            in_code: 0,
+            definitions: Vec::new(),
+            next_definition: 0,
+            covered_end: 0,
+        }
+    }
+
+    fn read(mut self) -> SpecModel {
+        let body = self.read_metadata();
+        self.covered_end = body;
+        let callback = |_: BrokenLink<'_>| Some((CowStr::Borrowed(""), CowStr::Borrowed("")));
+        let mut source = Cow::Borrowed(&self.text[body..]);
+        if source.contains("[x]:") || source.contains("[X]:") {
+            // tree-sitter-md lexes `[x]` as a task marker word, so `[x]: a.md` is no link
+            // definition there but text; with `;` for `:` it is text for pulldown-cmark.
+            *source.to_mut() = source.replace("[x]:", "[x];").replace("[X]:", "[X];");
+        }
+        let markers = self.ordered_markers_from_two(body);
+        if !markers.is_empty() {
+            // tree-sitter-md lets any one-digit ordered list marker interrupt a paragraph,
+            // CommonMark only `1.` and `1)`; the number is no part of the model.
+            let mut bytes = std::mem::take(source.to_mut()).into_bytes();
+            for marker in markers {
+                bytes[marker - body] = b'1';
+            }
+            *source.to_mut() = String::from_utf8(bytes).expect("ASCII digits replaced by an ASCII digit");
+        }
+        if self.last_line_needs_break() {
+            // tree-sitter-md reads a marker line (`---`, `===`, `***`, `#`) as text when no
+            // line break ends it; a character after the markers makes it text for
+            // pulldown-cmark too. Ranges are cut back to the text.
+            source.to_mut().push('\u{1}');
+        }
+        let parser = Parser::new_with_broken_link_callback(&source, options(), Some(callback));
+        self.definitions = parser
+            .reference_definitions()
+            .iter()
+            .map(|(_, definition)| definition.span.start + body..definition.span.end + body)
+            .collect();
+        self.definitions.sort_by_key(|span| span.start);
+        let len = self.text.len();
+        for (event, range) in parser.into_offset_iter() {
+            self.event(event, (range.start + body).min(len)..(range.end + body).min(len));
+        }
+        self.block_event(self.text.len());
+
+        let mut model = self.model;
+        finish_sections(&mut model.headings, self.text.len());
+        model
+            .references
+            .sort_by_key(|reference| (reference.range.start, reference.range.end));
+        model.link_definitions.sort_by_key(|d| d.range.start);
+        model
+    }
+
+    /// Whether the text ends with a line of block markers only (a thematic break, a
+    /// setext underline, an empty ATX heading, list markers, digits) and no line break.
+    fn last_line_needs_break(&self) -> bool {
+        let bytes = self.bytes;
+        if bytes.last().is_none_or(|&b| is_break(b)) {
+            return false;
+        }
+        let last_line = &bytes[self.line_start(bytes.len())..];
+        last_line.iter().any(|b| !is_space(*b))
+            && last_line.iter().all(|b| b"#=-*_+>.) \t0123456789".contains(b))
+    }
+
+    /// The digits of the one-digit ordered list markers from `2` to `9` that open a line
+    /// (after block quote markers and indentation).
+    fn ordered_markers_from_two(&self, body: usize) -> Vec<usize> {
+        let bytes = self.bytes;
+        let mut markers = Vec::new();
+        let mut line = body;
+        while line < bytes.len() {
+            let mut at = line;
+            while at < bytes.len() && matches!(bytes[at], b' ' | b'\t' | b'>') {
+                at += 1;
+            }
+            if bytes.get(at).is_some_and(|b| (b'2'..=b'9').contains(b))
+                && matches!(bytes.get(at + 1), Some(b'.' | b')'))
+                && bytes.get(at + 2).is_none_or(|&b| is_space(b) || is_break(b))
+            {
+                markers.push(at);
+            }
+            line = self.next_line(at);
+        }
+        markers
+    }
+
+    // Lines.
+
+    /// The start of the line holding `offset`.
+    fn line_start(&self, offset: usize) -> usize {
+        let mut end = offset.min(self.bytes.len());
+        if end > 0 && self.bytes.get(end) == Some(&b'\n') && self.bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        self.bytes[..end]
+            .iter()
+            .rposition(|&b| is_break(b))
+            .map_or(0, |i| i + 1)
+    }
+
+    /// The end of the line holding `offset`, before its line break.
+    fn line_end(&self, offset: usize) -> usize {
+        self.bytes[offset..]
+            .iter()
+            .position(|&b| is_break(b))
+            .map_or(self.bytes.len(), |i| offset + i)
+    }
+
+    /// The start of the line after the one holding `offset` (the text's end for the last).
+    fn next_line(&self, offset: usize) -> usize {
+        let end = self.line_end(offset);
+        match self.bytes.get(end) {
+            None => end,
+            Some(b'\r') if self.bytes.get(end + 1) == Some(&b'\n') => end + 2,
+            Some(_) => end + 1,
+        }
+    }
+
+    fn starts_line(&self, offset: usize) -> bool {
+        offset == 0
+            || offset >= self.bytes.len()
+            || self.bytes[offset - 1] == b'\n'
+            || (self.bytes[offset - 1] == b'\r' && self.bytes[offset] != b'\n')
+    }
+
+    /// `offset` if a line starts there, else the start of the next line.
+    fn line_boundary(&self, offset: usize) -> usize {
+        if self.starts_line(offset) {
+            offset
+        } else {
+            self.next_line(offset)
+        }
+    }
+
+    fn skip_spaces(&self, mut offset: usize) -> usize {
+        while offset < self.bytes.len() && is_space(self.bytes[offset]) {
+            offset += 1;
+        }
+        offset
+    }
+
+    /// Whether only white space follows `offset` on its line.
+    fn rest_is_blank(&self, offset: usize) -> bool {
+        let after = self.skip_spaces(offset);
+        after >= self.bytes.len() || is_break(self.bytes[after])
+    }
+
+    /// The columns from `from` to `to` on one line, tabs stopping at multiples of four.
+    fn columns(&self, from: usize, to: usize) -> usize {
+        let line = self.line_start(from);
+        let column_at = |end: usize| {
+            self.bytes[line..end].iter().fold(0, |column, &b| {
+                if b == b'\t' {
+                    column + 4 - column % 4
+                } else {
+                    column + 1
+                }
+            })
+        };
+        column_at(to) - column_at(from)
+    }
+
+    // Container markers, as tree-sitter-md's scanner matches them.
+
+    /// Matches `blocks` at the start of the line at `line` as tree-sitter-md's scanner
+    /// does: how many matched, and where the scanner stopped (after any white space the
+    /// first failing match consumed).
+    fn match_blocks(&self, line: usize, blocks: impl Iterator<Item = Block>) -> (usize, usize) {
+        let bytes = self.bytes;
+        let mut at = line;
+        let mut indentation = 0;
+        let mut column = 0;
+        let mut advance = |at: &mut usize| -> usize {
+            let size = if bytes[*at] == b'\t' {
+                let size = 4 - column;
+                column = 0;
+                size
+            } else {
+                column = (column + 1) % 4;
+                1
+            };
+            *at += 1;
+            size
+        };
+        let space_at = |at: usize| at < bytes.len() && is_space(bytes[at]);
+        let break_at = |at: usize| at < bytes.len() && is_break(bytes[at]);
+        let mut matched = 0;
+        for block in blocks {
+            let ok = match block {
+                Block::Indented => {
+                    while indentation < 4 && space_at(at) {
+                        indentation += advance(&mut at);
+                    }
+                    if indentation >= 4 && at < bytes.len() && !break_at(at) {
+                        indentation -= 4;
+                        true
+                    } else {
+                        false
+                    }
+                }
+                Block::Item(needed) => {
+                    while indentation < needed && space_at(at) {
+                        indentation += advance(&mut at);
+                    }
+                    if indentation >= needed {
+                        indentation -= needed;
+                        true
+                    } else if break_at(at) {
+                        indentation = 0;
+                        true
+                    } else {
+                        false
+                    }
+                }
+                Block::Quote => {
+                    while space_at(at) {
+                        indentation += advance(&mut at);
+                    }
+                    if at < bytes.len() && bytes[at] == b'>' {
+                        advance(&mut at);
+                        indentation = 0;
+                        if space_at(at) {
+                            indentation += advance(&mut at) - 1;
+                        }
+                        true
+                    } else {
+                        false
+                    }
+                }
+            };
+            if !ok {
+                break;
+            }
+            matched += 1;
+        }
+        (matched, at)
+    }
+
+    fn blocks(&self) -> impl Iterator<Item = Block> + '_ {
+        self.containers.iter().map(|c| c.block)
+    }
+
+    /// Where the content of the line at `line` starts, after its container markers.
+    fn prefix_end(&self, line: usize) -> usize {
+        // Containers opened on this line end at their marker; the others continue there.
+        if let Some(last) = self.containers.iter().rev().find(|c| c.line == line) {
+            return last.content;
+        }
+        if self.closed.is_empty() {
+            return self.match_blocks(line, self.blocks()).1;
+        }
+        // The containers that pulldown-cmark closed before this line were open at its
+        // start for tree-sitter-md (unless a blank line closed them): the white space
+        // its scanner consumed to see that they end there is theirs.
+        let mut open: Vec<Block> = self.blocks().collect();
+        open.extend(self.closed.iter().rev().map(|c| c.block));
+        let mut at = self.line_boundary(self.last_leaf_end);
+        while at < line {
+            let (matched, _) = self.match_blocks(at, open.iter().copied());
+            open.truncate(matched.max(self.containers.len()));
+            at = self.next_line(at);
+        }
+        self.match_blocks(line, open.into_iter()).1
+    }
+
+    /// A leaf block starts: the containers closed before it are gone for good.
+    fn leaf(&mut self, end: usize) {
+        self.closed.clear();
+        self.last_leaf_end = end;
+    }
+
+    /// Where tree-sitter-md starts a block that pulldown-cmark starts at `at`: after the
+    /// container markers, its own indentation included.
+    fn block_start(&self, at: usize) -> usize {
+        let start = self.prefix_end(self.line_start(at)).min(at);
+        if self.code_end <= at {
+            start.max(self.code_end)
+        } else {
+            start
+        }
+    }
+
+    /// Where tree-sitter-md ends a block whose last line break ends before `line`: after
+    /// the markers of the containers that continue on that line, if any does.
+    fn block_end(&self, line: usize) -> usize {
+        if line >= self.bytes.len() {
+            return self.bytes.len();
+        }
+        let (matched, at) = self.match_blocks(line, self.blocks());
+        if matched > 0 { at } else { line }
+    }
+
+    /// Where a fenced code or HTML block whose last line break ends before `line` ends:
+    /// tree-sitter-md's scanner keeps such a block open on its stack, so the white space
+    /// it consumed to find that a container does not continue is the block's, even when
+    /// none does.
+    fn code_block_end(&self, line: usize) -> usize {
+        if line >= self.bytes.len() {
+            return self.bytes.len();
+        }
+        self.match_blocks(line, self.blocks()).1
+    }
+
+    /// Where an indented code block that pulldown-cmark ends at `end` ends for
+    /// tree-sitter-md: after the blank lines that follow it, and after the white space its
+    /// scanner consumed to find that the next line does not continue it.
+    fn indented_code_end(&self, end: usize) -> usize {
+        let mut line = self.line_boundary(end);
+        let mut after_blank_line = false;
+        loop {
+            if line >= self.bytes.len() {
+                return self.bytes.len();
+            }
+            let (matched, at) = self.match_blocks(line, self.blocks());
+            if matched == self.containers.len() && self.rest_is_blank(at) {
+                line = self.next_line(at);
+                after_blank_line = true;
+                continue;
+            }
+            if after_blank_line {
+                // The code block closed at the blank line.
+                return self.block_end(line);
+            }
+            let with_code = self.blocks().chain(std::iter::once(Block::Indented));
+            return self.match_blocks(line, with_code).1;
+        }
+    }
+
+    // Frontmatter.
+
+    /// Reads a `---` or `+++` block opening the text; returns where the Markdown starts.
+    fn read_metadata(&mut self) -> usize {
+        if let Some(end) = self.metadata_end(b'-') {
+            let first_line_end = self.next_line(0).min(end);
+            let closing_start = self.line_start(end - 1).max(first_line_end);
+            let frontmatter =
+                read_frontmatter(&self.text[first_line_end..closing_start], first_line_end, 0..end);
+            self.model.references.extend(field_references(&frontmatter));
+            self.model.frontmatter = Some(frontmatter);
+            return end;
+        }
+        // TOML frontmatter is no spec frontmatter, nor Markdown.
+        self.metadata_end(b'+').unwrap_or(0)
+    }
+
+    /// The end of a metadata block fenced by `fence` at the start of the text, as
+    /// tree-sitter-md's scanner finds it: three fence characters (after at most three
+    /// columns of indentation) alone on the first line, up to a line of three fence
+    /// characters at column 0 that a line break ends.
+    fn metadata_end(&self, fence: u8) -> Option<usize> {
+        let bytes = self.bytes;
+        let at = self.skip_spaces(0);
+        if self.columns(0, at) > 3 {
+            return None;
+        }
+        let run = |at: usize| bytes[at..].iter().take_while(|&&b| b == fence).count();
+        if run(at) != 3 || !self.rest_is_blank(at + 3) || self.skip_spaces(at + 3) >= bytes.len() {
+            return None;
+        }
+        let mut line = self.next_line(at);
+        while line < bytes.len() {
+            if run(line) == 3 {
+                let after = self.skip_spaces(line + 3);
+                if after < bytes.len() && is_break(bytes[after]) {
+                    return Some(self.next_line(after));
+                }
+            }
+            let end = self.line_end(line);
+            if end >= bytes.len() {
+                return None;
+            }
+            line = self.next_line(end);
+        }
+        None
+    }
+
+    // Events.
+
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(tag, range),
+            Event::Text(_) | Event::SoftBreak | Event::HardBreak => {
+                self.inline_event(&range);
+            }
+            Event::Code(_) | Event::InlineHtml(_) => {
+                if let Some(region) = self.inline_event(&range) {
+                    region.literal.push(range);
+                }
+            }
+            Event::TaskListMarker(_) => self.task_list_marker(range),
+            Event::Rule => {
+                self.block_event(range.start);
+                self.cover(range.end);
+                self.leaf(range.end);
+            }
+            // Block HTML lines; other events need options that are off.
+            _ => {}
+        }
+    }
+
+    /// Notes an inline event: it belongs to the open region, or opens one (the text of a
+    /// tight list item has no paragraph event).
+    fn inline_event(&mut self, range: &Range<usize>) -> Option<&mut InlineRegion> {
+        if self.in_code > 0 {
+            return None;
+        }
+        if let Some(link) = self.links.last_mut() {
+            link.inner_end = link.inner_end.max(range.end);
+        }
+        if self.inline.is_none() {
+            self.leaf(range.end);
+        }
+        let region = self.inline.get_or_insert_with(InlineRegion::default);
+        region.extend(range);
+        Some(region)
+    }
+
+    /// A block starts or ends at `at`: the inline region before it is complete, and the
+    /// link definitions before it are placed among their containers.
+    fn block_event(&mut self, at: usize) {
+        self.close_inline();
+        while let Some(span) = self.definitions.get(self.next_definition) {
+            if span.start >= at {
+                break;
+            }
+            let span = span.clone();
+            self.next_definition += 1;
+            self.repeated_definitions(span.start);
+            self.definition(span);
+        }
+        self.repeated_definitions(at);
+    }
+
+    fn cover(&mut self, end: usize) {
+        self.covered_end = self.covered_end.max(end);
+    }
+
+    fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
+        match tag {
+            Tag::Link { link_type, .. } | Tag::Image { link_type, .. } => {
+                let image = matches!(tag, Tag::Image { .. });
+                self.inline_event(&range);
+                let text_start = range.start + if image { 2 } else { 1 };
+                self.links.push(OpenLink {
+                    range,
+                    link_type,
+                    image,
+                    inner_end: text_start,
+                });
+            }
+            Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Superscript | Tag::Subscript => {
+                self.inline_event(&range);
+            }
+            Tag::Paragraph => {
+                self.block_event(range.start);
+                self.leaf(range.end);
+                self.inline = Some(InlineRegion::default());
+            }
+            Tag::Heading { level, .. } => {
+                self.block_event(range.start);
+                self.cover(range.end);
+                self.heading(level as u8, &range);
+                self.leaf(range.end);
+            }
+            Tag::TableCell => {
+                self.block_event(range.start);
+                self.inline = Some(InlineRegion::default());
+            }
+            Tag::Table(_) => {
+                self.block_event(range.start);
+                self.cover(range.end);
+                self.leaf(range.end);
+            }
+            Tag::BlockQuote(_) => {
+                self.block_event(range.start);
+                let marker = self.skip_spaces(range.start);
+                let mut content = marker + 1;
+                if content < self.bytes.len() && is_space(self.bytes[content]) {
+                    content += 1;
+                }
+                self.containers.push(Container {
+                    block: Block::Quote,
+                    line: self.line_start(marker),
+                    content,
+                });
+                self.closed.clear();
+            }
+            Tag::Item => {
+                self.block_event(range.start);
+                self.item(&range);
+                self.closed.clear();
+            }
+            Tag::CodeBlock(kind) => {
+                self.block_event(range.start);
+                self.cover(range.end);
+                let start = self.block_start(range.start);
+                let end = match kind {
+                    CodeBlockKind::Indented => {
+                        self.code_end = self.indented_code_end(range.end);
+                        self.code_end
+                    }
+                    CodeBlockKind::Fenced(_) => self.code_block_end(self.line_boundary(range.end)),
+                };
+                self.model.code_blocks.push(start..end);
+                self.leaf(range.end);
+                self.in_code += 1;
+            }
+            Tag::HtmlBlock => {
+                self.block_event(range.start);
+                self.cover(range.end);
+                let start = self.block_start(range.start);
+                let mut line = self.line_boundary(range.end);
+                if self.html_ends_at_blank_line(start) && line < self.bytes.len() {
+                    let (matched, at) = self.match_blocks(line, self.blocks());
+                    if matched == self.containers.len() && self.rest_is_blank(at) {
+                        line = self.next_line(at);
+                    }
+                }
+                self.model.code_blocks.push(start..self.code_block_end(line));
+                self.leaf(range.end);
+                self.in_code += 1;
+            }
+            Tag::List(_) | Tag::TableHead | Tag::TableRow => self.block_event(range.start),
+            _ => self.block_event(range.start),
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd, range: Range<usize>) {
+        match tag {
+            TagEnd::Link | TagEnd::Image => {
+                if let Some(link) = self.links.pop() {
+                    self.finish_link(link);
+                }
+                if let Some(parent) = self.links.last_mut() {
+                    parent.inner_end = parent.inner_end.max(range.end);
+                }
+            }
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript => {
+                if let Some(link) = self.links.last_mut() {
+                    link.inner_end = link.inner_end.max(range.end);
+                }
+            }
+            TagEnd::CodeBlock | TagEnd::HtmlBlock => {
+                self.in_code = self.in_code.saturating_sub(1);
+            }
+            TagEnd::BlockQuote(_) | TagEnd::Item => {
+                self.block_event(range.end);
+                if let Some(container) = self.containers.pop() {
+                    self.closed.push(container);
+                }
+            }
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell => {
+                self.cover(range.end);
+                self.block_event(range.end);
+            }
+            _ => self.block_event(range.end),
+        }
+    }
+
+    fn item(&mut self, range: &Range<usize>) {
+        let bytes = self.bytes;
+        let marker = self.skip_spaces(range.start);
+        let line = self.line_start(marker);
+        let base = self.prefix_end(line).min(marker);
+        let digits = bytes[marker..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let width = if digits > 0 { digits + 1 } else { 1 };
+        let after = (marker + width).min(bytes.len());
+        let content = self.skip_spaces(after);
+        let spaces = self.columns(after, content);
+        let blank = content >= bytes.len() || is_break(bytes[content]);
+        let lead = self.columns(base, marker);
+        let indentation = lead + width + if blank || spaces >= 5 { 1 } else { spaces };
+        self.containers.push(Container {
+            block: Block::Item(indentation),
+            line,
+            content,
+        });
+    }
+
+    fn heading(&mut self, level: u8, range: &Range<usize>) {
+        let start = self.block_start(range.start);
+        let end = self.block_end(self.line_boundary(range.end));
+        let first = self.skip_spaces(range.start);
+        let hashes = self.bytes[first..].iter().take_while(|&&b| b == b'#').count();
+        let atx = (1..=6).contains(&hashes)
+            && self
+                .bytes
+                .get(first + hashes)
+                .is_none_or(|&b| is_space(b) || is_break(b));
+        let mut region = InlineRegion::default();
+        let (title, title_range) = if atx {
+            let marker_end = first + hashes;
+            let content = self.skip_spaces(marker_end);
+            let line_end = self.line_end(marker_end);
+            if content >= line_end {
+                (String::new(), marker_end..marker_end)
+            } else {
+                region.fixed = Some(content..line_end);
+                trim_heading_title(&self.text[content..line_end], content)
+            }
+        } else {
+            // The underline is the heading's last line; the text ends on the line before.
+            let mut end = range.end;
+            while end > range.start && is_break(self.bytes[end - 1]) {
+                end -= 1;
+            }
+            let underline = self.line_start(end.saturating_sub(1).max(range.start));
+            let mut text_end = underline;
+            if text_end > start && self.bytes[text_end - 1] == b'\n' {
+                text_end -= 1;
+            }
+            if text_end > start && self.bytes[text_end - 1] == b'\r' {
+                text_end -= 1;
+            }
+            trim_heading_title(&self.text[start..text_end], start)
+        };
+        self.model.headings.push(Heading {
+            level,
+            title,
+            range: start..end,
+            title_range,
+            section_range: start..end,
+        });
+        self.inline = Some(region);
+    }
+
+    /// Whether an HTML block starting at `start` is one that a blank line ends (kinds 6
+    /// and 7 of CommonMark), not one that a closing marker ends.
+    fn html_ends_at_blank_line(&self, start: usize) -> bool {
+        let at = self.skip_spaces(start);
+        let rest = &self.bytes[at..self.line_end(at)];
+        let lower: Vec<u8> = rest.iter().take(10).map(u8::to_ascii_lowercase).collect();
+        let tag_1 = ["<script", "<pre", "<style", "<textarea"].iter().any(|tag| {
+            lower.starts_with(tag.as_bytes())
+                && lower
+                    .get(tag.len())
+                    .is_none_or(|&b| b == b'>' || b.is_ascii_whitespace())
+        });
+        !(tag_1 || lower.starts_with(b"<!--") || lower.starts_with(b"<?") || lower.starts_with(b"<!"))
+    }
+
+    // Links.
+
+    /// tree-sitter-md reads `[ ]` or `[x]` as a task marker only before white space and
+    /// text on the same line; otherwise it is a shortcut link.
+    fn task_list_marker(&mut self, range: Range<usize>) {
+        self.cover(range.end);
+        let after = range.end;
+        let marker_text =
+            after < self.bytes.len() && is_space(self.bytes[after]) && !self.rest_is_blank(after);
+        if marker_text {
+            return;
+        }
+        let target = range.start + 1..range.end - 1;
+        let label = normalize_label(&self.text[target.clone()]);
+        let Some(region) = self.inline_event(&range) else {
+            return;
+        };
+        region.spans.push(range.clone());
+        region.links.push(range.clone());
+        region.references.push(Reference {
+            kind: ReferenceKind::LinkReference { label },
+            range,
+            target_range: target,
+        });
+    }
+
+    fn finish_link(&mut self, link: OpenLink) {
+        let Some(region) = self.inline.as_mut() else {
+            return;
+        };
+        region.spans.push(link.range.clone());
+        if matches!(link.link_type, LinkType::Autolink | LinkType::Email) {
+            region.literal.push(link.range);
+            return;
+        }
+        let bytes = self.bytes;
+        let text_start = link.range.start + if link.image { 2 } else { 1 };
+        let Some(close) = bytes[link.inner_end.max(text_start)..]
+            .iter()
+            .position(|&b| b == b']')
+            .map(|i| i + link.inner_end.max(text_start))
+        else {
+            return;
+        };
+        let text = self.text;
+        let reference = match link.link_type {
+            LinkType::Inline => {
+                let Some(destination) = self.destination(close + 1, link.range.end) else {
+                    return;
+                };
+                let region = self.inline.as_mut().expect("checked above");
+                region.literal.push(destination.clone());
+                split_destination(&text[destination.clone()]).map(|(path, anchor)| Reference {
+                    kind: ReferenceKind::Link { path, anchor },
+                    range: link.range.clone(),
+                    target_range: destination,
+                })
+            }
+            _ if link.image => None,
+            LinkType::Reference | LinkType::ReferenceUnknown => {
+                let label_start = close + 1;
+                bytes[label_start + 1..]
+                    .iter()
+                    .position(|&b| b == b']')
+                    .map(|i| label_start..label_start + 1 + i + 1)
+                    .map(|label| Reference {
+                        kind: ReferenceKind::LinkReference {
+                            label: normalize_label(&text[label.clone()]),
+                        },
+                        range: link.range.start..label.end,
+                        target_range: label,
+                    })
+            }
+            LinkType::Collapsed | LinkType::CollapsedUnknown => Some(Reference {
+                kind: ReferenceKind::LinkReference {
+                    label: normalize_label(&text[text_start..self.link_text_end(text_start, close)]),
+                },
+                range: link.range.start..close + 3,
+                target_range: text_start..self.link_text_end(text_start, close),
+            }),
+            LinkType::Shortcut | LinkType::ShortcutUnknown => {
+                // `[[ID]]` reads as a shortcut link in CommonMark; it is a wiki id instead.
+                let start = link.range.start;
+                let inside_double_brackets =
+                    start > 0 && bytes[start - 1] == b'[' && bytes.get(close + 1) == Some(&b']');
+                (!inside_double_brackets).then(|| Reference {
+                    kind: ReferenceKind::LinkReference {
+                        label: normalize_label(&text[text_start..self.link_text_end(text_start, close)]),
+                    },
+                    range: start..close + 1,
+                    target_range: text_start..self.link_text_end(text_start, close),
+                })
+            }
+            _ => None,
+        };
+        if let Some(reference) = reference {
+            let region = self.inline.as_mut().expect("checked above");
+            region.extend(&reference.range);
+            region.links.push(reference.range.clone());
+            region.references.push(reference);
+        }
+    }
+
+    /// The end of a link text from `start` to the `]` at `close`: the end of its last
+    /// line with text, as a tree-sitter node ends with its last token (the container
+    /// markers before a `]` that opens a line are no part of it).
+    fn link_text_end(&self, start: usize, close: usize) -> usize {
+        let line = self.line_start(close);
+        if line > start && self.match_blocks(line, self.blocks()).1 >= close {
+            line
+        } else {
+            close
+        }
+    }
+
+    /// The destination of a link whose `(` is at `open`, as written (`<...>` included).
+    fn destination(&self, open: usize, end: usize) -> Option<Range<usize>> {
+        let bytes = self.bytes;
+        if bytes.get(open) != Some(&b'(') {
+            return None;
+        }
+        let mut at = self.skip_spaces(open + 1);
+        if at < end && is_break(bytes[at]) {
+            let line = self.next_line(at);
+            at = self.skip_spaces(self.match_blocks(line, self.blocks()).1);
+        }
+        if at >= end {
+            return None;
+        }
+        if bytes[at] == b'<' {
+            let mut i = at + 1;
+            while i < end {
+                match bytes[i] {
+                    b'>' => return Some(at..i + 1),
+                    b'\\' => i += 2,
+                    b'\n' | b'\r' | b'<' => return None,
+                    _ => i += 1,
+                }
+            }
+            return None;
+        }
+        let mut depth = 0usize;
+        let mut i = at;
+        while i < end {
+            match bytes[i] {
+                b'\\' if i + 1 < end && bytes[i + 1].is_ascii_punctuation() => i += 2,
+                b'(' => {
+                    depth += 1;
+                    i += 1;
+                }
+                b')' if depth == 0 => break,
+                b')' => {
+                    depth -= 1;
+                    i += 1;
+                }
+                b if b <= b' ' => break,
+                _ => i += 1,
+            }
+        }
+        (i > at).then_some(at..i)
+    }
+
+    // Inline text.
+
+    /// Scans the region just completed for ids, wiki links and placeholders.
+    fn close_inline(&mut self) {
+        self.links.clear();
+        let Some(mut region) = self.inline.take() else {
+            return;
+        };
+        let range = match region.fixed.clone() {
+            Some(fixed) => fixed,
+            None if region.start < region.end => {
+                self.cover(region.end);
+                region.start..region.end
+            }
+            None => return,
+        };
+        self.bracket_links(&mut region, &range);
+        let latex = self.latex_spans(&range, &region.literal);
+        if !latex.is_empty() {
+            // tree-sitter-md reads a `$` span before the links that cross it.
+            let crosses = |r: &Range<usize>| {
+                latex
+                    .iter()
+                    .any(|l| (r.start < l.end && l.start < r.end) && !(r.start <= l.start && l.end <= r.end))
+            };
+            region.references.retain(|reference| !crosses(&reference.range));
+            region.links.retain(|link| !crosses(link));
+            region
+                .literal
+                .retain(|literal| !latex.iter().any(|l| l.contains(&literal.start)));
+            region.literal.extend(latex);
+        }
+        let text = &self.text[range.clone()];
+        self.model.references.append(&mut region.references);
+        scan_ids(
+            text,
+            range.start,
+            &region.literal,
+            &region.links,
+            &mut self.model.references,
+        );
+        scan_placeholders(text, range.start, &region.literal, &mut self.model.placeholders);
+    }
+
+    /// tree-sitter-md reads every bracket pair that holds no link as a link, where
+    /// CommonMark wants a label without brackets and with some text: `[ ]`, `[ ![i](p.png) ]`.
+    /// The pairs pulldown-cmark left as text become shortcut links, collapsed ones
+    /// before `[]`, or the label of a full reference link after `[text]`.
+    fn bracket_links(&self, region: &mut InlineRegion, range: &Range<usize>) {
+        let bytes = self.bytes;
+        if !bytes[range.clone()].contains(&b']') {
+            return;
+        }
+        let inside = |ranges: &[Range<usize>], at: usize| ranges.iter().any(|r| r.contains(&at));
+        let mut open = Vec::new();
+        let mut pairs = Vec::new();
+        let mut at = range.start;
+        let escaped = |at: usize| bytes[..at].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1;
+        while at < range.end {
+            match bytes[at] {
+                b'[' | b']' if escaped(at) || inside(&region.literal, at) || inside(&region.spans, at) => {}
+                b'[' => open.push(at),
+                b']' => {
+                    if let Some(start) = open.pop() {
+                        pairs.push(start..at + 1);
+                    }
+                }
+                _ => {}
+            }
+            at += 1;
+        }
+        // Inner pairs first: a pair that holds a link is none.
+        let mut labels: Vec<usize> = Vec::new();
+        let mut made: Vec<Range<usize>> = Vec::new();
+        for pair in &pairs {
+            let (open, close) = (pair.start, pair.end - 1);
+            if labels.contains(&open) || close == open + 1 {
+                continue;
+            }
+            let holds_link =
+                |links: &[Range<usize>]| links.iter().any(|l| pair.start < l.start && l.end <= pair.end);
+            let image = open > 0 && bytes[open - 1] == b'!' && !escaped(open - 1);
+            if image
+                || holds_link(&made)
+                || region
+                    .spans
+                    .iter()
+                    .any(|s| pair.start < s.start && s.end <= pair.end && bytes[s.start] != b'!')
+            {
+                continue;
+            }
+            let label_of = |r: &Range<usize>| normalize_label(&self.text[r.clone()]);
+            // `[text][label]`, where pulldown-cmark read `[text]` alone.
+            let shortcut_before = region.references.iter_mut().find(|r| {
+                r.range.end == open
+                    && matches!(r.kind, ReferenceKind::LinkReference { .. })
+                    && r.target_range.start == r.range.start + 1
+                    && r.target_range.end + 1 == r.range.end
+            });
+            if let Some(reference) = shortcut_before {
+                if let Some(link) = region.links.iter_mut().find(|l| **l == reference.range) {
+                    link.end = pair.end;
+                }
+                reference.range.end = pair.end;
+                reference.target_range = pair.clone();
+                reference.kind = ReferenceKind::LinkReference {
+                    label: label_of(pair),
+                };
+                made.push(reference.range.clone());
+                continue;
+            }
+            let text = open + 1..self.link_text_end(open + 1, close);
+            let (range, target) =
+                if bytes.get(close + 1) == Some(&b'[') && bytes.get(close + 2) == Some(&b']') {
+                    (open..close + 3, text.clone())
+                } else if let Some(label) = pairs.iter().find(|p| p.start == close + 1 && p.len() > 2) {
+                    labels.push(label.start);
+                    (open..label.end, label.clone())
+                } else {
+                    let inside_double_brackets =
+                        open > 0 && bytes[open - 1] == b'[' && bytes.get(close + 1) == Some(&b']');
+                    if inside_double_brackets {
+                        continue;
+                    }
+                    (pair.clone(), text.clone())
+                };
+            let label = if target == text {
+                normalize_label(&self.text[text])
+            } else {
+                label_of(&target)
+            };
+            made.push(range.clone());
+            region.links.push(range.clone());
+            region.references.push(Reference {
+                kind: ReferenceKind::LinkReference { label },
+                range,
+                target_range: target,
+            });
+        }
+    }
+
+    /// The `$` spans of a region: a run of dollars up to the next run of the same
+    /// length, outside code spans and the other literal spans that open before them.
+    fn latex_spans(&self, range: &Range<usize>, literal: &[Range<usize>]) -> Vec<Range<usize>> {
+        let bytes = self.bytes;
+        let mut spans = Vec::new();
+        if !bytes[range.clone()].contains(&b'$') {
+            return spans;
+        }
+        let run = |at: usize| bytes[at..range.end].iter().take_while(|&&b| b == b'$').count();
+        let mut at = range.start;
+        while at < range.end {
+            if let Some(span) = literal.iter().find(|l| l.start == at) {
+                at = span.end.max(at + 1);
+                continue;
+            }
+            match bytes[at] {
+                b'\\' => at += 2,
+                b'$' => {
+                    let length = run(at);
+                    let mut close = at + length;
+                    let mut found = None;
+                    while close < range.end {
+                        if bytes[close] == b'$' {
+                            let n = run(close);
+                            if n == length {
+                                found = Some(close + n);
+                                break;
+                            }
+                            close += n;
+                        } else {
+                            close += 1;
+                        }
+                    }
+                    match found {
+                        Some(end) => {
+                            spans.push(at..end);
+                            at = end;
+                        }
+                        None => at += length,
+                    }
+                }
+                _ => at += 1,
+            }
+        }
+        spans
+    }
+
+    // Link reference definitions.
+
+    fn definition(&mut self, span: Range<usize>) {
+        self.cover(span.end);
+        let bytes = self.bytes;
+        let Some(label_end) = bytes[span.start + 1..span.end]
+            .iter()
+            .position(|&b| b == b']')
+            .map(|i| span.start + 1 + i + 1)
+        else {
+            return;
+        };
+        let mut at = self.skip_spaces(label_end + 1);
+        if at < span.end && is_break(bytes[at]) {
+            let line = self.next_line(at);
+            at = self.skip_spaces(self.match_blocks(line, self.blocks()).1);
+        }
+        let destination = self.definition_destination(at, span.end);
+        let start = self.block_start(span.start);
+        let end = self.block_end(self.line_boundary(span.end));
+        self.leaf(span.end);
+        self.model.link_definitions.push(LinkDefinition {
+            label: normalize_label(&self.text[span.start..label_end]),
+            destination: strip_angle_brackets(&self.text[destination]),
+            range: start..end,
+        });
+    }
+
+    fn definition_destination(&self, at: usize, end: usize) -> Range<usize> {
+        let bytes = self.bytes;
+        if bytes.get(at) == Some(&b'<')
+            && let Some(i) = bytes[at..end].iter().position(|&b| b == b'>')
+        {
+            return at..at + i + 1;
+        }
+        let stop = bytes[at..end]
+            .iter()
+            .position(|&b| b <= b' ')
+            .map_or(end, |i| at + i);
+        at..stop
+    }
+
+    /// pulldown-cmark keeps the first definition of a label only: a `[` in the text
+    /// before `at` that no block covers starts another one, read on its own.
+    fn repeated_definitions(&mut self, at: usize) {
+        while self.covered_end < at {
+            let from = self.covered_end;
+            let Some(open) = self.bytes[from..at].iter().position(|&b| b == b'[') else {
+                self.cover(at);
+                return;
+            };
+            let open = from + open;
+            let parser = Parser::new_ext(&self.text[open..at], options());
+            let span = parser
+                .reference_definitions()
+                .iter()
+                .map(|(_, d)| d.span.clone())
+                .find(|span| span.start == 0);
+            match span {
+                Some(span) => self.definition(open + span.start..open + span.end),
+                None => self.cover(open + 1),
+            }
+        }
+    }
+}
