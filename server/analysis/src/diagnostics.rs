@@ -8,7 +8,7 @@ use specls_syntax::ropey::Rope;
 use specls_syntax::{Document, FieldValue, Heading, ReferenceKind, SpecModel};
 
 use crate::config::{Settings, SeverityLevel, Template};
-use crate::schema::{SectionKind, SectionRule, TemplateSchema, collapse_whitespace, placeholder_ranges};
+use crate::schema::{SectionKind, SectionRule, TemplateSchema, placeholder_ranges};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
@@ -499,10 +499,17 @@ impl Checker<'_> {
     }
 
     fn check_empty(&mut self, rule: &SectionRule, heading: &Heading, own_end: usize, has_subsections: bool) {
-        let own = collapse_whitespace(&self.text(heading.range.end..own_end));
-        let holds_nothing = own.is_empty() || (own == rule.guidance && !rule.guidance.is_empty());
-        if holds_nothing && !has_subsections {
-            let what = if own.is_empty() {
+        if has_subsections {
+            return;
+        }
+        let own = self
+            .text
+            .byte_slice(heading.range.end..own_end.max(heading.range.end));
+        let is_empty = own.chars().all(char::is_whitespace);
+        let holds_nothing =
+            is_empty || (!rule.guidance.is_empty() && same_words(own.chars(), &rule.guidance));
+        if holds_nothing {
+            let what = if is_empty {
                 "is empty"
             } else {
                 "still holds only the template's guidance"
@@ -546,6 +553,31 @@ impl Checker<'_> {
             }],
         }
     }
+}
+
+/// Whether `text` holds the same words as `words` (white space collapsed), read
+/// without copying the text: most sections differ from their guidance at once.
+fn same_words(text: impl Iterator<Item = char>, words: &str) -> bool {
+    let mut expected = words.chars().peekable();
+    let mut pending_space = false;
+    let mut started = false;
+    for ch in text {
+        if ch.is_whitespace() {
+            pending_space = started;
+            continue;
+        }
+        if pending_space {
+            if expected.next() != Some(' ') {
+                return false;
+            }
+            pending_space = false;
+        }
+        started = true;
+        if expected.next() != Some(ch) {
+            return false;
+        }
+    }
+    expected.peek().is_none()
 }
 
 fn title_or_heading(heading: &Heading) -> Range<usize> {
@@ -618,6 +650,15 @@ mod tests {
         assert_eq!(closest("Medium", &allowed), Some("medium"));
         assert_eq!(closest("crit", &allowed), Some("critical"));
         assert!(closest("urgent", &allowed).is_some());
+    }
+
+    #[test]
+    fn words_compare_with_white_space_collapsed() {
+        assert!(same_words("  a  b\n\n c ".chars(), "a b c"));
+        assert!(!same_words("a b".chars(), "a b c"));
+        assert!(!same_words("a b c d".chars(), "a b c"));
+        assert!(!same_words("ab c".chars(), "a b c"));
+        assert!(same_words("".chars(), ""));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
 use specls_analysis::{CONFIG_FILE, ConfigProblem, Settings};
@@ -24,21 +24,6 @@ pub fn find_config(path: &Path, boundary: Option<&Path>) -> Option<PathBuf> {
         dir = current.parent();
     }
     None
-}
-
-/// The folder a file's globs are relative to when it has no configuration.
-pub fn default_root(path: &Path, boundary: Option<&Path>) -> PathBuf {
-    if let Some(boundary) = boundary.filter(|b| path.starts_with(b)) {
-        return boundary.to_path_buf();
-    }
-    let mut dir = path.parent();
-    while let Some(current) = dir {
-        if current.join(".git").exists() {
-            return current.to_path_buf();
-        }
-        dir = current.parent();
-    }
-    path.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 /// Reads a configuration file; an unreadable file is a problem and the defaults hold.
@@ -62,6 +47,14 @@ pub fn load(config: &Path) -> Settings {
 #[derive(Default)]
 pub struct SettingsCache {
     loaded: Mutex<HashMap<PathBuf, (Stamp, Arc<Settings>)>>,
+    /// The configuration file that governs each folder seen: thousands of files share a
+    /// handful.
+    folders: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    defaults: OnceLock<Arc<Settings>>,
+}
+
+fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Modification times of a configuration and of the template files it names.
@@ -83,9 +76,17 @@ fn stamp(config: &Path, settings: Option<&Settings>) -> Stamp {
 impl SettingsCache {
     /// The settings in force for `path`, and the configuration file they come from.
     pub fn for_file(&self, path: &Path, boundary: Option<&Path>) -> (Arc<Settings>, Option<PathBuf>) {
-        match find_config(path, boundary) {
+        let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let known = locked(&self.folders).get(&folder).cloned();
+        let config = known.unwrap_or_else(|| {
+            let found = find_config(path, boundary);
+            locked(&self.folders).insert(folder, found.clone());
+            found
+        });
+        match config {
             Some(config) => (self.get(&config), Some(config)),
-            None => (Arc::new(Settings::defaults(default_root(path, boundary))), None),
+            // Without a configuration no glob applies, so one default serves every file.
+            None => (self.defaults.get_or_init(Arc::default).clone(), None),
         }
     }
 
@@ -110,6 +111,8 @@ impl SettingsCache {
 
     /// Forgets a configuration, so the next use reads it again.
     pub fn invalidate(&self, config: &Path) {
+        // A configuration created or deleted changes which folders it governs.
+        locked(&self.folders).clear();
         let mut loaded = self
             .loaded
             .lock()
