@@ -114,6 +114,8 @@ struct Container {
     /// Where its content starts on that line: after the marker and, for a list item, the
     /// white space after it.
     content: usize,
+    /// A list item with nothing after its marker, which a blank line closes.
+    empty: bool,
 }
 
 /// The inline content of one paragraph, heading or table cell.
@@ -125,6 +127,10 @@ struct InlineRegion {
     end: usize,
     /// Code spans, autolinks, HTML tags and link destinations.
     literal: Vec<Range<usize>>,
+    /// The code spans among them.
+    code: Vec<Range<usize>>,
+    /// The autolinks and HTML tags among them.
+    tags: Vec<Range<usize>>,
     /// The ranges of the links that became references.
     links: Vec<Range<usize>>,
     /// The ranges of every link, image and autolink pulldown-cmark found.
@@ -158,6 +164,13 @@ struct OpenLink {
 struct Reader<'t> {
     text: &'t str,
     bytes: &'t [u8],
+    /// Whether a `\r` occurs: else lines end at `\n` only, found with `memchr`.
+    has_cr: bool,
+    /// Whether pulldown-cmark reads a copy of the text with all the edits that make it
+    /// read as tree-sitter-md does, or only the cheap one.
+    edit_all: bool,
+    /// The text turned out to need the other edits: read it again.
+    reread: bool,
     model: SpecModel,
     containers: Vec<Container>,
     /// The containers closed since the last leaf block, innermost first: tree-sitter-md
@@ -185,6 +198,9 @@ impl<'t> Reader<'t> {
         Self {
             text,
             bytes: text.as_bytes(),
+            has_cr: text.as_bytes().contains(&b'\r'),
+            edit_all: false,
+            reread: false,
             model: SpecModel::default(),
             containers: Vec::new(),
             closed: Vec::new(),
@@ -199,33 +215,22 @@ impl<'t> Reader<'t> {
         }
     }
 
+    /// Reads the text again from the start, with every edit [`Reader::source`] knows.
+    fn reread(&self) -> SpecModel {
+        let mut reader = Reader::new(self.text);
+        reader.edit_all = true;
+        reader.read()
+    }
+
     fn read(mut self) -> SpecModel {
         let body = self.read_metadata();
         self.covered_end = body;
         let callback = |_: BrokenLink<'_>| Some((CowStr::Borrowed(""), CowStr::Borrowed("")));
-        let mut source = Cow::Borrowed(&self.text[body..]);
-        if source.contains("[x]:") || source.contains("[X]:") {
-            // tree-sitter-md lexes `[x]` as a task marker word, so `[x]: a.md` is no link
-            // definition there but text; with `;` for `:` it is text for pulldown-cmark.
-            *source.to_mut() = source.replace("[x]:", "[x];").replace("[X]:", "[X];");
-        }
-        let markers = self.ordered_markers_from_two(body);
-        if !markers.is_empty() {
-            // tree-sitter-md lets any one-digit ordered list marker interrupt a paragraph,
-            // CommonMark only `1.` and `1)`; the number is no part of the model.
-            let mut bytes = std::mem::take(source.to_mut()).into_bytes();
-            for marker in markers {
-                bytes[marker - body] = b'1';
-            }
-            *source.to_mut() = String::from_utf8(bytes).expect("ASCII digits replaced by an ASCII digit");
-        }
-        if self.last_line_needs_break() {
-            // tree-sitter-md reads a marker line (`---`, `===`, `***`, `#`) as text when no
-            // line break ends it; a character after the markers makes it text for
-            // pulldown-cmark too. Ranges are cut back to the text.
-            source.to_mut().push('\u{1}');
-        }
+        let source = self.source(body);
         let parser = Parser::new_with_broken_link_callback(&source, options(), Some(callback));
+        if !self.edit_all && parser.reference_definitions().get("x").is_some() {
+            return self.reread();
+        }
         self.definitions = parser
             .reference_definitions()
             .iter()
@@ -235,8 +240,14 @@ impl<'t> Reader<'t> {
         let len = self.text.len();
         for (event, range) in parser.into_offset_iter() {
             self.event(event, (range.start + body).min(len)..(range.end + body).min(len));
+            if self.reread {
+                return self.reread();
+            }
         }
         self.block_event(self.text.len());
+        if self.reread {
+            return self.reread();
+        }
 
         let mut model = self.model;
         finish_sections(&mut model.headings, self.text.len());
@@ -257,6 +268,66 @@ impl<'t> Reader<'t> {
         let last_line = &bytes[self.line_start(bytes.len())..];
         last_line.iter().any(|b| !is_space(*b))
             && last_line.iter().all(|b| b"#=-*_+>.) \t0123456789".contains(b))
+    }
+
+    /// The text from `body` as pulldown-cmark is to read it: with the same bytes where it
+    /// reads as tree-sitter-md does, and others in the few places where not.
+    ///
+    /// Finding those places costs a pass over the text, so the first reading looks only
+    /// at the last line, and notes where the text needs the others (`reread`).
+    fn source(&self, body: usize) -> Cow<'t, str> {
+        let text = self.text;
+        let mut edits: Vec<(usize, char)> = Vec::new();
+        if self.has_cr {
+            // pulldown-cmark 0.13 misses a code fence or the end of an HTML block at a
+            // lone `\r`, which ends a line as `\n` does.
+            let bytes = self.bytes;
+            edits.extend(
+                (body..bytes.len())
+                    .filter(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+                    .map(|i| (i, '\n')),
+            );
+        }
+        if self.edit_all {
+            // tree-sitter-md lexes `[x]` as a task marker word, so `[x]: a.md` is no link
+            // definition there but text; with `;` for `:` it is text for pulldown-cmark.
+            let mut from = body;
+            while let Some(i) = text[from..].find(']') {
+                let close = from + i;
+                let task_label = text[..close].ends_with("[x") || text[..close].ends_with("[X");
+                if task_label && text[close + 1..].starts_with(':') {
+                    edits.push((close + 1, ';'));
+                }
+                from = close + 1;
+            }
+            // tree-sitter-md lets any one-digit ordered list marker interrupt a paragraph,
+            // CommonMark only `1.` and `1)`; the number is no part of the model.
+            edits.extend(
+                self.ordered_markers_from_two(body)
+                    .into_iter()
+                    .map(|at| (at, '1')),
+            );
+        }
+        // tree-sitter-md reads a marker line (`---`, `===`, `***`, `#`) as text when no
+        // line break ends it; a character after the markers makes it text for
+        // pulldown-cmark too. Ranges are cut back to the text.
+        let needs_break = self.last_line_needs_break();
+        if edits.is_empty() && !needs_break {
+            return Cow::Borrowed(&text[body..]);
+        }
+        edits.sort_unstable();
+        let mut copy = String::with_capacity(text.len() - body + 1);
+        let mut from = body;
+        for (at, replacement) in edits {
+            copy.push_str(&text[from..at]);
+            copy.push(replacement);
+            from = at + 1;
+        }
+        copy.push_str(&text[from..]);
+        if needs_break {
+            copy.push('\u{1}');
+        }
+        Cow::Owned(copy)
     }
 
     /// The digits of the one-digit ordered list markers from `2` to `9` that open a line
@@ -297,10 +368,12 @@ impl<'t> Reader<'t> {
 
     /// The end of the line holding `offset`, before its line break.
     fn line_end(&self, offset: usize) -> usize {
-        self.bytes[offset..]
-            .iter()
-            .position(|&b| is_break(b))
-            .map_or(self.bytes.len(), |i| offset + i)
+        let found = if self.has_cr {
+            self.bytes[offset..].iter().position(|&b| is_break(b))
+        } else {
+            self.text[offset..].find('\n')
+        };
+        found.map_or(self.bytes.len(), |i| offset + i)
     }
 
     /// The start of the line after the one holding `offset` (the text's end for the last).
@@ -363,6 +436,12 @@ impl<'t> Reader<'t> {
     /// does: how many matched, and where the scanner stopped (after any white space the
     /// first failing match consumed).
     fn match_blocks(&self, line: usize, blocks: impl Iterator<Item = Block>) -> (usize, usize) {
+        let (matched, consumed, _) = self.match_blocks_at(line, blocks);
+        (matched, consumed)
+    }
+
+    /// [`Reader::match_blocks`], and where the last block that matched ends.
+    fn match_blocks_at(&self, line: usize, blocks: impl Iterator<Item = Block>) -> (usize, usize, usize) {
         let bytes = self.bytes;
         let mut at = line;
         let mut indentation = 0;
@@ -382,6 +461,7 @@ impl<'t> Reader<'t> {
         let space_at = |at: usize| at < bytes.len() && is_space(bytes[at]);
         let break_at = |at: usize| at < bytes.len() && is_break(bytes[at]);
         let mut matched = 0;
+        let mut matched_end = line;
         for block in blocks {
             let ok = match block {
                 Block::Indented => {
@@ -429,8 +509,9 @@ impl<'t> Reader<'t> {
                 break;
             }
             matched += 1;
+            matched_end = at;
         }
-        (matched, at)
+        (matched, at, matched_end)
     }
 
     fn blocks(&self) -> impl Iterator<Item = Block> + '_ {
@@ -439,12 +520,19 @@ impl<'t> Reader<'t> {
 
     /// Where the content of the line at `line` starts, after its container markers.
     fn prefix_end(&self, line: usize) -> usize {
+        self.prefix(line).1
+    }
+
+    /// Where the container markers of the line at `line` end: after those that match,
+    /// and after the white space consumed to see that the others do not.
+    fn prefix(&self, line: usize) -> (usize, usize) {
         // Containers opened on this line end at their marker; the others continue there.
         if let Some(last) = self.containers.iter().rev().find(|c| c.line == line) {
-            return last.content;
+            return (last.content, last.content);
         }
         if self.closed.is_empty() {
-            return self.match_blocks(line, self.blocks()).1;
+            let (_, consumed, matched) = self.match_blocks_at(line, self.blocks());
+            return (matched, consumed);
         }
         // The containers that pulldown-cmark closed before this line were open at its
         // start for tree-sitter-md (unless a blank line closed them): the white space
@@ -453,11 +541,25 @@ impl<'t> Reader<'t> {
         open.extend(self.closed.iter().rev().map(|c| c.block));
         let mut at = self.line_boundary(self.last_leaf_end);
         while at < line {
-            let (matched, _) = self.match_blocks(at, open.iter().copied());
-            open.truncate(matched.max(self.containers.len()));
+            if self.rest_is_blank(at) || self.bytes[at] == b'>' {
+                let (matched, _) = self.match_blocks(at, open.iter().copied());
+                let mut keep = matched;
+                if self.rest_is_blank(at) {
+                    // An empty list item ends at a blank line.
+                    let leaf_line = self.line_start(self.last_leaf_end);
+                    let empty = self
+                        .closed
+                        .iter()
+                        .rev()
+                        .position(|c| c.empty && c.line < at && c.line >= leaf_line);
+                    keep = keep.min(empty.map_or(usize::MAX, |i| self.containers.len() + i));
+                }
+                open.truncate(keep.max(self.containers.len()));
+            }
             at = self.next_line(at);
         }
-        self.match_blocks(line, open.into_iter()).1
+        let (_, consumed, matched) = self.match_blocks_at(line, open.into_iter());
+        (matched, consumed)
     }
 
     /// A leaf block starts: the containers closed before it are gone for good.
@@ -580,8 +682,15 @@ impl<'t> Reader<'t> {
             Event::Text(_) | Event::SoftBreak | Event::HardBreak => {
                 self.inline_event(&range);
             }
-            Event::Code(_) | Event::InlineHtml(_) => {
+            Event::Code(_) => {
                 if let Some(region) = self.inline_event(&range) {
+                    region.code.push(range.clone());
+                    region.literal.push(range);
+                }
+            }
+            Event::InlineHtml(_) => {
+                if let Some(region) = self.inline_event(&range) {
+                    region.tags.push(range.clone());
                     region.literal.push(range);
                 }
             }
@@ -606,6 +715,8 @@ impl<'t> Reader<'t> {
             link.inner_end = link.inner_end.max(range.end);
         }
         if self.inline.is_none() {
+            // Text without a paragraph event: definitions may stand before it.
+            self.definitions_before(range.start);
             self.leaf(range.end);
         }
         let region = self.inline.get_or_insert_with(InlineRegion::default);
@@ -617,6 +728,11 @@ impl<'t> Reader<'t> {
     /// link definitions before it are placed among their containers.
     fn block_event(&mut self, at: usize) {
         self.close_inline();
+        self.definitions_before(at);
+    }
+
+    /// Places the link definitions that start before `at`.
+    fn definitions_before(&mut self, at: usize) {
         while let Some(span) = self.definitions.get(self.next_definition) {
             if span.start >= at {
                 break;
@@ -680,6 +796,7 @@ impl<'t> Reader<'t> {
                     block: Block::Quote,
                     line: self.line_start(marker),
                     content,
+                    empty: false,
                 });
                 self.closed.clear();
             }
@@ -699,7 +816,14 @@ impl<'t> Reader<'t> {
                     }
                     CodeBlockKind::Fenced(_) => self.code_block_end(self.line_boundary(range.end)),
                 };
-                self.model.code_blocks.push(start..end);
+                // A fence opened outside containers on a last line that no line break ends
+                // is an ERROR node for tree-sitter-md, no code block.
+                let opened_last = matches!(kind, CodeBlockKind::Fenced(_))
+                    && self.containers.is_empty()
+                    && self.line_end(range.start) == self.bytes.len();
+                if !opened_last {
+                    self.model.code_blocks.push(start..end);
+                }
                 self.leaf(range.end);
                 self.in_code += 1;
             }
@@ -763,7 +887,8 @@ impl<'t> Reader<'t> {
         let bytes = self.bytes;
         let marker = self.skip_spaces(range.start);
         let line = self.line_start(marker);
-        let base = self.prefix_end(line).min(marker);
+        // The indentation before the marker counts from the containers that continue.
+        let base = self.prefix(line).0.min(marker);
         let digits = bytes[marker..].iter().take_while(|b| b.is_ascii_digit()).count();
         let width = if digits > 0 { digits + 1 } else { 1 };
         let after = (marker + width).min(bytes.len());
@@ -776,6 +901,7 @@ impl<'t> Reader<'t> {
             block: Block::Item(indentation),
             line,
             content,
+            empty: blank,
         });
     }
 
@@ -873,6 +999,7 @@ impl<'t> Reader<'t> {
         };
         region.spans.push(link.range.clone());
         if matches!(link.link_type, LinkType::Autolink | LinkType::Email) {
+            region.tags.push(link.range.clone());
             region.literal.push(link.range);
             return;
         }
@@ -1005,6 +1132,27 @@ impl<'t> Reader<'t> {
 
     // Inline text.
 
+    /// Whether a line of the paragraph in `range` after its first opens with a one-digit
+    /// ordered list marker from `2`, which tree-sitter-md lets interrupt the paragraph.
+    fn interrupting_marker(&self, range: &Range<usize>) -> bool {
+        let bytes = self.bytes;
+        let mut at = range.start;
+        while at < range.end {
+            at = self.next_line(at);
+            let mut first = at;
+            while first < range.end && matches!(bytes[first], b' ' | b'\t' | b'>') {
+                first += 1;
+            }
+            let marker = bytes.get(first).is_some_and(|b| (b'2'..=b'9').contains(b))
+                && matches!(bytes.get(first + 1), Some(b'.' | b')'))
+                && bytes.get(first + 2).is_none_or(|&b| is_space(b) || is_break(b));
+            if marker && first < range.end {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Scans the region just completed for ids, wiki links and placeholders.
     fn close_inline(&mut self) {
         self.links.clear();
@@ -1015,25 +1163,53 @@ impl<'t> Reader<'t> {
             Some(fixed) => fixed,
             None if region.start < region.end => {
                 self.cover(region.end);
+                self.last_leaf_end = self.last_leaf_end.max(region.end);
                 region.start..region.end
             }
             None => return,
         };
-        self.bracket_links(&mut region, &range);
-        let latex = self.latex_spans(&range, &region.literal);
-        if !latex.is_empty() {
-            // tree-sitter-md reads a `$` span before the links that cross it.
+        // One pass that vectorises tells which rarer readings the text needs.
+        let (mut bracket, mut dollar, mut backtick, mut brace) = (false, false, false, false);
+        let mut line_break = false;
+        for &b in &self.bytes[range.clone()] {
+            bracket |= b == b']';
+            dollar |= b == b'$';
+            backtick |= b == b'`';
+            brace |= b == b'{';
+            line_break |= b == b'\n' || b == b'\r';
+        }
+        if line_break && !self.edit_all && region.fixed.is_none() && self.interrupting_marker(&range) {
+            self.reread = true;
+            return;
+        }
+        let (code, latex) = if dollar || backtick {
+            self.code_and_latex_spans(&range, &region.tags)
+        } else {
+            Default::default()
+        };
+        if !latex.is_empty() || code != region.code {
+            // tree-sitter-md pairs backticks and dollars its own way (see
+            // `code_and_latex_spans`); the links that cross such a span are none.
+            let spans: Vec<&Range<usize>> = latex
+                .iter()
+                .chain(code.iter().filter(|c| !region.code.contains(c)))
+                .collect();
             let crosses = |r: &Range<usize>| {
-                latex
+                spans
                     .iter()
                     .any(|l| (r.start < l.end && l.start < r.end) && !(r.start <= l.start && l.end <= r.end))
             };
             region.references.retain(|reference| !crosses(&reference.range));
             region.links.retain(|link| !crosses(link));
-            region
-                .literal
-                .retain(|literal| !latex.iter().any(|l| l.contains(&literal.start)));
+            let old_code = std::mem::take(&mut region.code);
+            region.literal.retain(|literal| {
+                !old_code.contains(literal) && !latex.iter().any(|l| l.contains(&literal.start))
+            });
+            region.literal.extend(code);
             region.literal.extend(latex);
+        }
+        if bracket {
+            self.bracket_links(&mut region, &range);
         }
         let text = &self.text[range.clone()];
         self.model.references.append(&mut region.references);
@@ -1044,7 +1220,9 @@ impl<'t> Reader<'t> {
             &region.links,
             &mut self.model.references,
         );
-        scan_placeholders(text, range.start, &region.literal, &mut self.model.placeholders);
+        if brace {
+            scan_placeholders(text, range.start, &region.literal, &mut self.model.placeholders);
+        }
     }
 
     /// tree-sitter-md reads every bracket pair that holds no link as a link, where
@@ -1053,9 +1231,6 @@ impl<'t> Reader<'t> {
     /// before `[]`, or the label of a full reference link after `[text]`.
     fn bracket_links(&self, region: &mut InlineRegion, range: &Range<usize>) {
         let bytes = self.bytes;
-        if !bytes[range.clone()].contains(&b']') {
-            return;
-        }
         let inside = |ranges: &[Range<usize>], at: usize| ranges.iter().any(|r| r.contains(&at));
         let mut open = Vec::new();
         let mut pairs = Vec::new();
@@ -1087,10 +1262,12 @@ impl<'t> Reader<'t> {
             let image = open > 0 && bytes[open - 1] == b'!' && !escaped(open - 1);
             if image
                 || holds_link(&made)
-                || region
-                    .spans
-                    .iter()
-                    .any(|s| pair.start < s.start && s.end <= pair.end && bytes[s.start] != b'!')
+                || region.spans.iter().any(|s| {
+                    pair.start < s.start
+                        && s.end <= pair.end
+                        && bytes[s.start] != b'!'
+                        && !region.tags.contains(s)
+                })
             {
                 continue;
             }
@@ -1144,51 +1321,79 @@ impl<'t> Reader<'t> {
         }
     }
 
-    /// The `$` spans of a region: a run of dollars up to the next run of the same
-    /// length, outside code spans and the other literal spans that open before them.
-    fn latex_spans(&self, range: &Range<usize>, literal: &[Range<usize>]) -> Vec<Range<usize>> {
+    /// The code spans and `$` spans of a region as tree-sitter-md's scanner pairs them,
+    /// leftmost first, after the autolinks and HTML tags that open before them: a run of
+    /// backticks (or dollars) opens a span when a run of the same length follows it, and
+    /// the span closes at the first run at least that long, with its last characters. (In
+    /// CommonMark, only a run of the same length closes it.)
+    fn code_and_latex_spans(
+        &self,
+        range: &Range<usize>,
+        tags: &[Range<usize>],
+    ) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
         let bytes = self.bytes;
-        let mut spans = Vec::new();
-        if !bytes[range.clone()].contains(&b'$') {
-            return spans;
-        }
-        let run = |at: usize| bytes[at..range.end].iter().take_while(|&&b| b == b'$').count();
+        let end = range.end;
+        let (mut code, mut latex) = (Vec::new(), Vec::new());
+        let run = |at: usize, of: u8| bytes[at..end].iter().take_while(|&&b| b == of).count();
+        let escape =
+            |at: usize| bytes[at] == b'\\' && bytes.get(at + 1).is_some_and(u8::is_ascii_punctuation);
         let mut at = range.start;
-        while at < range.end {
-            if let Some(span) = literal.iter().find(|l| l.start == at) {
-                at = span.end.max(at + 1);
+        while at < end {
+            if let Some(tag) = tags.iter().find(|t| t.start == at) {
+                at = tag.end.max(at + 1);
                 continue;
             }
-            match bytes[at] {
-                b'\\' => at += 2,
-                b'$' => {
-                    let length = run(at);
-                    let mut close = at + length;
-                    let mut found = None;
-                    while close < range.end {
-                        if bytes[close] == b'$' {
-                            let n = run(close);
-                            if n == length {
-                                found = Some(close + n);
-                                break;
-                            }
-                            close += n;
-                        } else {
-                            close += 1;
-                        }
+            if escape(at) {
+                at += 2;
+                continue;
+            }
+            let delimiter = bytes[at];
+            let escaped = || bytes[..at].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1;
+            if delimiter != b'`' && delimiter != b'$' || escaped() {
+                at += 1;
+                continue;
+            }
+            let length = run(at, delimiter);
+            let opened = at + length;
+            let mut p = opened;
+            let mut closed_later = false;
+            while p < end {
+                if bytes[p] == delimiter {
+                    let n = run(p, delimiter);
+                    if n == length {
+                        closed_later = true;
+                        break;
                     }
-                    match found {
-                        Some(end) => {
-                            spans.push(at..end);
-                            at = end;
-                        }
-                        None => at += length,
-                    }
+                    p += n;
+                } else {
+                    p += 1;
                 }
-                _ => at += 1,
+            }
+            let mut close = None;
+            let mut p = opened;
+            while closed_later && p < end {
+                if delimiter == b'$' && escape(p) {
+                    p += 2;
+                } else if bytes[p] == delimiter {
+                    let n = run(p, delimiter);
+                    if n >= length {
+                        close = Some(p + n);
+                        break;
+                    }
+                    p += n;
+                } else {
+                    p += 1;
+                }
+            }
+            match close {
+                Some(close) => {
+                    if delimiter == b'`' { &mut code } else { &mut latex }.push(at..close);
+                    at = close;
+                }
+                None => at = opened,
             }
         }
-        spans
+        (code, latex)
     }
 
     // Link reference definitions.
@@ -1243,14 +1448,22 @@ impl<'t> Reader<'t> {
                 return;
             };
             let open = from + open;
-            let parser = Parser::new_ext(&self.text[open..at], options());
+            // Read from the line's start when block quote markers come before the
+            // definition, so that they do before a title on the next line too.
+            let line = self.line_start(open);
+            let base = if self.bytes[line..open].contains(&b'>') {
+                line
+            } else {
+                open
+            };
+            let parser = Parser::new_ext(&self.text[base..at], options());
             let span = parser
                 .reference_definitions()
                 .iter()
                 .map(|(_, d)| d.span.clone())
-                .find(|span| span.start == 0);
+                .find(|span| span.start == open - base);
             match span {
-                Some(span) => self.definition(open + span.start..open + span.end),
+                Some(span) => self.definition(base + span.start..base + span.end),
                 None => self.cover(open + 1),
             }
         }

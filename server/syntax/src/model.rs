@@ -500,6 +500,11 @@ pub(crate) fn scan_ids(
     let inside = |ranges: &[Range<usize>], at: usize| ranges.iter().any(|r| r.contains(&at));
     let mut i = 0;
     while i < bytes.len() {
+        // Only `[` and capital letters start what this looks for.
+        if bytes[i] != b'[' && !bytes[i].is_ascii_uppercase() {
+            i += 1;
+            continue;
+        }
         let at = base + i;
         let opens_wiki = bytes[i] == b'[' && bytes.get(i + 1) == Some(&b'[') && !inside(literal, at);
         if let Some(close) = opens_wiki.then(|| text[i + 2..].find("]]")).flatten() {
