@@ -171,6 +171,8 @@ struct Reader<'t> {
     edit_all: bool,
     /// The text turned out to need the other edits: read it again.
     reread: bool,
+    /// Inside a block that tree-sitter-md reads as an ERROR node: no model.
+    in_error: bool,
     model: SpecModel,
     containers: Vec<Container>,
     /// The containers closed since the last leaf block, innermost first: tree-sitter-md
@@ -201,6 +203,7 @@ impl<'t> Reader<'t> {
             has_cr: text.as_bytes().contains(&b'\r'),
             edit_all: false,
             reread: false,
+            in_error: false,
             model: SpecModel::default(),
             containers: Vec::new(),
             closed: Vec::new(),
@@ -708,7 +711,7 @@ impl<'t> Reader<'t> {
     /// Notes an inline event: it belongs to the open region, or opens one (the text of a
     /// tight list item has no paragraph event).
     fn inline_event(&mut self, range: &Range<usize>) -> Option<&mut InlineRegion> {
-        if self.in_code > 0 {
+        if self.in_code > 0 || self.in_error {
             return None;
         }
         if let Some(link) = self.links.last_mut() {
@@ -817,10 +820,22 @@ impl<'t> Reader<'t> {
                     CodeBlockKind::Fenced(_) => self.code_block_end(self.line_boundary(range.end)),
                 };
                 // A fence opened outside containers on a last line that no line break ends
-                // is an ERROR node for tree-sitter-md, no code block.
+                // is an ERROR node for tree-sitter-md, no code block, unless its info string
+                // holds punctuation.
                 let opened_last = matches!(kind, CodeBlockKind::Fenced(_))
                     && self.containers.is_empty()
-                    && self.line_end(range.start) == self.bytes.len();
+                    && self.line_end(range.start) == self.bytes.len()
+                    && {
+                        let fence_start = self.skip_spaces(range.start);
+                        let fence = self.bytes.get(fence_start).copied();
+                        let run = self.bytes[fence_start..]
+                            .iter()
+                            .take_while(|&&b| Some(b) == fence)
+                            .count();
+                        !self.bytes[fence_start + run..]
+                            .iter()
+                            .any(u8::is_ascii_punctuation)
+                    };
                 if !opened_last {
                     self.model.code_blocks.push(start..end);
                 }
@@ -878,6 +893,7 @@ impl<'t> Reader<'t> {
             TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell => {
                 self.cover(range.end);
                 self.block_event(range.end);
+                self.in_error = false;
             }
             _ => self.block_event(range.end),
         }
@@ -916,6 +932,19 @@ impl<'t> Reader<'t> {
                 .get(first + hashes)
                 .is_none_or(|&b| is_space(b) || is_break(b));
         let mut region = InlineRegion::default();
+        if atx && self.containers.is_empty() && self.line_end(first) == self.bytes.len() {
+            // tree-sitter-md recovers with an ERROR node, no heading nor text, from an
+            // ATX heading on a last line that no line break ends when it is empty, and
+            // when it is the whole text, shorter than 10 bytes, without punctuation.
+            let empty = self.rest_is_blank(first + hashes);
+            let whole = self.bytes.len() < 10
+                && !self.bytes.iter().any(|&b| is_break(b))
+                && !self.bytes[first + hashes..].iter().any(u8::is_ascii_punctuation);
+            if empty || whole {
+                self.in_error = true;
+                return;
+            }
+        }
         let (title, title_range) = if atx {
             let marker_end = first + hashes;
             let content = self.skip_spaces(marker_end);
@@ -1260,7 +1289,9 @@ impl<'t> Reader<'t> {
             let holds_link =
                 |links: &[Range<usize>]| links.iter().any(|l| pair.start < l.start && l.end <= pair.end);
             let image = open > 0 && bytes[open - 1] == b'!' && !escaped(open - 1);
+            let holds_pair = pairs.iter().any(|p| pair.start < p.start && p.end <= pair.end);
             if image
+                || holds_pair
                 || holds_link(&made)
                 || region.spans.iter().any(|s| {
                     pair.start < s.start

@@ -260,7 +260,9 @@ fn inline_text() -> impl Strategy<Value = String> {
         // paragraph only for tree-sitter-md (see the task items in `block`); a line
         // opening with a tag may be an HTML block, which stays out of list items (see
         // `top_level_block`).
-        let task_marker = ["[ ]", "[x]", "[X]"].iter().any(|m| text.starts_with(m));
+        let task_marker = ["[ ]", "[x]", "[X]"]
+            .iter()
+            .any(|m| text.starts_with(m) || text.strip_prefix("* ").is_some_and(|t| t.starts_with(m)));
         let text = if task_marker || text.starts_with('<') {
             format!("x {text}")
         } else {
@@ -431,5 +433,15 @@ proptest! {
         if let Some(diff) = differences(&text) {
             prop_assert!(false, "{text:?}\n{diff}");
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Any text, however broken its Markdown, reads without a panic.
+    #[test]
+    fn the_fast_reader_reads_any_text(text in "([-#>*_`\\[\\]()!<{}$|\\\\:.=+~ \t\r\n1aA😀é]|---\n|```|\\[\\[|\\]\\]|SPEC-1){0,60}") {
+        let _ = SpecModel::read_fast(&text);
     }
 }
