@@ -1,5 +1,6 @@
 //! Parsing and editing a 20,000-line spec: full parse throughput, a one-character
-//! edit with incremental reparse, and what each part of that costs.
+//! edit with incremental reparse, and what each part of that costs; and the fast
+//! reader's throughput on the same spec.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ropey::Rope;
@@ -87,5 +88,26 @@ fn edit(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse, edit);
+/// The fast reader of closed files: the spec model from pulldown-cmark, no trees.
+fn read_fast(c: &mut Criterion) {
+    let text = corpus::huge_spec();
+    let mut group = c.benchmark_group("read_fast_20k_lines");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("spec_model", |b| {
+        b.iter(|| specls_syntax::SpecModel::read_fast(black_box(&text)))
+    });
+    group.bench_function("pulldown_cmark_events_only", |b| {
+        let options = pulldown_cmark::Options::ENABLE_TABLES
+            | pulldown_cmark::Options::ENABLE_STRIKETHROUGH
+            | pulldown_cmark::Options::ENABLE_TASKLISTS;
+        b.iter(|| {
+            pulldown_cmark::Parser::new_ext(black_box(&text), options)
+                .into_offset_iter()
+                .count()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parse, edit, read_fast);
 criterion_main!(benches);

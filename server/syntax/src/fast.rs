@@ -20,15 +20,27 @@
 //! - frontmatter (`minus_metadata`) is recognised as tree-sitter-md's scanner does,
 //!   only at the start of the text; pulldown-cmark's own metadata blocks are off, since it
 //!   would also take a `---` pair in the middle of a document for one;
-//! - `$...$` spans are literal (tree-sitter-md's `latex_block`): a run of dollars up to
-//!   the next run of the same length, like a code span;
+//! - code spans and `$...$` spans (tree-sitter-md's `latex_block`, literal like code)
+//!   are paired as tree-sitter-md's scanner pairs them: a run opens a span when a run of
+//!   the same length follows, and the first run at least as long closes it;
+//! - bracket pairs that CommonMark does not take for a label (`[ ]`, a pair holding an
+//!   image) are shortcut links, and a task marker that no text follows is one too;
+//! - pulldown-cmark keeps one definition per label: the others are read on their own
+//!   from the text no block covers;
 //! - pulldown-cmark reads a copy of the text where what tree-sitter-md reads differently
-//!   is made to read the same, without moving a byte: the digit of a one-digit ordered
-//!   list marker becomes `1` (tree-sitter-md lets `2.` interrupt a paragraph), `[x]:`
-//!   becomes `[x];` (tree-sitter-md lexes `[x]` as a task marker, never a label), and a
-//!   last line of markers only (`---`, `#`) without a line break gets a character after
-//!   it (tree-sitter-md needs the line break to read a thematic break, an underline or
-//!   an empty heading).
+//!   is made to read the same, without moving a byte: a lone `\r` becomes `\n`
+//!   (pulldown-cmark 0.13 misses fences and HTML block ends at a lone `\r`), a last line
+//!   of markers only (`---`, `#`) without a line break gets a character after it
+//!   (tree-sitter-md needs the line break to read a thematic break, an underline or an
+//!   empty heading), and tabs right after frontmatter become spaces when
+//!   tree-sitter-md counts them narrower. When the first reading finds a paragraph line
+//!   opening with a one-digit ordered list marker from `2` (which tree-sitter-md lets
+//!   interrupt the paragraph) or a definition of the label `x` (tree-sitter-md lexes
+//!   `[x]` as a task marker, never a label), the text is read again with that digit
+//!   made `1` and `[x]:` made `[x];`;
+//! - tree-sitter-md's `ERROR` recoveries at a last line without a line break are no
+//!   blocks: an empty ATX heading, a text that is one short ATX heading without
+//!   punctuation, a code fence whose info string holds no punctuation.
 //!
 //! Everything else (frontmatter fields, id and placeholder scanning, link destinations,
 //! labels, heading titles, sections) goes through the same functions as the tree-sitter
@@ -37,29 +49,40 @@
 //! Known differences: constructs on which tree-sitter-md departs from CommonMark, or
 //! recovers from with an `ERROR` node, that specs do not use. The seeds, the examples and
 //! the generated corpus hold none; the random documents of `tests/two_readers.rs` leave
-//! them out.
+//! them out, each where its generator would make it.
 //!
-//! - A task item (`- [ ] a`) whose text is followed by a setext underline: tree-sitter-md
-//!   takes the marker only before a paragraph and reads no heading; pulldown-cmark reads a
+//! - A task item (`- [ ] a`) whose text a setext underline follows: tree-sitter-md takes
+//!   the marker only before a paragraph and reads no heading; pulldown-cmark reads a
 //!   heading `[ ] a`. A task marker alone on its line (`- [ ]`) is a shortcut link for
 //!   tree-sitter-md, which may then be a setext heading's text.
-//! - A bracket pair that CommonMark does not take for a link label inside the text of
-//!   an inline link (`[a [ ] b](c.md)`): tree-sitter-md reads the pair as a link, so the
-//!   outer link is none; pulldown-cmark reads the outer link.
+//! - A bracket pair that CommonMark does not take for a label inside the text of an
+//!   inline link (`[a [ ] b](c.md)`): tree-sitter-md reads the pair as a link, so the
+//!   outer link is none; pulldown-cmark reads the outer link. After an unmatched `[`,
+//!   tree-sitter-md may read `[ ](a.md)` as the shortcut link `[ ]`.
+//! - A `$` span that overlaps a code span as CommonMark reads it (`` $ ` $ [a](b.md) ` ``):
+//!   tree-sitter-md reads the `$` span first and the link after it, pulldown-cmark a
+//!   code span that holds the link.
 //! - After a link reference definition, a line that cannot interrupt a paragraph
 //!   (indented code, an HTML block of kind 7, an item numbered from 10): tree-sitter-md
 //!   starts a block, pulldown-cmark continues the paragraph the definition stands in.
 //! - A paragraph line followed by a line indented four or more spaces that opens with a
 //!   code fence or `>`: tree-sitter-md reads indented code, CommonMark more paragraph.
-//! - A line indented four spaces right after a table row: a row for tree-sitter-md,
-//!   indented code for pulldown-cmark.
-//! - `ERROR` recoveries of tree-sitter-md: a text that is one ATX heading line without a
-//!   line break (`# a`), an empty ATX heading with trailing white space and no line break
-//!   at the end, a code fence opened on the last line without a line break, an HTML block
-//!   ended by a blank line inside a list item that goes on after it, and inline text such
-//!   as `{{__}} [ ![i](p.png)` (an image without its destination).
-//! - Tabs in container markers are counted as tree-sitter-md counts columns, but have
-//!   not been checked beyond that.
+//! - A table right after a paragraph line whose header row has no leading `|`:
+//!   tree-sitter-md reads a table, pulldown-cmark more paragraph. A line indented four
+//!   spaces right after a table row: a row for tree-sitter-md, indented code for
+//!   pulldown-cmark.
+//! - `<!DOCTYPE html>` (an HTML block of kind 4): tree-sitter-md does not end it at its
+//!   `>`.
+//! - Tabs in the indentation of a line inside a list item or after a list or quote
+//!   marker, or a tab-indented list item right after frontmatter: tree-sitter-md's
+//!   scanner counts a tab's columns from where its lookahead went, not from where the
+//!   tab is.
+//! - A last line of four or more columns of white space without a line break: an
+//!   indented code block for tree-sitter-md.
+//! - Other `ERROR` recoveries of tree-sitter-md: an HTML block ended by a blank line
+//!   inside a list item that goes on after it, inline text such as
+//!   `{{__}} [ ![i](p.png)` (an image without its destination), and what random
+//!   punctuation soup brings up.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -171,6 +194,8 @@ struct Reader<'t> {
     edit_all: bool,
     /// The text turned out to need the other edits: read it again.
     reread: bool,
+    /// Inside a block that tree-sitter-md reads as an ERROR node: no model.
+    in_error: bool,
     model: SpecModel,
     containers: Vec<Container>,
     /// The containers closed since the last leaf block, innermost first: tree-sitter-md
@@ -201,6 +226,7 @@ impl<'t> Reader<'t> {
             has_cr: text.as_bytes().contains(&b'\r'),
             edit_all: false,
             reread: false,
+            in_error: false,
             model: SpecModel::default(),
             containers: Vec::new(),
             closed: Vec::new(),
@@ -278,6 +304,7 @@ impl<'t> Reader<'t> {
     fn source(&self, body: usize) -> Cow<'t, str> {
         let text = self.text;
         let mut edits: Vec<(usize, char)> = Vec::new();
+        edits.extend(self.tabs_after_metadata(body).into_iter().map(|at| (at, ' ')));
         if self.has_cr {
             // pulldown-cmark 0.13 misses a code fence or the end of an HTML block at a
             // lone `\r`, which ends a line as `\n` does.
@@ -328,6 +355,37 @@ impl<'t> Reader<'t> {
             copy.push('\u{1}');
         }
         Cow::Owned(copy)
+    }
+
+    /// The tabs of the first line after a metadata block that pulldown-cmark would
+    /// count as more columns than tree-sitter-md: its scanner counts a tab to the next
+    /// multiple of four from a column that the metadata block leaves where it ended, not
+    /// at 0. Replaced by spaces, they keep the line's indentation under four columns.
+    fn tabs_after_metadata(&self, body: usize) -> Vec<usize> {
+        if body == 0 {
+            return Vec::new();
+        }
+        let bytes = self.bytes;
+        // The scanner advances by characters.
+        let column = self.text[..body]
+            .chars()
+            .fold(0, |column, c| if c == '\t' { 0 } else { (column + 1) % 4 });
+        let end = self.skip_spaces(body);
+        let tree_sitter_columns = bytes[body..end]
+            .iter()
+            .fold((0, column), |(width, column), &b| {
+                if b == b'\t' {
+                    (width + 4 - column, 0)
+                } else {
+                    (width + 1, (column + 1) % 4)
+                }
+            })
+            .0;
+        if tree_sitter_columns < 4 && self.columns(body, end) >= 4 {
+            (body..end).filter(|&i| bytes[i] == b'\t').collect()
+        } else {
+            Vec::new()
+        }
     }
 
     /// The digits of the one-digit ordered list markers from `2` to `9` that open a line
@@ -708,7 +766,7 @@ impl<'t> Reader<'t> {
     /// Notes an inline event: it belongs to the open region, or opens one (the text of a
     /// tight list item has no paragraph event).
     fn inline_event(&mut self, range: &Range<usize>) -> Option<&mut InlineRegion> {
-        if self.in_code > 0 {
+        if self.in_code > 0 || self.in_error {
             return None;
         }
         if let Some(link) = self.links.last_mut() {
@@ -817,10 +875,22 @@ impl<'t> Reader<'t> {
                     CodeBlockKind::Fenced(_) => self.code_block_end(self.line_boundary(range.end)),
                 };
                 // A fence opened outside containers on a last line that no line break ends
-                // is an ERROR node for tree-sitter-md, no code block.
+                // is an ERROR node for tree-sitter-md, no code block, unless its info string
+                // holds punctuation.
                 let opened_last = matches!(kind, CodeBlockKind::Fenced(_))
                     && self.containers.is_empty()
-                    && self.line_end(range.start) == self.bytes.len();
+                    && self.line_end(range.start) == self.bytes.len()
+                    && {
+                        let fence_start = self.skip_spaces(range.start);
+                        let fence = self.bytes.get(fence_start).copied();
+                        let run = self.bytes[fence_start..]
+                            .iter()
+                            .take_while(|&&b| Some(b) == fence)
+                            .count();
+                        !self.bytes[fence_start + run..]
+                            .iter()
+                            .any(u8::is_ascii_punctuation)
+                    };
                 if !opened_last {
                     self.model.code_blocks.push(start..end);
                 }
@@ -878,6 +948,7 @@ impl<'t> Reader<'t> {
             TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell => {
                 self.cover(range.end);
                 self.block_event(range.end);
+                self.in_error = false;
             }
             _ => self.block_event(range.end),
         }
@@ -916,6 +987,19 @@ impl<'t> Reader<'t> {
                 .get(first + hashes)
                 .is_none_or(|&b| is_space(b) || is_break(b));
         let mut region = InlineRegion::default();
+        if atx && self.containers.is_empty() && self.line_end(first) == self.bytes.len() {
+            // tree-sitter-md recovers with an ERROR node, no heading nor text, from an
+            // ATX heading on a last line that no line break ends when it is empty, and
+            // when it is the whole text, shorter than 10 bytes, without punctuation.
+            let empty = self.rest_is_blank(first + hashes);
+            let whole = self.bytes.len() < 10
+                && !self.bytes.iter().any(|&b| is_break(b))
+                && !self.bytes[first + hashes..].iter().any(u8::is_ascii_punctuation);
+            if empty || whole {
+                self.in_error = true;
+                return;
+            }
+        }
         let (title, title_range) = if atx {
             let marker_end = first + hashes;
             let content = self.skip_spaces(marker_end);
@@ -1201,6 +1285,7 @@ impl<'t> Reader<'t> {
             };
             region.references.retain(|reference| !crosses(&reference.range));
             region.links.retain(|link| !crosses(link));
+            region.spans.retain(|span| !crosses(span));
             let old_code = std::mem::take(&mut region.code);
             region.literal.retain(|literal| {
                 !old_code.contains(literal) && !latex.iter().any(|l| l.contains(&literal.start))
@@ -1260,7 +1345,9 @@ impl<'t> Reader<'t> {
             let holds_link =
                 |links: &[Range<usize>]| links.iter().any(|l| pair.start < l.start && l.end <= pair.end);
             let image = open > 0 && bytes[open - 1] == b'!' && !escaped(open - 1);
+            let holds_pair = pairs.iter().any(|p| pair.start < p.start && p.end <= pair.end);
             if image
+                || holds_pair
                 || holds_link(&made)
                 || region.spans.iter().any(|s| {
                     pair.start < s.start
