@@ -158,7 +158,8 @@ struct InlineRegion {
     links: Vec<Range<usize>>,
     /// The ranges of every link, image and autolink pulldown-cmark found.
     spans: Vec<Range<usize>>,
-    /// `$` spans are found once the region is complete, as are the links they void.
+    /// The references of its links, kept until the region is complete: a code or `$`
+    /// span found then may void some.
     references: Vec<Reference>,
 }
 
@@ -912,7 +913,7 @@ impl<'t> Reader<'t> {
                 self.leaf(range.end);
                 self.in_code += 1;
             }
-            Tag::List(_) | Tag::TableHead | Tag::TableRow => self.block_event(range.start),
+            // Lists, table heads and rows; the others need options that are off.
             _ => self.block_event(range.start),
         }
     }
