@@ -37,7 +37,9 @@
 //!   opening with a one-digit ordered list marker from `2` (which tree-sitter-md lets
 //!   interrupt the paragraph) or a definition of the label `x` (tree-sitter-md lexes
 //!   `[x]` as a task marker, never a label), the text is read again with that digit
-//!   made `1` and `[x]:` made `[x];`;
+//!   made `1` and `[x]:` made `[x];`; likewise for a line that opens with a heading tag
+//!   and holds text after it (`<h1 align="center">Title</h1>`), a paragraph for
+//!   tree-sitter-md, whose `<h1` becomes `<x1`;
 //! - tree-sitter-md's `ERROR` recoveries at a last line without a line break are no
 //!   blocks: an empty ATX heading, a text that is one short ATX heading without
 //!   punctuation, a code fence whose info string holds no punctuation.
@@ -66,7 +68,8 @@
 //!   (indented code, an HTML block of kind 7, an item numbered from 10): tree-sitter-md
 //!   starts a block, pulldown-cmark continues the paragraph the definition stands in.
 //! - A paragraph line followed by a line indented four or more spaces that opens with a
-//!   code fence or `>`: tree-sitter-md reads indented code, CommonMark more paragraph.
+//!   code fence or `>` (or, as a lazy line of a list item, a list marker): tree-sitter-md
+//!   reads indented code, CommonMark more paragraph.
 //! - A table right after a paragraph line whose header row has no leading `|`:
 //!   tree-sitter-md reads a table, pulldown-cmark more paragraph. A line indented four
 //!   spaces right after a table row: a row for tree-sitter-md, indented code for
@@ -158,7 +161,8 @@ struct InlineRegion {
     links: Vec<Range<usize>>,
     /// The ranges of every link, image and autolink pulldown-cmark found.
     spans: Vec<Range<usize>>,
-    /// `$` spans are found once the region is complete, as are the links they void.
+    /// The references of its links, kept until the region is complete: a code or `$`
+    /// span found then may void some.
     references: Vec<Reference>,
 }
 
@@ -334,6 +338,21 @@ impl<'t> Reader<'t> {
                     .into_iter()
                     .map(|at| (at, '1')),
             );
+            // tree-sitter-md reads a line that opens with a heading tag and holds text
+            // after it (`<h1 align="center">Title</h1>`) as a paragraph, CommonMark as an
+            // HTML block; `<x1 ...>` is an inline tag for pulldown-cmark, as the heading
+            // tag is for tree-sitter-md.
+            let mut line = body;
+            while line < text.len() {
+                let mut at = line;
+                while at < text.len() && matches!(self.bytes[at], b' ' | b'\t' | b'>') {
+                    at += 1;
+                }
+                if let Some(h) = self.heading_tag_with_text(at) {
+                    edits.push((h, 'x'));
+                }
+                line = self.next_line(at);
+            }
         }
         // tree-sitter-md reads a marker line (`---`, `===`, `***`, `#`) as text when no
         // line break ends it; a character after the markers makes it text for
@@ -355,6 +374,23 @@ impl<'t> Reader<'t> {
             copy.push('\u{1}');
         }
         Cow::Owned(copy)
+    }
+
+    /// Where the `h` of a heading tag (`<h1>`, `</h2 >`) is when one opens the line at
+    /// `at` and text follows it on that line.
+    fn heading_tag_with_text(&self, at: usize) -> Option<usize> {
+        let bytes = self.bytes;
+        let rest = &bytes[at..self.line_end(at)];
+        let name = if rest.starts_with(b"</") { 2 } else { 1 };
+        let tag = rest.first() == Some(&b'<')
+            && rest.get(name).is_some_and(|b| b.eq_ignore_ascii_case(&b'h'))
+            && rest.get(name + 1).is_some_and(|b| (b'1'..=b'6').contains(b))
+            && rest
+                .get(name + 2)
+                .is_none_or(|&b| is_space(b) || b == b'>' || b == b'/');
+        let close = rest.iter().position(|&b| b == b'>')?;
+        let text_after = rest[close + 1..].iter().any(|&b| !is_space(b));
+        (tag && text_after).then_some(at + name)
     }
 
     /// The tabs of the first line after a metadata block that pulldown-cmark would
@@ -898,6 +934,14 @@ impl<'t> Reader<'t> {
                 self.in_code += 1;
             }
             Tag::HtmlBlock => {
+                if !self.edit_all
+                    && self
+                        .heading_tag_with_text(self.skip_spaces(range.start))
+                        .is_some()
+                {
+                    self.reread = true;
+                    return;
+                }
                 self.block_event(range.start);
                 self.cover(range.end);
                 let start = self.block_start(range.start);
@@ -912,7 +956,7 @@ impl<'t> Reader<'t> {
                 self.leaf(range.end);
                 self.in_code += 1;
             }
-            Tag::List(_) | Tag::TableHead | Tag::TableRow => self.block_event(range.start),
+            // Lists, table heads and rows; the others need options that are off.
             _ => self.block_event(range.start),
         }
     }

@@ -170,6 +170,8 @@ fn documents_written_to_differ_read_the_same() {
         // After frontmatter, tree-sitter-md counts a tab's columns from where the block
         // left its column: `\t#` is a heading there, no indented code.
         "---\na: 1\n---\n\t# heading SPEC-1\n",
+        // A heading tag with text after it opens a paragraph for tree-sitter-md.
+        "<h1 align=\"center\">SPEC-5 <b>x</b></h1>\n\n<h2>\n\nSPEC-6\n",
         "---\ntitle: 日本\n---\n\tcode SPEC-2\n",
     ];
     let failures: Vec<String> = cases
