@@ -12,6 +12,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::Regex;
 use serde::Deserialize;
 use specls_syntax::SpecModel;
+use specls_syntax::frontmatter::saphyr_error_range;
 
 use crate::diagnostics::{Code, Severity};
 use crate::schema::TemplateSchema;
@@ -171,10 +172,7 @@ impl Settings {
         let file: ConfigFile = match serde_saphyr::from_str(text) {
             Ok(file) => file,
             Err(err) => {
-                let range = err
-                    .location()
-                    .map(|location| line_column_range(text, location.line(), location.column()))
-                    .unwrap_or(0..0);
+                let range = saphyr_error_range(text, &err).unwrap_or(0..0);
                 settings.problems.push(ConfigProblem {
                     message: format!(
                         "{CONFIG_FILE}: {}; using the defaults",
@@ -356,23 +354,4 @@ fn find_in(text: &str, needle: &str) -> Range<usize> {
         return at..at + needle.len();
     }
     0..text.find('\n').unwrap_or(text.len())
-}
-
-/// From a 1-based line and column to the end of that line.
-fn line_column_range(text: &str, line: u64, column: u64) -> Range<usize> {
-    let mut offset = 0;
-    for (index, line_text) in text.split_inclusive('\n').enumerate() {
-        let content = line_text.trim_end_matches(['\n', '\r']);
-        if index as u64 + 1 == line {
-            let column_offset = content
-                .char_indices()
-                .nth(column.saturating_sub(1) as usize)
-                .map_or(content.len(), |(i, _)| i);
-            let start = offset + column_offset;
-            let end = offset + content.len();
-            return if end > start { start..end } else { offset..end };
-        }
-        offset += line_text.len();
-    }
-    text.len()..text.len()
 }

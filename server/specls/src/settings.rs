@@ -85,9 +85,14 @@ impl SettingsCache {
         });
         match config {
             Some(config) => (self.get(&config), Some(config)),
-            // Without a configuration no glob applies, so one default serves every file.
-            None => (self.defaults.get_or_init(Arc::default).clone(), None),
+            None => (self.defaults(), None),
         }
+    }
+
+    /// The settings of a file without configuration (or without a path). No glob
+    /// applies then, so one default, built once, serves every such file.
+    pub fn defaults(&self) -> Arc<Settings> {
+        self.defaults.get_or_init(Arc::default).clone()
     }
 
     /// The settings of one configuration file, loaded or re-validated.

@@ -257,6 +257,16 @@ fn yaml_error(yaml: &str, root: Node<'_>) -> Option<(String, Range<usize>)> {
     Some((message, line_remainder(yaml, place)))
 }
 
+/// Where serde-saphyr places an error in the YAML `text` it read: from its line and
+/// column to the end of that line (the whole line when the error is at its end).
+pub fn saphyr_error_range(text: &str, error: &serde_saphyr::Error) -> Option<Range<usize>> {
+    let location = error.location()?;
+    Some(line_remainder(
+        text,
+        offset_of_line_column(text, location.line(), location.column()),
+    ))
+}
+
 fn first_error_node(node: Node<'_>) -> Option<Node<'_>> {
     if node.is_error() || node.is_missing() {
         return Some(node);

@@ -89,7 +89,7 @@ impl Session {
                 let (settings, config) = self.settings.for_file(path, root.as_deref());
                 (Some(path.clone()), settings, config)
             }
-            None => (None, Arc::new(Settings::default()), None),
+            None => (None, self.settings.defaults(), None),
         }
     }
 
