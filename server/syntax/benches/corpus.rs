@@ -4,16 +4,31 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// Runs `gen_corpus.py OUT ARGS...` and returns its summary (JSON on stdout).
+pub fn generate(out: &Path, args: &[&str]) -> String {
+    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/gen_corpus.py");
+    let output = Command::new("python3")
+        .arg(&generator)
+        .arg(out)
+        .args(args)
+        .output()
+        .unwrap_or_else(|err| panic!("running {}: {err}", generator.display()));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 pub fn huge_spec() -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let out = root.join("target/bench-corpus/huge");
     let marker = out.join("huge.path");
     if !marker.exists() {
-        let generator = root.join("../shared/bench/gen_corpus.py");
-        let output = Command::new("python3")
-            .arg(&generator)
-            .arg(&out)
-            .args([
+        let summary = generate(
+            &out,
+            &[
                 "--files",
                 "3",
                 "--seed",
@@ -22,15 +37,8 @@ pub fn huge_spec() -> String {
                 "1",
                 "--huge-lines",
                 "20000",
-            ])
-            .output()
-            .unwrap_or_else(|err| panic!("running {}: {err}", generator.display()));
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
+            ],
         );
-        let summary = String::from_utf8_lossy(&output.stdout);
         let huge = summary
             .split("\"huge_files\": [\"")
             .nth(1)

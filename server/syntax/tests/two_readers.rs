@@ -6,9 +6,13 @@
 //! disagree and that specs do not use; each is named where the generator avoids it, and
 //! listed under "Known differences" in `src/fast.rs`.
 
+// Shared with the benchmarks, which use the rest of it.
+#[allow(dead_code)]
+#[path = "../benches/corpus.rs"]
+mod corpus;
+
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use proptest::prelude::*;
 use specls_syntax::{Document, SpecModel};
@@ -119,18 +123,7 @@ fn generated_corpus() -> PathBuf {
     let done = out.join(".complete");
     if !done.exists() {
         let _ = std::fs::remove_dir_all(&out);
-        let generator = crate_dir().join("../../../shared/bench/gen_corpus.py");
-        let output = Command::new("python3")
-            .arg(&generator)
-            .arg(&out)
-            .args(["--files", "200", "--seed", "7", "--huge", "0"])
-            .output()
-            .unwrap_or_else(|err| panic!("running {}: {err}", generator.display()));
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        corpus::generate(&out, &["--files", "200", "--seed", "7", "--huge", "0"]);
         std::fs::write(&done, "").unwrap();
     }
     out
