@@ -7,6 +7,7 @@
 pub mod document;
 mod fast;
 pub mod frontmatter;
+pub mod line_index;
 pub mod markdown;
 pub mod model;
 pub mod position;
@@ -16,5 +17,6 @@ pub use ropey;
 
 pub use document::{ChangeOutcome, Document, TextChange};
 pub use frontmatter::{Field, FieldValue, Frontmatter, FrontmatterError, Scalar};
+pub use line_index::LineIndex;
 pub use model::{Heading, LinkDefinition, Reference, ReferenceKind, SpecModel};
 pub use position::{Position, PositionEncoding, ResolvedOffset};

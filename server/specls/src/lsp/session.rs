@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock, RwLock};
 
 use dashmap::DashMap;
-use specls_analysis::{Diagnostic, Settings};
+use specls_analysis::{Diagnostic, FileEntry, Settings, WorkspaceIndex};
 use specls_syntax::{Document, PositionEncoding, TextChange};
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::{ClientCapabilities, Uri};
@@ -31,7 +31,6 @@ struct OpenDocument {
     document: Arc<Document>,
 }
 
-#[derive(Default)]
 pub struct Session {
     open: DashMap<Uri, OpenDocument>,
     encoding: OnceLock<PositionEncoding>,
@@ -41,6 +40,10 @@ pub struct Session {
     settings: SettingsCache,
     /// The diagnostics last computed for a document version, for code actions.
     diagnostics: DashMap<Uri, (Option<i32>, Arc<Vec<Diagnostic>>)>,
+    /// Every Markdown file of the workspace folders; open documents as the editor has them.
+    index: RwLock<WorkspaceIndex>,
+    /// Becomes true when the first scan of the workspace folders is complete.
+    indexed: tokio::sync::watch::Sender<bool>,
 }
 
 /// A document snapshot with everything a check needs.
@@ -58,7 +61,51 @@ pub enum ChangeRejected {
     StaleVersion { current: i32, received: i32 },
 }
 
+impl Default for Session {
+    fn default() -> Self {
+        Session {
+            open: DashMap::default(),
+            encoding: OnceLock::new(),
+            client_capabilities: OnceLock::new(),
+            roots: RwLock::default(),
+            settings: SettingsCache::default(),
+            diagnostics: DashMap::default(),
+            index: RwLock::default(),
+            indexed: tokio::sync::watch::Sender::new(false),
+        }
+    }
+}
+
 impl Session {
+    /// A snapshot of the workspace index (a cheap clone of persistent maps).
+    pub fn index(&self) -> WorkspaceIndex {
+        self.index.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Applies a change to the index; returns what `f` returns.
+    pub fn update_index<T>(&self, f: impl FnOnce(&mut WorkspaceIndex) -> T) -> T {
+        f(&mut self.index.write().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Adds or replaces one file; whether other files' checks are affected.
+    pub fn index_file(&self, entry: FileEntry) -> bool {
+        self.update_index(|index| index.insert(entry))
+    }
+
+    pub fn mark_indexed(&self) {
+        self.indexed.send_replace(true);
+    }
+
+    /// Waits until the first scan of the workspace is complete.
+    pub async fn wait_until_indexed(&self) {
+        let mut receiver = self.indexed.subscribe();
+        let _ = receiver.wait_for(|done| *done).await;
+    }
+
+    pub fn roots(&self) -> Vec<PathBuf> {
+        self.roots.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
     pub fn initialize(&self, encoding: PositionEncoding, capabilities: ClientCapabilities) {
         if self.encoding.set(encoding).is_err() {
             log_warn!("initialize received twice; keeping the first negotiation");

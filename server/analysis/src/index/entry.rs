@@ -1,0 +1,279 @@
+//! One file of the index: the facts navigation and workspace checks read, with byte
+//! ranges into the file and, for files not open in the editor, a [`LineIndex`] to turn
+//! them into positions without keeping the text.
+
+use std::ops::Range;
+
+use specls_syntax::{FieldValue, LineIndex, LinkDefinition, Reference, ReferenceKind, SpecModel};
+
+use super::FileKey;
+use crate::schema::{collapse_whitespace, heading_key};
+use crate::slug::unique_slugs;
+
+/// A frontmatter value and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub text: String,
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedHeading {
+    pub level: u8,
+    pub title: String,
+    /// The GitHub anchor, repeats numbered.
+    pub slug: String,
+    pub title_range: Range<usize>,
+    pub section_range: Range<usize>,
+}
+
+/// Checkboxes of a spec's Task Breakdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskCount {
+    pub done: u32,
+    pub total: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    pub path: FileKey,
+    /// `None` for a document open in the editor: its positions come from its rope.
+    pub lines: Option<LineIndex>,
+    pub is_spec: bool,
+    pub spec_id: Option<Located>,
+    /// The frontmatter `title`, else the first level-1 heading.
+    pub title: Option<Located>,
+    pub status: Option<Located>,
+    pub priority: Option<String>,
+    /// `owner`, or a design doc's `author`.
+    pub owner: Option<String>,
+    pub headings: Vec<IndexedHeading>,
+    pub references: Vec<Reference>,
+    pub link_definitions: Vec<LinkDefinition>,
+    /// The Overview's first paragraph, whitespace collapsed.
+    pub summary: Option<String>,
+    pub tasks: Option<TaskCount>,
+}
+
+/// Summaries are for hovers and completion details: a few lines at most.
+const SUMMARY_LIMIT: usize = 400;
+
+impl FileEntry {
+    /// The entry of a file read into `model`. `text` gives the text of a byte range
+    /// (the file is a string on disk and a rope in the editor).
+    pub fn new(
+        path: FileKey,
+        model: &SpecModel,
+        is_spec: bool,
+        lines: Option<LineIndex>,
+        text: &dyn Fn(Range<usize>) -> String,
+    ) -> FileEntry {
+        let frontmatter = model.frontmatter.as_ref();
+        let scalar = |key: &str| {
+            frontmatter
+                .and_then(|fm| fm.field(key))
+                .and_then(|field| match &field.value {
+                    FieldValue::Scalar(scalar) => Some(Located {
+                        text: scalar.text.clone(),
+                        range: scalar.range.clone(),
+                    }),
+                    _ => None,
+                })
+                .filter(|located| !located.text.is_empty())
+        };
+        let slugs = unique_slugs(model.headings.iter().map(|h| h.title.as_str()));
+        let headings: Vec<IndexedHeading> = model
+            .headings
+            .iter()
+            .zip(slugs)
+            .map(|(heading, slug)| IndexedHeading {
+                level: heading.level,
+                title: heading.title.clone(),
+                slug,
+                title_range: heading.title_range.clone(),
+                section_range: heading.section_range.clone(),
+            })
+            .collect();
+        let title = scalar("title").or_else(|| {
+            headings.iter().find(|h| h.level == 1).map(|h| Located {
+                text: h.title.clone(),
+                range: h.title_range.clone(),
+            })
+        });
+        let summary = section(&headings, "overview").and_then(|overview| {
+            let body = overview.title_range.end..overview.section_range.end;
+            first_paragraph(&text(body))
+        });
+        let tasks = section(&headings, "task breakdown").map(|tasks| {
+            let body = tasks.title_range.end..tasks.section_range.end;
+            let outside_code = |at: usize| !model.code_blocks.iter().any(|code| code.contains(&at));
+            count_tasks(&text(body.clone()), body.start, outside_code)
+        });
+        FileEntry {
+            spec_id: scalar("spec-id"),
+            status: scalar("status"),
+            priority: scalar("priority").map(|v| v.text),
+            owner: scalar("owner").or_else(|| scalar("author")).map(|v| v.text),
+            title,
+            path,
+            lines,
+            is_spec,
+            headings,
+            references: model.references.clone(),
+            link_definitions: model.link_definitions.clone(),
+            summary,
+            tasks,
+        }
+    }
+
+    /// Whether two versions of a file look the same to every other file.
+    pub fn same_outward_facts(&self, other: &FileEntry) -> bool {
+        let text = |v: &Option<Located>| v.as_ref().map(|v| v.text.clone());
+        let anchors = |e: &FileEntry| e.headings.iter().map(|h| h.slug.clone()).collect::<Vec<_>>();
+        let fields = |e: &FileEntry| {
+            e.references
+                .iter()
+                .filter_map(|r| match &r.kind {
+                    ReferenceKind::FieldId { field, id } => Some((field.clone(), id.clone())),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        self.is_spec == other.is_spec
+            && text(&self.spec_id) == text(&other.spec_id)
+            && text(&self.title) == text(&other.title)
+            && text(&self.status) == text(&other.status)
+            && self.priority == other.priority
+            && self.owner == other.owner
+            && self.summary == other.summary
+            && anchors(self) == anchors(other)
+            && fields(self) == fields(other)
+    }
+
+    pub fn heading_by_slug(&self, slug: &str) -> Option<&IndexedHeading> {
+        self.headings.iter().find(|h| h.slug.eq_ignore_ascii_case(slug))
+    }
+
+    /// The ids this spec lists under a frontmatter reference field.
+    pub fn field_ids<'a>(&'a self, field: &'a str) -> impl Iterator<Item = (&'a str, &'a Reference)> {
+        self.references.iter().filter_map(move |r| match &r.kind {
+            ReferenceKind::FieldId { field: f, id } if f == field => Some((id.as_str(), r)),
+            _ => None,
+        })
+    }
+
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+fn section<'a>(headings: &'a [IndexedHeading], key: &str) -> Option<&'a IndexedHeading> {
+    headings
+        .iter()
+        .find(|h| h.level <= 2 && heading_key(&h.title) == key)
+}
+
+/// The first block of text after a heading that is a paragraph (not a list, quote,
+/// table, code or heading).
+fn first_paragraph(body: &str) -> Option<String> {
+    let mut paragraph = Vec::new();
+    for line in body.lines().skip(1) {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            if paragraph.is_empty() {
+                continue;
+            }
+            break;
+        }
+        let block_start = paragraph.is_empty()
+            && (trimmed.starts_with(['#', '-', '*', '>', '|', '`', '~', '<', '+'])
+                || trimmed.starts_with(|c: char| c.is_ascii_digit()) && trimmed.contains(". "));
+        if block_start {
+            return None;
+        }
+        paragraph.push(trimmed);
+    }
+    let mut summary = collapse_whitespace(&paragraph.join(" "));
+    if summary.is_empty() {
+        return None;
+    }
+    if summary.len() > SUMMARY_LIMIT {
+        let cut = (0..=SUMMARY_LIMIT)
+            .rev()
+            .find(|&i| summary.is_char_boundary(i))
+            .unwrap_or(0);
+        summary.truncate(cut);
+        summary.push('…');
+    }
+    Some(summary)
+}
+
+/// Counts `- [ ]` and `- [x]` items outside code blocks.
+fn count_tasks(body: &str, base: usize, outside_code: impl Fn(usize) -> bool) -> TaskCount {
+    let mut count = TaskCount { done: 0, total: 0 };
+    let mut offset = base;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let item = trimmed
+            .strip_prefix("- ")
+            .or_else(|| trimmed.strip_prefix("* "))
+            .or_else(|| trimmed.strip_prefix("+ "));
+        if let Some(item) = item
+            && outside_code(offset)
+        {
+            if item.starts_with("[ ]") {
+                count.total += 1;
+            } else if item.starts_with("[x]") || item.starts_with("[X]") {
+                count.total += 1;
+                count.done += 1;
+            }
+        }
+        offset += line.len();
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn entry(text: &str) -> FileEntry {
+        let model = SpecModel::read_fast(text);
+        FileEntry::new(
+            Arc::from(Path::new("/ws/a.md")),
+            &model,
+            true,
+            Some(LineIndex::new(text)),
+            &|range| text[range].to_string(),
+        )
+    }
+
+    #[test]
+    fn reads_the_facts_of_a_spec() {
+        let entry = entry(
+            "---\nspec-id: AUTH-1\ntitle: Login\nstatus: draft\nowner: ana\n---\n\n# Login\n\n## Overview\n\n\
+             Lets users\nsign in.\n\nMore.\n\n## Task Breakdown\n\n- [x] one\n- [ ] two\n\n```\n- [ ] code\n```\n",
+        );
+        assert_eq!(entry.spec_id.as_ref().unwrap().text, "AUTH-1");
+        assert_eq!(entry.title.as_ref().unwrap().text, "Login");
+        assert_eq!(entry.owner.as_deref(), Some("ana"));
+        assert_eq!(entry.summary.as_deref(), Some("Lets users sign in."));
+        assert_eq!(entry.tasks, Some(TaskCount { done: 1, total: 2 }));
+        let slugs: Vec<_> = entry.headings.iter().map(|h| h.slug.as_str()).collect();
+        assert_eq!(slugs, ["login", "overview", "task-breakdown"]);
+    }
+
+    #[test]
+    fn title_falls_back_to_the_first_heading() {
+        let entry = entry("# Notes on things\n\n## Overview\n\n- a list first\n");
+        assert_eq!(entry.title.unwrap().text, "Notes on things");
+        assert_eq!(entry.summary, None);
+        assert_eq!(entry.tasks, None);
+    }
+}

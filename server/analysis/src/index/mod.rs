@@ -1,0 +1,223 @@
+//! The workspace index: what navigation and workspace checks need of every Markdown file
+//! in the workspace folders, open or not.
+//!
+//! The index is an immutable value built from persistent maps, so a snapshot is a cheap
+//! clone and updating one file costs a few map operations, never a rebuild.
+
+mod entry;
+mod scan;
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+pub use entry::{FileEntry, IndexedHeading, Located, TaskCount};
+pub use scan::{ScanNote, ScanOptions, entry_from_text, is_markdown, read_entry, scan, walk};
+
+/// A file's key in the index: its absolute, lexically normalised path.
+pub type FileKey = Arc<Path>;
+
+#[derive(Debug, Clone, Default)]
+pub struct WorkspaceIndex {
+    files: imbl::HashMap<FileKey, Arc<FileEntry>>,
+    /// The files whose frontmatter defines each spec id (more than one is a duplicate).
+    definitions: imbl::HashMap<Arc<str>, Vec<FileKey>>,
+    /// How many defined ids use each prefix (`AUTH` of `AUTH-1`).
+    prefixes: imbl::HashMap<Arc<str>, u32>,
+}
+
+impl WorkspaceIndex {
+    pub fn from_entries(entries: impl IntoIterator<Item = FileEntry>) -> Self {
+        let mut index = WorkspaceIndex::default();
+        for entry in entries {
+            index.insert(entry);
+        }
+        index
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Adds or replaces a file. Returns whether what other files see of it (its id,
+    /// title, status, headings or dependencies) changed, so their checks must run again.
+    pub fn insert(&mut self, entry: FileEntry) -> bool {
+        let entry = Arc::new(entry);
+        let previous = self.files.insert(entry.path.clone(), entry.clone());
+        let changed = previous
+            .as_ref()
+            .is_none_or(|previous| !previous.same_outward_facts(&entry));
+        if let Some(previous) = previous {
+            self.forget_definition(&previous);
+        }
+        if let Some(id) = &entry.spec_id {
+            let id: Arc<str> = Arc::from(id.text.as_str());
+            let mut files = self.definitions.get(&id).cloned().unwrap_or_default();
+            files.push(entry.path.clone());
+            files.sort();
+            self.definitions.insert(id.clone(), files);
+            if let Some(prefix) = id_prefix(&id) {
+                *self.prefixes.entry(Arc::from(prefix)).or_insert(0) += 1;
+            }
+        }
+        changed
+    }
+
+    /// Removes a file; returns whether it was indexed.
+    pub fn remove(&mut self, path: &Path) -> bool {
+        match self.files.remove(path) {
+            Some(previous) => {
+                self.forget_definition(&previous);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Removes every file under a folder (a workspace folder that was closed).
+    pub fn remove_under(&mut self, folder: &Path) -> usize {
+        let gone: Vec<FileKey> = self
+            .files
+            .keys()
+            .filter(|path| path.starts_with(folder))
+            .cloned()
+            .collect();
+        for path in &gone {
+            self.remove(path);
+        }
+        gone.len()
+    }
+
+    fn forget_definition(&mut self, entry: &FileEntry) {
+        let Some(id) = &entry.spec_id else { return };
+        let id = id.text.as_str();
+        if let Some(files) = self.definitions.get(id) {
+            let rest: Vec<FileKey> = files.iter().filter(|p| **p != entry.path).cloned().collect();
+            if rest.is_empty() {
+                self.definitions.remove(id);
+            } else {
+                self.definitions.insert(Arc::from(id), rest);
+            }
+        }
+        if let Some(prefix) = id_prefix(id)
+            && let Some(count) = self.prefixes.get_mut(prefix)
+        {
+            *count -= 1;
+            if *count == 0 {
+                self.prefixes.remove(prefix);
+            }
+        }
+    }
+
+    pub fn file(&self, path: &Path) -> Option<&Arc<FileEntry>> {
+        self.files.get(path)
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = &Arc<FileEntry>> {
+        self.files.values()
+    }
+
+    /// The files that define a spec id, sorted by path.
+    pub fn definitions(&self, id: &str) -> impl Iterator<Item = &Arc<FileEntry>> {
+        self.definitions
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|path| self.files.get(path))
+    }
+
+    /// The spec that defines an id (the first by path when several do).
+    pub fn spec(&self, id: &str) -> Option<&Arc<FileEntry>> {
+        self.definitions(id).next()
+    }
+
+    /// Every defined id, unordered.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.definitions.keys().map(|id| &**id)
+    }
+
+    /// Whether some spec of the workspace has an id with this prefix.
+    pub fn uses_prefix(&self, prefix: &str) -> bool {
+        self.prefixes.contains_key(prefix)
+    }
+
+    /// The file a relative link in `from` points at, whether or not it exists.
+    pub fn resolve_link(from: &Path, link_path: &str) -> Option<PathBuf> {
+        let decoded = percent_decode(link_path);
+        let target = Path::new(&decoded);
+        if target.is_absolute() {
+            return None;
+        }
+        Some(normalize(&from.parent()?.join(target)))
+    }
+}
+
+/// `AUTH` of `AUTH-12`.
+pub fn id_prefix(id: &str) -> Option<&str> {
+    id.rsplit_once('-').map(|(prefix, _)| prefix)
+}
+
+/// Removes `.` and `..` without touching the file system (a link may name a missing file).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// `%20` and the like in link destinations, as browsers decode them.
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(hi), Some(lo)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((hi * 16 + lo) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_lexically() {
+        let from = Path::new("/ws/specs/auth/login.md");
+        assert_eq!(
+            WorkspaceIndex::resolve_link(from, "../pay/checkout.md"),
+            Some(PathBuf::from("/ws/specs/pay/checkout.md"))
+        );
+        assert_eq!(
+            WorkspaceIndex::resolve_link(from, "./my%20notes.md"),
+            Some(PathBuf::from("/ws/specs/auth/my notes.md"))
+        );
+        assert_eq!(WorkspaceIndex::resolve_link(from, "/etc/passwd"), None);
+    }
+}

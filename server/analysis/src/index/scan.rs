@@ -1,0 +1,158 @@
+//! Reading the workspace from disk: every Markdown file of a folder, honouring
+//! `.gitignore` and `.ignore`, never following a symbolic link (so neither a link out of
+//! the folder nor a link loop is walked), skipping files over a size cap. Files are read
+//! with the fast reader on a few threads.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use specls_syntax::{LineIndex, SpecModel};
+
+use super::{FileEntry, normalize};
+use crate::Settings;
+
+#[derive(Debug, Clone, Copy)]
+pub struct ScanOptions {
+    /// Larger files are skipped with a note: a spec is never this big, a data dump may be.
+    pub max_file_size: u64,
+    pub threads: usize,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            max_file_size: 8 * 1024 * 1024,
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        }
+    }
+}
+
+/// Why a file or folder was left out; the caller logs these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScanNote {
+    TooLarge { path: PathBuf, size: u64, limit: u64 },
+    NotUtf8 { path: PathBuf },
+    Unreadable { path: PathBuf, error: String },
+}
+
+impl std::fmt::Display for ScanNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScanNote::TooLarge { path, size, limit } => write!(
+                f,
+                "{}: skipped, {} MB is over the index's {} MB limit",
+                path.display(),
+                size / (1024 * 1024),
+                limit / (1024 * 1024)
+            ),
+            ScanNote::NotUtf8 { path } => write!(f, "{}: skipped, not valid UTF-8", path.display()),
+            ScanNote::Unreadable { path, error } => write!(f, "{}: skipped: {error}", path.display()),
+        }
+    }
+}
+
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("md"))
+}
+
+/// The Markdown files under `folder`, sorted. Walk errors (an unreadable folder) become notes.
+pub fn walk(folder: &Path, notes: &mut Vec<ScanNote>) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let walker = ignore::WalkBuilder::new(folder)
+        .follow_links(false)
+        // `.gitignore` counts in a folder that is not (yet) a Git repository too.
+        .require_git(false)
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                if entry.file_type().is_some_and(|kind| kind.is_file()) && is_markdown(entry.path()) {
+                    found.push(normalize(entry.path()));
+                }
+            }
+            Err(err) => notes.push(ScanNote::Unreadable {
+                path: folder.to_path_buf(),
+                error: err.to_string(),
+            }),
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Reads one file into an entry.
+pub fn read_entry(path: &Path, settings: &Settings, options: &ScanOptions) -> Result<FileEntry, ScanNote> {
+    let unreadable = |err: std::io::Error| ScanNote::Unreadable {
+        path: path.to_path_buf(),
+        error: err.to_string(),
+    };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > options.max_file_size {
+        return Err(ScanNote::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit: options.max_file_size,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let text = String::from_utf8(bytes).map_err(|_| ScanNote::NotUtf8 {
+        path: path.to_path_buf(),
+    })?;
+    Ok(entry_from_text(path, &text, settings))
+}
+
+/// The entry of a file's text read with the fast reader.
+pub fn entry_from_text(path: &Path, text: &str, settings: &Settings) -> FileEntry {
+    let model = SpecModel::read_fast(text);
+    let is_spec = settings.is_spec(Some(path), &model);
+    FileEntry::new(
+        Arc::from(path),
+        &model,
+        is_spec,
+        Some(LineIndex::new(text)),
+        &|range| text.get(range).unwrap_or_default().to_string(),
+    )
+}
+
+/// Reads `files` on `options.threads` threads. `progress(done, total)` is called as
+/// files finish (from the worker threads, at most about a hundred times).
+pub fn scan(
+    files: &[PathBuf],
+    settings_for: &(dyn Fn(&Path) -> Arc<Settings> + Sync),
+    options: &ScanOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> (Vec<FileEntry>, Vec<ScanNote>) {
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let step = (files.len() / 100).max(1);
+    let notes = Mutex::new(Vec::new());
+    let threads = options.threads.clamp(1, files.len().max(1));
+    let entries = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut entries = Vec::new();
+                    while let Some(path) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let settings = settings_for(path);
+                        match read_entry(path, &settings, options) {
+                            Ok(entry) => entries.push(entry),
+                            Err(note) => notes.lock().unwrap_or_else(|p| p.into_inner()).push(note),
+                        }
+                        let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                        if finished % step == 0 || finished == files.len() {
+                            progress(finished, files.len());
+                        }
+                    }
+                    entries
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap_or_default())
+            .collect()
+    });
+    (entries, notes.into_inner().unwrap_or_else(|p| p.into_inner()))
+}

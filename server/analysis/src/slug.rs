@@ -1,0 +1,63 @@
+//! Heading anchors as GitHub writes them: the rendered text lowercased, punctuation
+//! dropped, spaces turned into hyphens, and `-1`, `-2`... on repeats.
+
+use std::collections::HashMap;
+
+/// The slug of one heading's text, before repeats are numbered.
+pub fn slug(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    for c in title.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            out.extend(c.to_lowercase());
+        } else if c == ' ' {
+            out.push('-');
+        }
+        // Everything else is punctuation or a symbol; GitHub drops it (emoji included).
+    }
+    out
+}
+
+/// Slugs of headings in document order, numbering repeats as GitHub does.
+pub fn unique_slugs<'a>(titles: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    titles
+        .into_iter()
+        .map(|title| {
+            let base = slug(title);
+            match seen.get_mut(&base) {
+                None => {
+                    seen.insert(base.clone(), 0);
+                    base
+                }
+                Some(count) => {
+                    *count += 1;
+                    let numbered = format!("{base}-{count}");
+                    seen.insert(numbered.clone(), 0);
+                    numbered
+                }
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_follow_github() {
+        assert_eq!(slug("Technical Design"), "technical-design");
+        assert_eq!(slug("1. Tenant-aware ledger"), "1-tenant-aware-ledger");
+        assert_eq!(slug("What's `new` (v2)?"), "whats-new-v2");
+        assert_eq!(slug("Données & Café 🚀"), "données--café-");
+        assert_eq!(slug("snake_case API"), "snake_case-api");
+    }
+
+    #[test]
+    fn repeats_are_numbered() {
+        assert_eq!(
+            unique_slugs(["Notes", "Notes", "Notes-1", "Notes"]),
+            ["notes", "notes-1", "notes-1-1", "notes-2"]
+        );
+    }
+}

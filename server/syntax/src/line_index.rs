@@ -1,0 +1,237 @@
+//! Position conversion for text that is not kept: a file of the workspace index is read
+//! once, and only its line starts and the places of its multi-byte characters remain.
+//! Counts lines exactly as [`crate::position`] does (`\n`, `\r\n`, lone `\r`).
+
+use crate::position::{Position, PositionEncoding};
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LineIndex {
+    /// Byte offset where each line starts; the first is 0.
+    line_starts: Vec<u32>,
+    /// Lines that end with `\r\n` (rare, so kept sparse), sorted.
+    crlf_lines: Vec<u32>,
+    /// For each line holding non-ASCII text, its multi-byte characters, sorted by line.
+    wide_lines: Vec<(u32, Box<[WideChar]>)>,
+    len: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct WideChar {
+    /// Byte offset from the line start.
+    column: u32,
+    len_utf8: u8,
+}
+
+impl WideChar {
+    fn len_utf16(self) -> u32 {
+        if self.len_utf8 == 4 { 2 } else { 1 }
+    }
+
+    fn len_in(self, encoding: PositionEncoding) -> u32 {
+        match encoding {
+            PositionEncoding::Utf8 => u32::from(self.len_utf8),
+            PositionEncoding::Utf16 => self.len_utf16(),
+            PositionEncoding::Utf32 => 1,
+        }
+    }
+}
+
+impl LineIndex {
+    /// Texts longer than `u32::MAX` bytes are never indexed (the scan has a size cap).
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut index = LineIndex {
+            line_starts: vec![0],
+            len: bytes.len() as u32,
+            ..LineIndex::default()
+        };
+        let mut wide: Vec<WideChar> = Vec::new();
+        let mut line_start = 0usize;
+        let mut i = 0usize;
+        while i < bytes.len() {
+            let byte = bytes[i];
+            match byte {
+                b'\n' | b'\r' => {
+                    let break_len = if byte == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                        index.crlf_lines.push(index.line_starts.len() as u32 - 1);
+                        2
+                    } else {
+                        1
+                    };
+                    index.finish_line(&mut wide);
+                    i += break_len;
+                    line_start = i;
+                    index.line_starts.push(i as u32);
+                }
+                0..0x80 => i += 1,
+                _ => {
+                    let len_utf8 = utf8_len(byte);
+                    wide.push(WideChar {
+                        column: (i - line_start) as u32,
+                        len_utf8,
+                    });
+                    i += usize::from(len_utf8);
+                }
+            }
+        }
+        index.finish_line(&mut wide);
+        index
+    }
+
+    fn finish_line(&mut self, wide: &mut Vec<WideChar>) {
+        if !wide.is_empty() {
+            let line = self.line_starts.len() as u32 - 1;
+            self.wide_lines
+                .push((line, std::mem::take(wide).into_boxed_slice()));
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    fn wide_chars(&self, line: u32) -> &[WideChar] {
+        match self.wide_lines.binary_search_by_key(&line, |(l, _)| *l) {
+            Ok(found) => &self.wide_lines[found].1,
+            Err(_) => &[],
+        }
+    }
+
+    fn content_end(&self, line: usize) -> usize {
+        match self.line_starts.get(line + 1) {
+            None => self.len as usize,
+            Some(&next) => {
+                let crlf = self.crlf_lines.binary_search(&(line as u32)).is_ok();
+                next as usize - if crlf { 2 } else { 1 }
+            }
+        }
+    }
+
+    /// The position of a byte offset; offsets past the end map to the end, an offset inside
+    /// a character or a `\r\n` to the place before it, as [`crate::position::position_at`].
+    pub fn position(&self, offset: usize, encoding: PositionEncoding) -> Position {
+        let offset = offset.min(self.len as usize);
+        let line = self
+            .line_starts
+            .partition_point(|&start| start as usize <= offset)
+            - 1;
+        let start = self.line_starts[line] as usize;
+        let offset = offset.min(self.content_end(line).max(start));
+        let column = (offset - start) as u32;
+        let mut character = column;
+        for wide in self.wide_chars(line as u32) {
+            if wide.column >= column {
+                break;
+            }
+            if wide.column + u32::from(wide.len_utf8) > column {
+                // Inside the character: its start.
+                character -= column - wide.column;
+                break;
+            }
+            character -= u32::from(wide.len_utf8) - wide.len_in(encoding);
+        }
+        Position::new(line as u32, character)
+    }
+
+    /// The byte offset of a position, clamped to the line's end and the text's end.
+    pub fn offset(&self, position: Position, encoding: PositionEncoding) -> usize {
+        let line = position.line as usize;
+        let Some(&start) = self.line_starts.get(line) else {
+            return self.len as usize;
+        };
+        let start = start as usize;
+        let end = self.content_end(line);
+        let mut remaining = position.character;
+        let mut column = 0u32;
+        for wide in self.wide_chars(line as u32) {
+            let ascii_run = wide.column - column;
+            if remaining <= ascii_run {
+                return (start + (column + remaining) as usize).min(end);
+            }
+            remaining -= ascii_run;
+            column = wide.column;
+            let width = wide.len_in(encoding);
+            if remaining < width {
+                return start + column as usize;
+            }
+            remaining -= width;
+            column += u32::from(wide.len_utf8);
+        }
+        (start + (column + remaining) as usize).min(end)
+    }
+}
+
+fn utf8_len(first: u8) -> u8 {
+    match first {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ropey::Rope;
+
+    use super::*;
+    use crate::position::{offset_at, position_at};
+
+    const ENCODINGS: [PositionEncoding; 3] = [
+        PositionEncoding::Utf8,
+        PositionEncoding::Utf16,
+        PositionEncoding::Utf32,
+    ];
+
+    /// The line index and the rope conversions must agree at every offset.
+    fn agrees_with_rope(text: &str) {
+        let rope = Rope::from_str(text);
+        let index = LineIndex::new(text);
+        for encoding in ENCODINGS {
+            for offset in 0..=text.len() + 1 {
+                let position = index.position(offset, encoding);
+                assert_eq!(
+                    position,
+                    position_at(&rope, offset, encoding),
+                    "{encoding:?} offset {offset} in {text:?}"
+                );
+                assert_eq!(
+                    index.offset(position, encoding),
+                    offset_at(&rope, position, encoding).offset,
+                    "{encoding:?} {position:?} in {text:?}"
+                );
+            }
+            for line in 0..index.line_count() as u32 + 1 {
+                for character in 0..12 {
+                    let position = Position::new(line, character);
+                    assert_eq!(
+                        index.offset(position, encoding),
+                        offset_at(&rope, position, encoding).offset,
+                        "{encoding:?} {position:?} in {text:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_rope_on_mixed_text() {
+        for text in [
+            "",
+            "abc",
+            "a\nb\r\nc\rd",
+            "# Ünïcode 😀 tail\n中文 text\r\n\r\n🎉🎉\n",
+            "\r\n\r\r\n\n",
+            "ends with é",
+        ] {
+            agrees_with_rope(text);
+        }
+    }
+}
