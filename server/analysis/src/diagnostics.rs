@@ -25,6 +25,8 @@ pub enum Code {
     BrokenLink,
     DuplicateId,
     DependencyCycle,
+    DependencyStatus,
+    SupersedesMismatch,
 }
 
 const CODES: &[(Code, &str)] = &[
@@ -41,6 +43,8 @@ const CODES: &[(Code, &str)] = &[
     (Code::BrokenLink, "broken-link"),
     (Code::DuplicateId, "duplicate-id"),
     (Code::DependencyCycle, "dependency-cycle"),
+    (Code::DependencyStatus, "dependency-status"),
+    (Code::SupersedesMismatch, "supersedes-mismatch"),
 ];
 
 impl Code {
@@ -66,6 +70,7 @@ impl Code {
                 Severity::Error
             }
             Code::EmptySection => Severity::Information,
+            Code::DependencyStatus => Severity::Hint,
             _ => Severity::Warning,
         }
     }
@@ -122,6 +127,15 @@ pub struct Diagnostic {
     /// The template the spec was checked against.
     pub template: Option<String>,
     pub fix: Option<Fix>,
+    /// Other places that explain the finding (the other definition of a duplicate id).
+    pub related: Vec<Related>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub path: std::path::PathBuf,
+    pub range: Range<usize>,
+    pub message: String,
 }
 
 /// What a check needs besides the document.
@@ -187,6 +201,7 @@ impl Checker<'_> {
             message,
             template: self.template.map(|t| t.name().to_string()),
             fix,
+            related: Vec::new(),
         });
     }
 

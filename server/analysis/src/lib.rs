@@ -5,13 +5,17 @@
 pub mod config;
 pub mod diagnostics;
 pub mod folding;
+pub mod hover;
 pub mod index;
+pub mod navigation;
 pub mod outline;
 pub mod schema;
 pub mod slug;
+pub mod symbols;
+pub mod workspace_checks;
 
 pub use config::{CONFIG_FILE, ConfigProblem, Settings, Template};
-pub use diagnostics::{CheckContext, Code, Diagnostic, Fix, Severity, TextEdit, check, check_model};
+pub use diagnostics::{CheckContext, Code, Diagnostic, Fix, Related, Severity, TextEdit, check, check_model};
 pub use folding::{Fold, FoldKind, folding_ranges};
 pub use index::{FileEntry, WorkspaceIndex};
 pub use outline::{OutlineItem, outline};

@@ -1,0 +1,389 @@
+//! Diagnostics that need the workspace: references to ids no spec defines, links to
+//! missing files or anchors, ids defined twice, dependency cycles, and the spec graph's
+//! consistency (status of dependencies, `supersedes` pairs). They read one file's
+//! [`FileEntry`] and the index, never the text, so `specls check` runs them on files it
+//! no longer holds in memory.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::ops::Range;
+use std::path::Path;
+
+use specls_syntax::ReferenceKind;
+use specls_syntax::model::split_destination;
+
+use crate::Settings;
+use crate::config::DEFAULT_ID_PATTERN;
+use crate::diagnostics::{Code, Diagnostic, Related};
+use crate::index::{FileEntry, WorkspaceIndex, id_prefix};
+
+pub struct WorkspaceContext<'a> {
+    pub index: &'a WorkspaceIndex,
+    pub settings: &'a Settings,
+    /// Whether a file that is not in the index exists (an image, an ignored file).
+    pub file_exists: &'a dyn Fn(&Path) -> bool,
+}
+
+/// Statuses a spec should not depend on once it is approved or implemented.
+const UNSETTLED: &[&str] = &["draft", "deprecated", "rejected"];
+const SETTLED: &[&str] = &["approved", "implemented"];
+
+/// The workspace diagnostics of one file, sorted by position.
+pub fn check_workspace(entry: &FileEntry, context: &WorkspaceContext<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut push = |code: Code, range: Range<usize>, message: String, related: Vec<Related>| {
+        if let Some(severity) = context.settings.severity(code) {
+            out.push(Diagnostic {
+                code,
+                severity,
+                range,
+                message,
+                template: None,
+                fix: None,
+                related,
+            });
+        }
+    };
+    check_links(entry, context, &mut push);
+    if entry.is_spec {
+        check_ids(entry, context, &mut push);
+        check_duplicate_id(entry, context, &mut push);
+        check_cycle(entry, context, &mut push);
+        check_graph(entry, context, &mut push);
+    }
+    out.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+    out
+}
+
+type Push<'p> = dyn FnMut(Code, Range<usize>, String, Vec<Related>) + 'p;
+
+/// A plain word is a reference only when the workspace uses its prefix for ids, or a
+/// configured id pattern names it: `UTF-8` or `SHA-256` are words, not references.
+pub fn counts_as_reference(kind: &ReferenceKind, index: &WorkspaceIndex, settings: &Settings) -> bool {
+    match kind {
+        ReferenceKind::BareId { id } => {
+            id_prefix(id).is_some_and(|prefix| index.uses_prefix(prefix))
+                || (settings.id_pattern_source != DEFAULT_ID_PATTERN && settings.id_pattern.is_match(id))
+        }
+        ReferenceKind::WikiId { .. } | ReferenceKind::FieldId { .. } => true,
+        _ => false,
+    }
+}
+
+fn check_ids(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Push<'_>) {
+    for reference in &entry.references {
+        let id = match &reference.kind {
+            ReferenceKind::WikiId { id }
+            | ReferenceKind::BareId { id }
+            | ReferenceKind::FieldId { id, .. } => id,
+            _ => continue,
+        };
+        let known =
+            context.index.spec(id).is_some() || entry.spec_id.as_ref().is_some_and(|own| own.text == *id);
+        if !known && counts_as_reference(&reference.kind, context.index, context.settings) {
+            push(
+                Code::UnknownReference,
+                reference.target_range.clone(),
+                format!("`{id}` is not the id of any spec in the workspace"),
+                Vec::new(),
+            );
+        }
+    }
+}
+
+fn check_links(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Push<'_>) {
+    let destinations = entry.references.iter().filter_map(|r| match &r.kind {
+        ReferenceKind::Link { path, anchor } => {
+            Some((path.as_str(), anchor.as_deref(), r.target_range.clone()))
+        }
+        _ => None,
+    });
+    let definitions = entry.link_definitions.iter().filter_map(|d| {
+        let (path, anchor) = split_destination(&d.destination)?;
+        Some((path, anchor, d.range.clone()))
+    });
+    // Definitions own their strings; links borrow theirs.
+    let definitions: Vec<(String, Option<String>, Range<usize>)> = definitions.collect();
+    let all = destinations.chain(
+        definitions
+            .iter()
+            .map(|(p, a, r)| (p.as_str(), a.as_deref(), r.clone())),
+    );
+    for (path, anchor, range) in all {
+        let target = if path.is_empty() {
+            Some(entry)
+        } else {
+            let Some(resolved) = WorkspaceIndex::resolve_link(&entry.path, path) else {
+                continue;
+            };
+            match context.index.file(&resolved) {
+                Some(target) if *target.path != *entry.path => Some(&**target),
+                Some(_) => Some(entry),
+                None if (context.file_exists)(&resolved) => None,
+                None => {
+                    push(
+                        Code::BrokenLink,
+                        range,
+                        format!("`{path}` does not exist"),
+                        Vec::new(),
+                    );
+                    continue;
+                }
+            }
+        };
+        if let (Some(target), Some(anchor)) = (target, anchor)
+            && !anchor.is_empty()
+            && target.heading_by_slug(anchor).is_none()
+        {
+            let file = if path.is_empty() {
+                "this document".to_string()
+            } else {
+                format!("`{path}`")
+            };
+            push(
+                Code::BrokenLink,
+                range,
+                format!("no heading of {file} has the anchor `#{anchor}`"),
+                Vec::new(),
+            );
+        }
+    }
+}
+
+fn check_duplicate_id(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Push<'_>) {
+    let Some(id) = &entry.spec_id else { return };
+    let others: Vec<Related> = context
+        .index
+        .definitions(&id.text)
+        .filter(|other| other.path != entry.path)
+        .filter_map(|other| {
+            other.spec_id.as_ref().map(|value| Related {
+                path: other.path.to_path_buf(),
+                range: value.range.clone(),
+                message: format!("`{}` is also defined here", id.text),
+            })
+        })
+        .collect();
+    if others.is_empty() {
+        return;
+    }
+    let places: Vec<String> = others.iter().map(|r| r.path.display().to_string()).collect();
+    push(
+        Code::DuplicateId,
+        id.range.clone(),
+        format!("`{}` is also the id of {}", id.text, places.join(", ")),
+        others,
+    );
+}
+
+/// The `depends-on` ids of a spec, its own entry standing in for its indexed version.
+fn depends_on<'a>(id: &str, entry: &'a FileEntry, index: &'a WorkspaceIndex) -> Vec<&'a str> {
+    let spec = if entry.spec_id.as_ref().is_some_and(|own| own.text == id) {
+        Some(entry)
+    } else {
+        index.spec(id).map(|e| &**e)
+    };
+    spec.map(|spec| spec.field_ids("depends-on").map(|(id, _)| id).collect())
+        .unwrap_or_default()
+}
+
+/// For each `depends-on` item, the shortest chain back to this spec, if any.
+fn check_cycle(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Push<'_>) {
+    let Some(own) = &entry.spec_id else { return };
+    let own = own.text.as_str();
+    for (first, reference) in entry.field_ids("depends-on") {
+        if first == own {
+            push(
+                Code::DependencyCycle,
+                reference.target_range.clone(),
+                format!("dependency cycle: {own} -> {own}"),
+                Vec::new(),
+            );
+            continue;
+        }
+        // Breadth first, so the message shows the shortest cycle.
+        let mut came_from: HashMap<&str, &str> = HashMap::new();
+        let mut seen: HashSet<&str> = HashSet::from([first]);
+        let mut queue = VecDeque::from([first]);
+        let mut closing = None;
+        while let Some(id) = queue.pop_front() {
+            for next in depends_on(id, entry, context.index) {
+                if next == own {
+                    closing = Some(id);
+                    break;
+                }
+                if seen.insert(next) {
+                    came_from.insert(next, id);
+                    queue.push_back(next);
+                }
+            }
+            if closing.is_some() {
+                break;
+            }
+        }
+        if let Some(mut last) = closing {
+            let mut chain = vec![own, last];
+            while let Some(previous) = came_from.get(last) {
+                chain.insert(1, previous);
+                last = previous;
+            }
+            chain.push(own);
+            push(
+                Code::DependencyCycle,
+                reference.target_range.clone(),
+                format!("dependency cycle: {}", chain.join(" -> ")),
+                Vec::new(),
+            );
+        }
+    }
+}
+
+fn check_graph(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Push<'_>) {
+    let own_status = entry.status.as_ref().map(|s| s.text.as_str());
+    if let Some(status) = own_status.filter(|s| SETTLED.contains(s)) {
+        for (id, reference) in entry.field_ids("depends-on") {
+            let target_status = context
+                .index
+                .spec(id)
+                .and_then(|target| target.status.as_ref())
+                .map(|s| s.text.as_str());
+            if let Some(target_status) = target_status.filter(|s| UNSETTLED.contains(s)) {
+                push(
+                    Code::DependencyStatus,
+                    reference.target_range.clone(),
+                    format!("this spec is `{status}` but depends on `{id}`, which is `{target_status}`"),
+                    Vec::new(),
+                );
+            }
+        }
+    }
+    let Some(own) = &entry.spec_id else { return };
+    for (field, inverse) in [("supersedes", "superseded-by"), ("superseded-by", "supersedes")] {
+        for (id, reference) in entry.field_ids(field) {
+            let Some(target) = context.index.spec(id) else {
+                continue;
+            };
+            if !target.field_ids(inverse).any(|(back, _)| back == own.text) {
+                push(
+                    Code::SupersedesMismatch,
+                    reference.target_range.clone(),
+                    format!("`{id}` does not list `{}` under `{inverse}`", own.text),
+                    Vec::new(),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::entry_from_text;
+
+    fn check(files: &[(&str, &str)], which: &str) -> Vec<String> {
+        let settings = Settings::default();
+        let entries: Vec<FileEntry> = files
+            .iter()
+            .map(|(path, text)| entry_from_text(Path::new(path), text, &settings))
+            .collect();
+        let index = WorkspaceIndex::from_entries(entries);
+        let entry = index.file(Path::new(which)).unwrap().clone();
+        let context = WorkspaceContext {
+            index: &index,
+            settings: &settings,
+            file_exists: &|_| false,
+        };
+        check_workspace(&entry, &context)
+            .into_iter()
+            .map(|d| format!("{}: {}", d.code.name(), d.message))
+            .collect()
+    }
+
+    fn spec(id: &str, status: &str, fields: &str, body: &str) -> String {
+        format!(
+            "---\nspec-id: {id}\ntitle: {id}\nstatus: {status}\n{fields}---\n\n# {id}\n\n## Overview\n\n{body}\n"
+        )
+    }
+
+    #[test]
+    fn unknown_ids_count_only_with_a_known_prefix() {
+        let a = spec(
+            "AUTH-1",
+            "draft",
+            "depends-on: [AUTH-7]\n",
+            "See AUTH-9, UTF-8, [[NOPE-1]] and AUTH-1.",
+        );
+        assert_eq!(
+            check(&[("/ws/a.md", &a)], "/ws/a.md"),
+            [
+                "unknown-reference: `AUTH-7` is not the id of any spec in the workspace",
+                "unknown-reference: `AUTH-9` is not the id of any spec in the workspace",
+                "unknown-reference: `NOPE-1` is not the id of any spec in the workspace",
+            ]
+        );
+    }
+
+    #[test]
+    fn links_need_a_file_and_a_heading() {
+        let a = spec(
+            "AUTH-1",
+            "draft",
+            "",
+            "[ok](b.md#overview) [gone](c.md) [bad](b.md#nope) [self](#overview) [x](#x)",
+        );
+        let b = spec("AUTH-2", "draft", "", "text");
+        assert_eq!(
+            check(&[("/ws/a.md", &a), ("/ws/b.md", &b)], "/ws/a.md"),
+            [
+                "broken-link: `c.md` does not exist",
+                "broken-link: no heading of `b.md` has the anchor `#nope`",
+                "broken-link: no heading of this document has the anchor `#x`",
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_and_cycles() {
+        let a = spec("AUTH-1", "draft", "depends-on: [AUTH-2]\n", "");
+        let b = spec("AUTH-2", "draft", "depends-on: [AUTH-3]\n", "");
+        let c = spec("AUTH-3", "draft", "depends-on: [AUTH-1]\n", "");
+        let d = spec("AUTH-1", "draft", "", "");
+        let found = check(
+            &[
+                ("/ws/a.md", &a),
+                ("/ws/b.md", &b),
+                ("/ws/c.md", &c),
+                ("/ws/d.md", &d),
+            ],
+            "/ws/a.md",
+        );
+        assert_eq!(
+            found,
+            [
+                "duplicate-id: `AUTH-1` is also the id of /ws/d.md",
+                "dependency-cycle: dependency cycle: AUTH-1 -> AUTH-2 -> AUTH-3 -> AUTH-1",
+            ]
+        );
+    }
+
+    #[test]
+    fn graph_consistency() {
+        let a = spec(
+            "AUTH-1",
+            "approved",
+            "depends-on: [AUTH-2]\nsupersedes: [AUTH-3]\n",
+            "",
+        );
+        let b = spec("AUTH-2", "draft", "", "");
+        let c = spec("AUTH-3", "deprecated", "", "");
+        assert_eq!(
+            check(
+                &[("/ws/a.md", &a), ("/ws/b.md", &b), ("/ws/c.md", &c)],
+                "/ws/a.md"
+            ),
+            [
+                "dependency-status: this spec is `approved` but depends on `AUTH-2`, which is `draft`",
+                "supersedes-mismatch: `AUTH-3` does not list `AUTH-1` under `superseded-by`",
+            ]
+        );
+    }
+}
