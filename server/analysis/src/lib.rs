@@ -2,6 +2,7 @@
 //! snapshots (a document's spec model, later the workspace index), returning plain
 //! structs with byte ranges. Knows nothing of LSP.
 
+pub mod code_lens;
 pub mod config;
 pub mod diagnostics;
 pub mod folding;

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use specls_analysis::workspace_checks::{WorkspaceContext, check_workspace};
 use specls_analysis::{CheckContext, ConfigProblem, Diagnostic, Severity, check};
 use specls_syntax::Document;
 use tower_lsp_server::Client;
@@ -13,6 +14,7 @@ use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use crate::lsp::convert::to_lsp_range;
 use crate::lsp::session::{CheckInput, Session};
+use crate::lsp::workspace::{current_entry, location};
 use crate::settings::today;
 
 pub const SOURCE: &str = "specls";
@@ -29,12 +31,45 @@ pub fn compute(session: &Session, uri: &Uri, input: &CheckInput) -> Arc<Vec<Diag
         settings: &input.settings,
         today: &today,
     };
-    let diagnostics = Arc::new(check(&input.snapshot.document, &context));
+    let mut diagnostics = check(&input.snapshot.document, &context);
+    let (entry, _) = current_entry(session, &input.snapshot, &input.settings);
+    let index = session.index();
+    let workspace = WorkspaceContext {
+        index: &index,
+        settings: &input.settings,
+        file_exists: &|path| path.exists(),
+    };
+    diagnostics.extend(check_workspace(&entry, &workspace));
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+    let diagnostics = Arc::new(diagnostics);
     session.remember_diagnostics(uri, version, diagnostics.clone());
     diagnostics
 }
 
-pub fn to_lsp(document: &Document, input: &CheckInput, diagnostic: &Diagnostic) -> lsp::Diagnostic {
+pub fn to_lsp(
+    session: &Session,
+    document: &Document,
+    input: &CheckInput,
+    diagnostic: &Diagnostic,
+) -> lsp::Diagnostic {
+    let encoding = input.snapshot.encoding;
+    let related_information = (!diagnostic.related.is_empty()).then(|| {
+        let index = session.index();
+        diagnostic
+            .related
+            .iter()
+            .filter_map(|related| {
+                let at = specls_analysis::navigation::FileRange {
+                    path: Arc::from(related.path.as_path()),
+                    range: related.range.clone(),
+                };
+                Some(lsp::DiagnosticRelatedInformation {
+                    location: location(session, &index, &at, encoding)?,
+                    message: related.message.clone(),
+                })
+            })
+            .collect()
+    });
     lsp::Diagnostic {
         range: to_lsp_range(document, diagnostic.range.clone(), input.snapshot.encoding),
         severity: Some(severity(diagnostic.severity)),
@@ -42,7 +77,7 @@ pub fn to_lsp(document: &Document, input: &CheckInput, diagnostic: &Diagnostic) 
         code_description: None,
         source: Some(SOURCE.to_string()),
         message: diagnostic.message.clone(),
-        related_information: None,
+        related_information,
         tags: None,
         data: diagnostic
             .template
@@ -64,7 +99,10 @@ pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
 pub fn lsp_diagnostics(session: &Session, uri: &Uri, input: &CheckInput) -> Vec<lsp::Diagnostic> {
     let diagnostics = compute(session, uri, input);
     let document = &input.snapshot.document;
-    diagnostics.iter().map(|d| to_lsp(document, input, d)).collect()
+    diagnostics
+        .iter()
+        .map(|d| to_lsp(session, document, input, d))
+        .collect()
 }
 
 /// Whether the client pulls diagnostics (`textDocument/diagnostic`) instead of
@@ -123,14 +161,21 @@ impl ConfigReports {
 }
 
 /// Checks an open document and pushes its diagnostics, unless a newer version arrived
-/// meanwhile: then that version's own task publishes.
+/// meanwhile: then that version's own task publishes. When the document changed what
+/// other files see of it (its id, title, headings...), `others_affected` is told, so
+/// the other open documents are checked again.
 pub async fn publish(
     session: Arc<Session>,
     client: Client,
     reports: Arc<ConfigReports>,
+    others_affected: tokio::sync::mpsc::UnboundedSender<Uri>,
     uri: Uri,
     version: i32,
 ) {
+    // Workspace checks before the first scan ends would call every reference unknown.
+    if !session.is_indexed() {
+        session.wait_until_indexed().await;
+    }
     // Let keystrokes already queued land first: a burst ends in one check.
     tokio::task::yield_now().await;
     if session.version(&uri) != Some(version) {
@@ -141,6 +186,10 @@ pub async fn publish(
     };
     if input.snapshot.version != Some(version) {
         return;
+    }
+    let (_, affected) = current_entry(&session, &input.snapshot, &input.settings);
+    if affected {
+        let _ = others_affected.send(uri.clone());
     }
     if let Some(config) = &input.config {
         reports.publish(&client, config, &input.settings.problems).await;

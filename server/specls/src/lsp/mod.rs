@@ -7,9 +7,11 @@ mod diagnostics;
 mod notifications;
 mod requests;
 mod session;
+mod workspace;
 
 use std::sync::Arc;
 
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
@@ -22,6 +24,8 @@ pub struct Backend {
     client: Client,
     session: Arc<Session>,
     config_reports: Arc<ConfigReports>,
+    /// Documents whose change affects other files: the others are checked again.
+    others_affected: UnboundedSender<Uri>,
 }
 
 pub fn run_stdio() {
@@ -31,10 +35,23 @@ pub fn run_stdio() {
         .build()
         .expect("a tokio runtime can start");
     runtime.block_on(async {
-        let (service, socket) = LspService::build(|client| Backend {
-            client,
-            session: Arc::default(),
-            config_reports: Arc::default(),
+        let (service, socket) = LspService::build(|client| {
+            let session: Arc<Session> = Arc::default();
+            let config_reports: Arc<ConfigReports> = Arc::default();
+            let (others_affected, changes) = tokio::sync::mpsc::unbounded_channel();
+            tokio::spawn(recheck_dependents(
+                session.clone(),
+                client.clone(),
+                config_reports.clone(),
+                others_affected.clone(),
+                changes,
+            ));
+            Backend {
+                client,
+                session,
+                config_reports,
+                others_affected,
+            }
         })
         .custom_method(requests::document_state::METHOD, Backend::document_state)
         .finish();
@@ -44,6 +61,47 @@ pub fn run_stdio() {
     });
 }
 
+/// Checks the open documents again when another file changed what they see of it.
+/// Changes that arrive together are handled once.
+async fn recheck_dependents(
+    session: Arc<Session>,
+    client: Client,
+    reports: Arc<ConfigReports>,
+    others_affected: UnboundedSender<Uri>,
+    mut changes: UnboundedReceiver<Uri>,
+) {
+    while let Some(first) = changes.recv().await {
+        let mut changed = vec![first];
+        while let Ok(more) = changes.try_recv() {
+            changed.push(more);
+        }
+        for uri in session.open_uris() {
+            if changed.len() == 1 && changed[0] == uri {
+                continue;
+            }
+            if let Some(version) = session.version(&uri) {
+                session.forget_diagnostics(&uri);
+                tokio::spawn(diagnostics::publish(
+                    session.clone(),
+                    client.clone(),
+                    reports.clone(),
+                    others_affected.clone(),
+                    uri,
+                    version,
+                ));
+            }
+        }
+        if diagnostics::client_pulls(&session) {
+            let _ = client.workspace_diagnostic_refresh().await;
+        }
+    }
+}
+
+/// A URI that names no document, sent when a file that is not open changed on disk.
+fn disk_change() -> Uri {
+    "specls:disk".parse().expect("a valid URI")
+}
+
 impl Backend {
     /// Checks a document version in the background and publishes the result.
     fn schedule_diagnostics(&self, uri: Uri, version: i32) {
@@ -51,6 +109,7 @@ impl Backend {
             self.session.clone(),
             self.client.clone(),
             self.config_reports.clone(),
+            self.others_affected.clone(),
             uri,
             version,
         ));
@@ -84,10 +143,11 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         crate::log::log_info!("initialized; position encoding {:?}", self.session.encoding());
+        tokio::spawn(workspace::initial_scan(self.session.clone(), self.client.clone()));
         if let Some(registration) = requests::initialize::watch_registration(&self.session)
             && let Err(err) = self.client.register_capability(vec![registration]).await
         {
-            crate::log::log_warn!("could not watch configuration files: {err}");
+            crate::log::log_warn!("could not watch files: {err}");
         }
     }
 
@@ -115,7 +175,9 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri.clone();
-        notifications::did_close::handle(&self.session, params);
+        if notifications::did_close::handle(&self.session, params) {
+            let _ = self.others_affected.send(disk_change());
+        }
         if !diagnostics::client_pulls(&self.session) {
             self.client.publish_diagnostics(uri, Vec::new(), None).await;
         }
@@ -136,9 +198,54 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        if notifications::did_change_watched_files::handle(&self.session, params) {
+        let outcome = notifications::did_change_watched_files::handle(&self.session, params);
+        if outcome.config_changed {
             self.recheck_open_documents().await;
+        } else if outcome.index_changed {
+            let _ = self.others_affected.send(disk_change());
         }
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let added = notifications::did_change_workspace_folders::handle(&self.session, params);
+        let session = self.session.clone();
+        let client = self.client.clone();
+        let others_affected = self.others_affected.clone();
+        tokio::spawn(async move {
+            workspace::scan_folders(&session, &client, added).await;
+            let _ = others_affected.send(disk_change());
+        });
+    }
+
+    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+        requests::definition::handle(&self.session, params)
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        requests::references::handle(&self.session, params)
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        requests::hover::handle(&self.session, params)
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        requests::rename::prepare(&self.session, params)
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        requests::rename::handle(&self.session, params)
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        requests::workspace_symbol::handle(&self.session, params).await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        requests::code_lens::handle(&self.session, params)
     }
 
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {

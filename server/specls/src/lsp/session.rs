@@ -42,6 +42,8 @@ pub struct Session {
     diagnostics: DashMap<Uri, (Option<i32>, Arc<Vec<Diagnostic>>)>,
     /// Every Markdown file of the workspace folders; open documents as the editor has them.
     index: RwLock<WorkspaceIndex>,
+    /// The index entry of each open document's current version.
+    entries: DashMap<Uri, (i32, Arc<FileEntry>)>,
     /// Becomes true when the first scan of the workspace folders is complete.
     indexed: tokio::sync::watch::Sender<bool>,
 }
@@ -71,6 +73,7 @@ impl Default for Session {
             settings: SettingsCache::default(),
             diagnostics: DashMap::default(),
             index: RwLock::default(),
+            entries: DashMap::default(),
             indexed: tokio::sync::watch::Sender::new(false),
         }
     }
@@ -90,6 +93,19 @@ impl Session {
     /// Adds or replaces one file; whether other files' checks are affected.
     pub fn index_file(&self, entry: FileEntry) -> bool {
         self.update_index(|index| index.insert(entry))
+    }
+
+    pub fn cached_entry(&self, uri: &Uri, version: i32) -> Option<Arc<FileEntry>> {
+        let cached = self.entries.get(uri)?;
+        (cached.0 == version).then(|| cached.1.clone())
+    }
+
+    pub fn cache_entry(&self, uri: &Uri, version: i32, entry: Arc<FileEntry>) {
+        self.entries.insert(uri.clone(), (version, entry));
+    }
+
+    pub fn is_indexed(&self) -> bool {
+        *self.indexed.borrow()
     }
 
     pub fn mark_indexed(&self) {
@@ -151,8 +167,19 @@ impl Session {
         })
     }
 
+    /// The settings of a file of the workspace.
+    pub fn settings_for_path(&self, path: &Path) -> Arc<Settings> {
+        let root = self.root_of(path);
+        self.settings.for_file(path, root.as_deref()).0
+    }
+
     pub fn invalidate_settings(&self, config: &Path) {
         self.settings.invalidate(config);
+    }
+
+    /// The open document at `uri` if it is open.
+    pub fn open_document(&self, uri: &Uri) -> Option<Arc<Document>> {
+        self.open.get(uri).map(|entry| entry.document.clone())
     }
 
     /// The version of an open document, `None` when it is not open.
@@ -193,6 +220,7 @@ impl Session {
 
     pub fn close(&self, uri: &Uri) -> bool {
         self.diagnostics.remove(uri);
+        self.entries.remove(uri);
         self.open.remove(uri).is_some()
     }
 

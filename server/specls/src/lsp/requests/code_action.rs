@@ -35,7 +35,7 @@ pub fn handle(session: &Session, params: CodeActionParams) -> Result<Option<Code
             Some(CodeActionOrCommand::CodeAction(CodeAction {
                 title: fix.title.clone(),
                 kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![to_lsp(document, &input, diagnostic)]),
+                diagnostics: Some(vec![to_lsp(session, document, &input, diagnostic)]),
                 edit: Some(WorkspaceEdit {
                     changes: Some(HashMap::from([(uri.clone(), edits)])),
                     ..WorkspaceEdit::default()

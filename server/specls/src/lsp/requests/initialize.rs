@@ -27,6 +27,24 @@ pub fn handle(session: &Session, params: InitializeParams) -> InitializeResult {
                 ..TextDocumentSyncOptions::default()
             })),
             document_symbol_provider: Some(OneOf::Left(true)),
+            definition_provider: Some(OneOf::Left(true)),
+            references_provider: Some(OneOf::Left(true)),
+            hover_provider: Some(HoverProviderCapability::Simple(true)),
+            rename_provider: Some(OneOf::Right(RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            })),
+            workspace_symbol_provider: Some(OneOf::Left(true)),
+            code_lens_provider: Some(CodeLensOptions {
+                resolve_provider: Some(false),
+            }),
+            workspace: Some(WorkspaceServerCapabilities {
+                workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                    supported: Some(true),
+                    change_notifications: Some(OneOf::Left(true)),
+                }),
+                file_operations: None,
+            }),
             folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                 code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
@@ -74,7 +92,8 @@ fn workspace_roots(params: &InitializeParams) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
-/// Watching `.specls.yaml` files, when the client can register watchers.
+/// Watching Markdown files (the index) and `.specls.yaml` files, when the client can
+/// register watchers.
 pub fn watch_registration(session: &Session) -> Option<Registration> {
     let dynamic = session
         .client_capabilities()?
@@ -84,13 +103,19 @@ pub fn watch_registration(session: &Session) -> Option<Registration> {
         .as_ref()?
         .dynamic_registration?;
     dynamic.then(|| Registration {
-        id: "specls-watch-config".to_string(),
+        id: "specls-watch-files".to_string(),
         method: "workspace/didChangeWatchedFiles".to_string(),
         register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
-            watchers: vec![FileSystemWatcher {
-                glob_pattern: GlobPattern::String(format!("**/{}", specls_analysis::CONFIG_FILE)),
-                kind: None,
-            }],
+            watchers: vec![
+                FileSystemWatcher {
+                    glob_pattern: GlobPattern::String("**/*.md".to_string()),
+                    kind: None,
+                },
+                FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(format!("**/{}", specls_analysis::CONFIG_FILE)),
+                    kind: None,
+                },
+            ],
         })
         .ok(),
     })

@@ -1,6 +1,12 @@
 pub mod code_action;
+pub mod code_lens;
+pub mod definition;
 pub mod diagnostic;
 pub mod document_state;
 pub mod document_symbol;
 pub mod folding_range;
+pub mod hover;
 pub mod initialize;
+pub mod references;
+pub mod rename;
+pub mod workspace_symbol;

@@ -1,0 +1,74 @@
+//! `textDocument/prepareRename` and `textDocument/rename`: a spec id (its `spec-id`
+//! value and every reference) or a heading (the heading and every anchor linking to it),
+//! as one workspace edit. A refused rename is an error the editor shows.
+
+use std::collections::HashMap;
+
+use specls_analysis::navigation::{prepare_rename, rename, target_at};
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+
+use crate::lsp::convert::{to_lsp_range, to_position};
+use crate::lsp::session::Session;
+use crate::lsp::workspace::{range_in, request_context};
+
+pub fn prepare(
+    session: &Session,
+    params: TextDocumentPositionParams,
+) -> Result<Option<PrepareRenameResponse>> {
+    let (snapshot, _, entry, index) = request_context(session, &params.text_document.uri)?;
+    let document = &snapshot.document;
+    let offset = document
+        .offset_at(to_position(params.position), snapshot.encoding)
+        .offset;
+    let Some(target) = target_at(&entry, offset) else {
+        return Ok(None);
+    };
+    let renamed = prepare_rename(&entry, &index, &target).map_err(Error::invalid_params)?;
+    Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
+        range: to_lsp_range(document, renamed.range, snapshot.encoding),
+        placeholder: renamed.placeholder,
+    }))
+}
+
+pub fn handle(session: &Session, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+    let at = params.text_document_position;
+    let (snapshot, settings, entry, index) = request_context(session, &at.text_document.uri)?;
+    let offset = snapshot
+        .document
+        .offset_at(to_position(at.position), snapshot.encoding)
+        .offset;
+    let Some(target) = target_at(&entry, offset) else {
+        return Err(Error::invalid_params(
+            "nothing to rename here: place the cursor on a spec id or a heading",
+        ));
+    };
+    let files =
+        rename(&entry, &index, &settings, &target, &params.new_name).map_err(Error::invalid_params)?;
+    let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+    for (path, edits) in files {
+        let uri = if *path == *entry.path {
+            snapshot.uri.clone()
+        } else {
+            Uri::from_file_path(&path)
+                .ok_or_else(|| Error::invalid_params(format!("{} has no URI", path.display())))?
+        };
+        for edit in edits {
+            let at = specls_analysis::navigation::FileRange {
+                path: path.clone(),
+                range: edit.range,
+            };
+            let Some(range) = range_in(session, &index, &uri, &at, snapshot.encoding) else {
+                return Err(Error::invalid_params(format!("cannot read {}", path.display())));
+            };
+            changes.entry(uri.clone()).or_default().push(TextEdit {
+                range,
+                new_text: edit.new_text,
+            });
+        }
+    }
+    Ok(Some(WorkspaceEdit {
+        changes: Some(changes),
+        ..WorkspaceEdit::default()
+    }))
+}
