@@ -7,4 +7,5 @@ mod bad_input;
 mod diagnostics;
 mod documents;
 mod initialize;
+mod navigation;
 mod outline;
