@@ -51,12 +51,27 @@ fn specls(dir: &Path, args: &[&str]) -> Run {
 fn workspace(files: &[(&str, &[u8])]) -> TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join(".git")).unwrap();
-    for (path, content) in files {
+    for (n, (path, content)) in files.iter().enumerate() {
         let path = dir.path().join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, content).unwrap();
+        std::fs::write(path, unique_id(content, n)).unwrap();
     }
     dir
+}
+
+/// The fixture spec's id made unique per file (same length, so columns do not move):
+/// the same id in two files would be a `duplicate-id` finding.
+fn unique_id(content: &[u8], n: usize) -> Vec<u8> {
+    match std::str::from_utf8(content) {
+        Ok(text) => text
+            .replacen(
+                "spec-id: AUTH-12\n",
+                &format!("spec-id: AUTH-{}\n", 20 + n % 80),
+                1,
+            )
+            .into_bytes(),
+        Err(_) => content.to_vec(),
+    }
 }
 
 /// The diagnostic lines of human output (before the blank line and the summary).
@@ -404,6 +419,14 @@ fn examples_report_the_broken_refunds_spec() {
         "{}",
         run.stdout
     );
+    // The workspace checks: a link to a missing file, an id no spec defines.
+    for code in ["warning[broken-link]", "warning[unknown-reference]"] {
+        assert!(
+            lines.iter().any(|line| line.contains(code)),
+            "{code}:\n{}",
+            run.stdout
+        );
+    }
     assert!(
         lines
             .iter()
@@ -415,5 +438,38 @@ fn examples_report_the_broken_refunds_spec() {
         summary_line(&run.stdout).ends_with(" in 1 of 5 files"),
         "{}",
         run.stdout
+    );
+}
+
+/// References resolve across the whole workspace even when one file is checked.
+#[test]
+fn workspace_checks_see_files_outside_the_checked_paths() {
+    let login = "---\nspec-id: AUTH-1\ntitle: Login\n---\n\n# Login\n\n## Data Model\n";
+    let checkout = "# Notes\n\nNeeds AUTH-1, not AUTH-9. See [model](auth/login.md#data-model) and [x](auth/login.md#nope).\n";
+    let dir = workspace(&[
+        ("auth/login.md", login.as_bytes()),
+        ("notes.md", checkout.as_bytes()),
+    ]);
+    let run = specls(dir.path(), &["check", "notes.md"]);
+    // A note is not a spec: its links are checked, its ids are not.
+    assert_eq!(
+        diagnostic_lines(&run.stdout),
+        ["notes.md:3:73: warning[broken-link]: no heading of `auth/login.md` has the anchor `#nope`"],
+        "{}",
+        run.stdout
+    );
+    let spec = format!("---\nspec-id: PAY-1\n---\n{}", &checkout[8..]);
+    std::fs::write(dir.path().join("pay.md"), spec).unwrap();
+    let run = specls(dir.path(), &["check", "pay.md", "--format", "json"]);
+    let found: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+    let codes: Vec<&str> = found.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(
+        codes.contains(&"unknown-reference") && codes.contains(&"broken-link"),
+        "{codes:?}"
+    );
+    assert_eq!(
+        codes.iter().filter(|c| **c == "unknown-reference").count(),
+        1,
+        "{codes:?}"
     );
 }

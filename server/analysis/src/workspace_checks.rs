@@ -14,6 +14,7 @@ use specls_syntax::model::split_destination;
 use crate::Settings;
 use crate::config::DEFAULT_ID_PATTERN;
 use crate::diagnostics::{Code, Diagnostic, Related};
+use crate::hover::relative_path;
 use crate::index::{FileEntry, WorkspaceIndex, id_prefix};
 
 pub struct WorkspaceContext<'a> {
@@ -166,7 +167,10 @@ fn check_duplicate_id(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &
     if others.is_empty() {
         return;
     }
-    let places: Vec<String> = others.iter().map(|r| r.path.display().to_string()).collect();
+    let places: Vec<String> = others
+        .iter()
+        .map(|r| relative_path(&entry.path, &r.path).display().to_string())
+        .collect();
     push(
         Code::DuplicateId,
         id.range.clone(),
@@ -359,7 +363,7 @@ mod tests {
         assert_eq!(
             found,
             [
-                "duplicate-id: `AUTH-1` is also the id of /ws/d.md",
+                "duplicate-id: `AUTH-1` is also the id of d.md",
                 "dependency-cycle: dependency cycle: AUTH-1 -> AUTH-2 -> AUTH-3 -> AUTH-1",
             ]
         );

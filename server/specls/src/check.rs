@@ -21,10 +21,12 @@ use std::time::Instant;
 
 use clap::ValueEnum;
 use serde::Serialize;
+use specls_analysis::FileEntry;
+use specls_analysis::index::{self, ScanOptions, WorkspaceIndex};
+use specls_analysis::workspace_checks::{WorkspaceContext, check_workspace};
 use specls_analysis::{CheckContext, Settings, Severity};
-use specls_syntax::position::position_at;
 use specls_syntax::ropey::Rope;
-use specls_syntax::{Position, PositionEncoding, SpecModel};
+use specls_syntax::{LineIndex, Position, PositionEncoding, SpecModel};
 
 use crate::log::log_info;
 use crate::settings::{self, SettingsCache};
@@ -68,7 +70,7 @@ struct Report {
 
 impl Report {
     fn new(
-        text: &Rope,
+        lines: &LineIndex,
         path: &Path,
         range: std::ops::Range<usize>,
         severity: Severity,
@@ -76,7 +78,7 @@ impl Report {
         message: String,
     ) -> Report {
         let end = range.end.max(range.start);
-        let at = |offset, encoding| position_at(text, offset, encoding);
+        let at = |offset, encoding| lines.position(offset, encoding);
         Report {
             path: path.to_path_buf(),
             severity,
@@ -108,6 +110,9 @@ enum Outcome {
         reports: Vec<Report>,
         /// The configuration in force, when it has problems to report.
         broken_config: Option<(PathBuf, Arc<Settings>)>,
+        /// What the workspace checks read of the file, once every file is indexed.
+        entry: Box<FileEntry>,
+        settings: Arc<Settings>,
     },
     /// The file could not be checked; the message is for stderr.
     Failed(String),
@@ -144,20 +149,24 @@ pub fn run(paths: &[PathBuf], format: Format) -> ExitCode {
     let today = settings::today();
     let timings = Timings::default();
     let outcomes = check_all(&targets, &cache, &today, &timings);
+    let workspace = index_workspaces(&targets, &outcomes, &cache);
     let checked_at = Instant::now();
 
     let mut reports = Vec::new();
     let mut broken_configs = BTreeMap::new();
     let mut checked = 0;
     let mut failed = 0;
-    for outcome in outcomes {
+    for (target, outcome) in targets.iter().zip(outcomes) {
         match outcome {
             Outcome::Checked {
                 reports: file_reports,
                 broken_config,
+                entry,
+                settings,
             } => {
                 checked += 1;
                 reports.extend(file_reports);
+                reports.extend(workspace_reports(&workspace, &entry, &settings, &target.shown));
                 if let Some((config, settings)) = broken_config {
                     broken_configs.entry(config).or_insert(settings);
                 }
@@ -178,7 +187,7 @@ pub fn run(paths: &[PathBuf], format: Format) -> ExitCode {
             Some(cwd) => relative_to(config, cwd),
             None => config.clone(),
         };
-        let text = Rope::from_str(&std::fs::read_to_string(config).unwrap_or_default());
+        let text = LineIndex::new(&std::fs::read_to_string(config).unwrap_or_default());
         for problem in &settings.problems {
             let report = Report::new(
                 &text,
@@ -369,6 +378,7 @@ fn check_file(target: &Target, cache: &SettingsCache, today: &str, timings: &Tim
     // tree-sitter reader would (tests/two_readers.rs).
     let model = SpecModel::read_fast(&text);
     let rope = Rope::from_str(&text);
+    let lines = LineIndex::new(&text);
     let parsed = Timings::add(&timings.parse, read);
     let context = CheckContext {
         path: Some(&target.absolute),
@@ -379,7 +389,7 @@ fn check_file(target: &Target, cache: &SettingsCache, today: &str, timings: &Tim
         .into_iter()
         .map(|diagnostic| {
             Report::new(
-                &rope,
+                &lines,
                 shown,
                 diagnostic.range,
                 diagnostic.severity,
@@ -388,6 +398,14 @@ fn check_file(target: &Target, cache: &SettingsCache, today: &str, timings: &Tim
             )
         })
         .collect();
+    let is_spec = settings.is_spec(Some(&target.absolute), &model);
+    let entry = FileEntry::new(
+        Arc::from(target.absolute.as_path()),
+        &model,
+        is_spec,
+        Some(lines),
+        &|range| text.get(range).unwrap_or_default().to_string(),
+    );
     Timings::add(&timings.analysis, parsed);
     let broken_config = match config {
         Some(config) if !settings.problems.is_empty() => Some((config, settings.clone())),
@@ -396,7 +414,83 @@ fn check_file(target: &Target, cache: &SettingsCache, today: &str, timings: &Tim
     Outcome::Checked {
         reports,
         broken_config,
+        entry: Box::new(entry),
+        settings,
     }
+}
+
+/// The folder a file's references are resolved in: the nearest folder above it with a
+/// `.specls.yaml` or a `.git`, else the folder it sits in.
+fn workspace_root(file: &Path) -> PathBuf {
+    let mut dir = file.parent();
+    while let Some(current) = dir {
+        if current.join(specls_analysis::CONFIG_FILE).is_file() || current.join(".git").exists() {
+            return current.to_path_buf();
+        }
+        dir = current.parent();
+    }
+    file.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// One index of the checked files and of every other Markdown file of their workspaces,
+/// so that references to specs outside the checked paths resolve.
+fn index_workspaces(targets: &[Target], outcomes: &[Outcome], cache: &SettingsCache) -> WorkspaceIndex {
+    let mut roots: Vec<PathBuf> = targets.iter().map(|t| workspace_root(&t.absolute)).collect();
+    roots.sort();
+    roots.dedup();
+    let outermost: Vec<PathBuf> = roots
+        .iter()
+        .filter(|root| {
+            !roots
+                .iter()
+                .any(|other| other != *root && root.starts_with(other))
+        })
+        .cloned()
+        .collect();
+    let checked: HashSet<&Path> = targets.iter().map(|t| t.absolute.as_path()).collect();
+    let mut notes = Vec::new();
+    let others: Vec<PathBuf> = outermost
+        .iter()
+        .flat_map(|root| index::walk(root, &mut notes))
+        .filter(|path| !checked.contains(path.as_path()))
+        .collect();
+    let settings_for = |path: &Path| cache.for_file(path, None).0;
+    let (entries, _) = index::scan(&others, &settings_for, &ScanOptions::default(), &|_, _| {});
+    let checked_entries = outcomes.iter().filter_map(|outcome| match outcome {
+        Outcome::Checked { entry, .. } => Some((**entry).clone()),
+        Outcome::Failed(_) => None,
+    });
+    WorkspaceIndex::from_entries(entries.into_iter().chain(checked_entries))
+}
+
+/// The workspace diagnostics of one checked file.
+fn workspace_reports(
+    workspace: &WorkspaceIndex,
+    entry: &FileEntry,
+    settings: &Settings,
+    shown: &Path,
+) -> Vec<Report> {
+    let context = WorkspaceContext {
+        index: workspace,
+        settings,
+        file_exists: &|path| path.exists(),
+    };
+    let Some(lines) = &entry.lines else {
+        return Vec::new();
+    };
+    check_workspace(entry, &context)
+        .into_iter()
+        .map(|diagnostic| {
+            Report::new(
+                lines,
+                shown,
+                diagnostic.range,
+                diagnostic.severity,
+                diagnostic.code.name(),
+                diagnostic.message,
+            )
+        })
+        .collect()
 }
 
 /// `path` relative to `base` (both absolute), with `..` where needed.
