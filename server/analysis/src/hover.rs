@@ -160,7 +160,7 @@ pub fn hover_field_key(
         out.push_str(&format!("\n\n{meaning}"));
     }
     if let Some(template) = template {
-        let in_template = template.schema.fields.iter().any(|f| *f == field.key);
+        let in_template = template.schema.fields.contains(&field.key);
         out.push_str(&format!(
             "\n\n{} of template `{}`",
             if in_template { "A field" } else { "Not a field" },

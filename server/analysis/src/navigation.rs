@@ -271,7 +271,12 @@ fn heading_references(
             let ReferenceKind::Link { path, anchor } = &reference.kind else {
                 continue;
             };
-            if anchor.as_deref().map(str::to_lowercase) != slug.map(str::to_lowercase) {
+            let same_anchor = match (anchor.as_deref(), slug) {
+                (None, None) => true,
+                (Some(anchor), Some(slug)) => anchor.eq_ignore_ascii_case(slug),
+                _ => false,
+            };
+            if !same_anchor {
                 continue;
             }
             // Cheap tests first: resolving a path allocates, and most links go elsewhere.

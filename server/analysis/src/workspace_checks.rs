@@ -4,7 +4,6 @@
 //! [`FileEntry`] and the index, never the text, so `specls check` runs them on files it
 //! no longer holds in memory.
 
-use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::Range;
 use std::path::Path;
 
@@ -179,65 +178,28 @@ fn check_duplicate_id(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &
     );
 }
 
-/// The `depends-on` ids of a spec, its own entry standing in for its indexed version.
-fn depends_on<'a>(id: &str, entry: &'a FileEntry, index: &'a WorkspaceIndex) -> Vec<&'a str> {
-    let spec = if entry.spec_id.as_ref().is_some_and(|own| own.text == id) {
-        Some(entry)
-    } else {
-        index.spec(id).map(|e| &**e)
-    };
-    spec.map(|spec| spec.field_ids("depends-on").map(|(id, _)| id).collect())
-        .unwrap_or_default()
-}
-
-/// For each `depends-on` item, the shortest chain back to this spec, if any.
+/// For each `depends-on` item that leads back to this spec, the cycle it closes.
 fn check_cycle(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Push<'_>) {
     let Some(own) = &entry.spec_id else { return };
     let own = own.text.as_str();
+    let cycles = context.index.cycles();
     for (first, reference) in entry.field_ids("depends-on") {
-        if first == own {
-            push(
-                Code::DependencyCycle,
-                reference.target_range.clone(),
-                format!("dependency cycle: {own} -> {own}"),
-                Vec::new(),
-            );
-            continue;
-        }
-        // Breadth first, so the message shows the shortest cycle.
-        let mut came_from: HashMap<&str, &str> = HashMap::new();
-        let mut seen: HashSet<&str> = HashSet::from([first]);
-        let mut queue = VecDeque::from([first]);
-        let mut closing = None;
-        while let Some(id) = queue.pop_front() {
-            for next in depends_on(id, entry, context.index) {
-                if next == own {
-                    closing = Some(id);
-                    break;
-                }
-                if seen.insert(next) {
-                    came_from.insert(next, id);
-                    queue.push_back(next);
-                }
-            }
-            if closing.is_some() {
-                break;
-            }
-        }
-        if let Some(mut last) = closing {
-            let mut chain = vec![own, last];
-            while let Some(previous) = came_from.get(last) {
-                chain.insert(1, previous);
-                last = previous;
-            }
-            chain.push(own);
-            push(
-                Code::DependencyCycle,
-                reference.target_range.clone(),
-                format!("dependency cycle: {}", chain.join(" -> ")),
-                Vec::new(),
-            );
-        }
+        let chain: Vec<String> = if first == own {
+            vec![own.to_string(), own.to_string()]
+        } else {
+            let Some(path) = cycles.path(first, own) else {
+                continue;
+            };
+            std::iter::once(own.to_string())
+                .chain(path.iter().map(|id| id.to_string()))
+                .collect()
+        };
+        push(
+            Code::DependencyCycle,
+            reference.target_range.clone(),
+            format!("dependency cycle: {}", chain.join(" -> ")),
+            Vec::new(),
+        );
     }
 }
 

@@ -83,7 +83,7 @@ fn unreadable_and_oversized_files_are_skipped_with_a_note() {
     write(&root, "a.md", &spec("A-1"));
     write(&root, "latin1.md", b"# Caf\xe9\n");
     let big = write(&root, "big.md", &vec![b'x'; 50 * 1024 * 1024]);
-    let (_, paths, notes) = index(dir.path(), &[root.clone()], ScanOptions::default());
+    let (_, paths, notes) = index(dir.path(), std::slice::from_ref(&root), ScanOptions::default());
     assert_eq!(paths, ["ws/a.md"]);
     let mut notes: Vec<String> = notes.iter().map(|n| n.to_string()).collect();
     notes.sort();

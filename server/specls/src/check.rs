@@ -435,18 +435,7 @@ fn workspace_root(file: &Path) -> PathBuf {
 /// One index of the checked files and of every other Markdown file of their workspaces,
 /// so that references to specs outside the checked paths resolve.
 fn index_workspaces(targets: &[Target], outcomes: &[Outcome], cache: &SettingsCache) -> WorkspaceIndex {
-    let mut roots: Vec<PathBuf> = targets.iter().map(|t| workspace_root(&t.absolute)).collect();
-    roots.sort();
-    roots.dedup();
-    let outermost: Vec<PathBuf> = roots
-        .iter()
-        .filter(|root| {
-            !roots
-                .iter()
-                .any(|other| other != *root && root.starts_with(other))
-        })
-        .cloned()
-        .collect();
+    let outermost = index::outermost(targets.iter().map(|t| workspace_root(&t.absolute)).collect());
     let checked: HashSet<&Path> = targets.iter().map(|t| t.absolute.as_path()).collect();
     let mut notes = Vec::new();
     let others: Vec<PathBuf> = outermost

@@ -4,12 +4,14 @@
 //! The index is an immutable value built from persistent maps, so a snapshot is a cheap
 //! clone and updating one file costs a few map operations, never a rebuild.
 
+mod cycles;
 mod entry;
 mod scan;
 
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+pub use cycles::Cycles;
 pub use entry::{FileEntry, IndexedHeading, Located, TaskCount};
 pub use scan::{ScanNote, ScanOptions, entry_from_text, is_markdown, read_entry, scan, walk};
 
@@ -23,6 +25,8 @@ pub struct WorkspaceIndex {
     definitions: imbl::HashMap<Arc<str>, Vec<FileKey>>,
     /// How many defined ids use each prefix (`AUTH` of `AUTH-1`).
     prefixes: imbl::HashMap<Arc<str>, u32>,
+    /// Computed on first use after the dependencies changed.
+    cycles: Arc<OnceLock<Arc<Cycles>>>,
 }
 
 impl WorkspaceIndex {
@@ -53,6 +57,9 @@ impl WorkspaceIndex {
         if let Some(previous) = previous {
             self.forget_definition(&previous);
         }
+        if changed {
+            self.cycles = Arc::default();
+        }
         if let Some(id) = &entry.spec_id {
             let id: Arc<str> = Arc::from(id.text.as_str());
             let mut files = self.definitions.get(&id).cloned().unwrap_or_default();
@@ -71,6 +78,7 @@ impl WorkspaceIndex {
         match self.files.remove(path) {
             Some(previous) => {
                 self.forget_definition(&previous);
+                self.cycles = Arc::default();
                 true
             }
             None => false,
@@ -139,6 +147,13 @@ impl WorkspaceIndex {
         self.definitions.keys().map(|id| &**id)
     }
 
+    /// The specs on `depends-on` cycles.
+    pub fn cycles(&self) -> Arc<Cycles> {
+        self.cycles
+            .get_or_init(|| Arc::new(Cycles::compute(self)))
+            .clone()
+    }
+
     /// Whether some spec of the workspace has an id with this prefix.
     pub fn uses_prefix(&self, prefix: &str) -> bool {
         self.prefixes.contains_key(prefix)
@@ -153,6 +168,21 @@ impl WorkspaceIndex {
         }
         Some(normalize(&from.parent()?.join(target)))
     }
+}
+
+/// The folders to scan: each once, and none inside another (it is scanned with it).
+pub fn outermost(mut folders: Vec<PathBuf>) -> Vec<PathBuf> {
+    folders.sort();
+    folders.dedup();
+    folders
+        .iter()
+        .filter(|folder| {
+            !folders
+                .iter()
+                .any(|other| other != *folder && folder.starts_with(other))
+        })
+        .cloned()
+        .collect()
 }
 
 /// `AUTH` of `AUTH-12`.

@@ -87,9 +87,15 @@ fn workspace_roots(params: &InitializeParams) -> Vec<std::path::PathBuf> {
         .flatten()
         .map(|folder| &folder.uri);
     let uris: Vec<&Uri> = folders.chain(params.root_uri.as_ref()).collect();
-    uris.into_iter()
-        .filter_map(|uri| uri.to_file_path().map(|path| path.into_owned()))
-        .collect()
+    // Clients send the root URI and the same folder again as a workspace folder.
+    specls_analysis::index::outermost(
+        uris.into_iter()
+            .filter_map(|uri| {
+                uri.to_file_path()
+                    .map(|path| specls_analysis::index::normalize(&path))
+            })
+            .collect(),
+    )
 }
 
 /// Watching Markdown files (the index) and `.specls.yaml` files, when the client can
