@@ -115,8 +115,16 @@ impl Backend {
         ));
     }
 
-    /// Checks every open document again, after a configuration change.
+    /// Reads the workspace again and checks every open document, after a configuration
+    /// change (it decides which files are specs and what an id looks like).
     async fn recheck_open_documents(&self) {
+        let session = self.session.clone();
+        let client = self.client.clone();
+        let others_affected = self.others_affected.clone();
+        tokio::spawn(async move {
+            workspace::scan_folders(&session, &client, session.roots()).await;
+            let _ = others_affected.send(disk_change());
+        });
         for uri in self.session.open_uris() {
             if let Some(version) = self.session.version(&uri) {
                 self.session.forget_diagnostics(&uri);

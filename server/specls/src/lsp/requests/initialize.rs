@@ -54,7 +54,7 @@ pub fn handle(session: &Session, params: InitializeParams) -> InitializeResult {
             diagnostic_provider: pulls.then(|| {
                 DiagnosticServerCapabilities::Options(DiagnosticOptions {
                     identifier: Some("specls".to_string()),
-                    inter_file_dependencies: false,
+                    inter_file_dependencies: true,
                     workspace_diagnostics: false,
                     ..DiagnosticOptions::default()
                 })
