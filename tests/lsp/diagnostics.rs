@@ -221,3 +221,36 @@ fn workspace_configuration_changes_values_and_severities() {
     );
     server.shutdown();
 }
+
+/// An editor's own settings (VS Code's `specls.severity.*`) override the severities, at
+/// start and when they change.
+#[test]
+fn editor_settings_override_severities() {
+    let mut server = Server::spawn();
+    server
+        .request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": null,
+                "capabilities": {},
+                "initializationOptions": { "severity": { "missing-section": "off", "invalid-value": "warning" } },
+            }),
+        )
+        .unwrap();
+    server.notify("initialized", json!({}));
+    let uri = "file:///workspace/login.md";
+    server.open(uri, SPEC);
+    let diagnostics = server.diagnostics(uri, 1);
+    assert!(!codes(&diagnostics).contains(&"missing-section".to_string()));
+    assert_eq!(find(&diagnostics, "invalid-value")["severity"], json!(2));
+
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "specls": { "severity": { "missing-section": "hint" } } } }),
+    );
+    let diagnostics = server.diagnostics(uri, 1);
+    assert_eq!(find(&diagnostics, "missing-section")["severity"], json!(4));
+    assert_eq!(find(&diagnostics, "invalid-value")["severity"], json!(1));
+    server.shutdown();
+}

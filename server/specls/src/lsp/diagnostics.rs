@@ -40,6 +40,7 @@ pub fn compute(session: &Session, uri: &Uri, input: &CheckInput) -> Arc<Vec<Diag
         file_exists: &|path| path.exists(),
     };
     diagnostics.extend(check_workspace(&entry, &workspace));
+    let mut diagnostics = session.editor_settings().apply(diagnostics);
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
     let diagnostics = Arc::new(diagnostics);
     session.remember_diagnostics(uri, version, diagnostics.clone());

@@ -4,6 +4,7 @@
 
 mod convert;
 mod diagnostics;
+mod editor_settings;
 mod notifications;
 mod requests;
 mod session;
@@ -223,6 +224,17 @@ impl LanguageServer for Backend {
             workspace::scan_folders(&session, &client, added).await;
             let _ = others_affected.send(disk_change());
         });
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if notifications::did_change_configuration::handle(&self.session, params) {
+            for uri in self.session.open_uris() {
+                if let Some(version) = self.session.version(&uri) {
+                    self.session.forget_diagnostics(&uri);
+                    self.schedule_diagnostics(uri, version);
+                }
+            }
+        }
     }
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {

@@ -13,6 +13,7 @@ use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::{ClientCapabilities, Uri};
 
 use crate::log::log_warn;
+use crate::lsp::editor_settings::EditorSettings;
 use crate::settings::SettingsCache;
 
 /// One version of one document, immutable.
@@ -42,6 +43,8 @@ pub struct Session {
     diagnostics: DashMap<Uri, (Option<i32>, Arc<Vec<Diagnostic>>)>,
     /// Every Markdown file of the workspace folders; open documents as the editor has them.
     index: RwLock<WorkspaceIndex>,
+    /// Severities the editor's own settings set.
+    editor_settings: RwLock<EditorSettings>,
     /// The index entry of each open document's current version.
     entries: DashMap<Uri, (i32, Arc<FileEntry>)>,
     /// Becomes true when the first scan of the workspace folders is complete.
@@ -74,6 +77,7 @@ impl Default for Session {
             diagnostics: DashMap::default(),
             index: RwLock::default(),
             entries: DashMap::default(),
+            editor_settings: RwLock::default(),
             indexed: tokio::sync::watch::Sender::new(false),
         }
     }
@@ -93,6 +97,21 @@ impl Session {
     /// Adds or replaces one file; whether other files' checks are affected.
     pub fn index_file(&self, entry: FileEntry) -> bool {
         self.update_index(|index| index.insert(entry))
+    }
+
+    pub fn editor_settings(&self) -> EditorSettings {
+        self.editor_settings
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Replaces the editor's settings; whether they changed.
+    pub fn set_editor_settings(&self, settings: EditorSettings) -> bool {
+        let mut current = self.editor_settings.write().unwrap_or_else(|p| p.into_inner());
+        let changed = *current != settings;
+        *current = settings;
+        changed
     }
 
     pub fn cached_entry(&self, uri: &Uri, version: i32) -> Option<Arc<FileEntry>> {

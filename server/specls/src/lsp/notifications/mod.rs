@@ -1,4 +1,5 @@
 pub mod did_change;
+pub mod did_change_configuration;
 pub mod did_change_watched_files;
 pub mod did_change_workspace_folders;
 pub mod did_close;

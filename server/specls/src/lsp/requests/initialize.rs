@@ -4,6 +4,7 @@ use specls_syntax::PositionEncoding;
 use tower_lsp_server::ls_types::*;
 
 use crate::lsp::convert::{encoding_from_kind, encoding_kind};
+use crate::lsp::editor_settings::EditorSettings;
 use crate::lsp::session::Session;
 
 pub fn handle(session: &Session, params: InitializeParams) -> InitializeResult {
@@ -14,6 +15,9 @@ pub fn handle(session: &Session, params: InitializeParams) -> InitializeResult {
         .text_document
         .as_ref()
         .is_some_and(|t| t.diagnostic.is_some());
+    if let Some(options) = &params.initialization_options {
+        session.set_editor_settings(EditorSettings::from_json(options));
+    }
     session.initialize(encoding, params.capabilities);
     InitializeResult {
         capabilities: ServerCapabilities {
