@@ -28,4 +28,12 @@ export default defineConfig(
       globals: { process: 'readonly', console: 'readonly' },
     },
   },
+  {
+    files: ['smoke/**/*.cjs'],
+    extends: [js.configs.recommended],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', setTimeout: 'readonly' },
+    },
+  },
 );
