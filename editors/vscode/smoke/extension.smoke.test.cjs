@@ -28,10 +28,17 @@ Module._load = function (request, ...rest) {
 
 const savedPath = process.env.PATH;
 let active;
+const scratch = [];
+
+function tempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
 
 /** A fresh copy of the bundle, activated in a scratch workspace with this PATH and settings. */
-async function activate({ pathEnv, settings = {}, answers = [], extensionPath = fs.mkdtempSync(path.join(os.tmpdir(), 'specls-ext-')) }) {
-  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'specls-ws-'));
+async function activate({ pathEnv, settings = {}, answers = [], extensionPath = tempDir('specls-ext-') }) {
+  const workspace = tempDir('specls-ws-');
   const { vscode, recorded } = createVscode({ settings, workspaceFolder: workspace, answers });
   currentVscode = vscode;
   process.env.PATH = pathEnv;
@@ -58,6 +65,9 @@ afterEach(async () => {
   await active?.deactivate();
   active = undefined;
   process.env.PATH = savedPath;
+  for (const dir of scratch.splice(0)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe('the packaged extension', () => {
@@ -74,7 +84,7 @@ describe('the packaged extension', () => {
   });
 
   it('prefers the bundled server/specls over PATH', async () => {
-    const extensionPath = fs.mkdtempSync(path.join(os.tmpdir(), 'specls-ext-'));
+    const extensionPath = tempDir('specls-ext-');
     fs.mkdirSync(path.join(extensionPath, 'server'));
     fs.copyFileSync(path.join(binDir, 'specls'), path.join(extensionPath, 'server', 'specls'));
     // As unpacked from a .vsix that lost the mode: the extension restores it.
@@ -85,7 +95,7 @@ describe('the packaged extension', () => {
   });
 
   it('shows one notification with the fix when no binary is found', async () => {
-    const { recorded } = await activate({ pathEnv: fs.mkdtempSync(path.join(os.tmpdir(), 'specls-empty-')) });
+    const { recorded } = await activate({ pathEnv: tempDir('specls-empty-') });
     assert.equal(recorded.messages.length, 1, JSON.stringify(recorded.messages));
     assert.match(recorded.messages[0], /cargo install --path server\/specls/);
     assert.match(recorded.messages[0], /specls\.server\.path/);
