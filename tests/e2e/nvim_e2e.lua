@@ -88,7 +88,16 @@ local function cursor_on(text, offset, from_line)
   error(string.format("%q is not in %s", text, vim.fs.basename(vim.api.nvim_buf_get_name(0))), 0)
 end
 
+-- The arguments of check() are evaluated before it runs, so this accepts no error too.
+local function rpc_error(err)
+  if not err then
+    return "no error"
+  end
+  return string.format("%s (code %s)", tostring(err.message), tostring(err.code))
+end
+
 --- One request to specls about the current buffer at the cursor, answered within ANSWER_MS.
+
 local function request_here(method, extra)
   local buf = vim.api.nvim_get_current_buf()
   local client = specls_client(buf)
@@ -106,10 +115,6 @@ local function request_here(method, extra)
   check(response, "%s got no answer: %s", method, tostring(err))
   check(not response.err, "%s failed: %s", method, rpc_error(response.err))
   return response.result, client
-end
-
-local function rpc_error(err)
-  return string.format("%s (code %s)", tostring(err.message), tostring(err.code))
 end
 
 local function completion_items(result)

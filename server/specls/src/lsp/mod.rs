@@ -238,14 +238,20 @@ impl LanguageServer for Backend {
     }
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+        // Answers about other files wait for the first scan of the workspace.
+        self.session.wait_until_indexed().await;
         requests::definition::handle(&self.session, params)
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        // Answers about other files wait for the first scan of the workspace.
+        self.session.wait_until_indexed().await;
         requests::references::handle(&self.session, params)
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        // Answers about other files wait for the first scan of the workspace.
+        self.session.wait_until_indexed().await;
         requests::hover::handle(&self.session, params)
     }
 
@@ -253,10 +259,14 @@ impl LanguageServer for Backend {
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
+        // Answers about other files wait for the first scan of the workspace.
+        self.session.wait_until_indexed().await;
         requests::rename::prepare(&self.session, params)
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        // Answers about other files wait for the first scan of the workspace.
+        self.session.wait_until_indexed().await;
         requests::rename::handle(&self.session, params)
     }
 
@@ -265,6 +275,8 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        // Answers about other files wait for the first scan of the workspace.
+        self.session.wait_until_indexed().await;
         requests::code_lens::handle(&self.session, params)
     }
 
