@@ -2,16 +2,20 @@
 //! snapshots (a document's spec model, later the workspace index), returning plain
 //! structs with byte ranges. Knows nothing of LSP.
 
+pub mod completion;
 pub mod config;
 pub mod diagnostics;
 pub mod folding;
 pub mod index;
 pub mod outline;
+pub mod scaffold;
 pub mod schema;
 pub mod slug;
 
+pub use completion::{CompletionInput, Completions, DocumentationKey, complete, documentation};
 pub use config::{CONFIG_FILE, ConfigProblem, Settings, Template};
 pub use diagnostics::{CheckContext, Code, Diagnostic, Fix, Severity, TextEdit, check, check_model};
 pub use folding::{Fold, FoldKind, folding_ranges};
 pub use index::{FileEntry, WorkspaceIndex};
 pub use outline::{OutlineItem, outline};
+pub use scaffold::{Fill, next_free_id, scaffold};
