@@ -18,4 +18,4 @@ pub use diagnostics::{CheckContext, Code, Diagnostic, Fix, Severity, TextEdit, c
 pub use folding::{Fold, FoldKind, folding_ranges};
 pub use index::{FileEntry, WorkspaceIndex};
 pub use outline::{OutlineItem, outline};
-pub use scaffold::{Fill, next_free_id, scaffold};
+pub use scaffold::{Fill, next_free_id, scaffold, scaffold_file};

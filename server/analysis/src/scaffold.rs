@@ -90,6 +90,33 @@ pub fn scaffold(template: &Template, fill: &Fill<'_>, settings: &Settings, path:
     text
 }
 
+/// A new spec file at `path`: the id given, else one opening the file name, else the
+/// next free id among `known_ids`; the title given, else one made of the file name.
+/// Shared by `specls new`, the `specls.newSpec` command and the "start spec" action.
+pub fn scaffold_file<'a>(
+    template: &Template,
+    settings: &Settings,
+    path: &Path,
+    id: Option<&str>,
+    title: Option<&str>,
+    known_ids: impl IntoIterator<Item = &'a str>,
+    today: &str,
+) -> String {
+    let id = id
+        .map(str::to_string)
+        .or_else(|| id_from_file_name(path, settings))
+        .or_else(|| next_free_id(known_ids));
+    let title = title
+        .map(str::to_string)
+        .or_else(|| title_from_file_name(path, settings));
+    let fill = Fill {
+        id: id.as_deref(),
+        title: title.as_deref(),
+        today,
+    };
+    scaffold(template, &fill, settings, Some(path))
+}
+
 /// The status a new spec starts with: `draft`, or the first configured status.
 fn first_status(settings: &Settings) -> String {
     match settings.allowed_values("status") {

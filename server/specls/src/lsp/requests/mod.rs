@@ -1,6 +1,9 @@
 pub mod code_action;
+pub mod completion;
+pub mod completion_resolve;
 pub mod diagnostic;
 pub mod document_state;
 pub mod document_symbol;
+pub mod execute_command;
 pub mod folding_range;
 pub mod initialize;
