@@ -25,7 +25,15 @@ fn new_specs_from_both_templates_lack_no_section() {
     ] {
         let run = specls(
             dir.path(),
-            &["new", template, file, "--id", "SPEC-001", "--title", "Passkeys: phase 2"],
+            &[
+                "new",
+                template,
+                file,
+                "--id",
+                "SPEC-001",
+                "--title",
+                "Passkeys: phase 2",
+            ],
         );
         assert_eq!(run.code, 0, "{}", run.stderr);
         assert_eq!(run.stdout, format!("{file}\n"));
@@ -33,7 +41,12 @@ fn new_specs_from_both_templates_lack_no_section() {
         assert!(text.contains("title: \"Passkeys: phase 2\"\n"), "{text}");
         assert!(text.contains("status: draft\n"), "{text}");
         let found = codes(dir.path(), file);
-        for absent in ["missing-section", "missing-field", "invalid-value", "invalid-date"] {
+        for absent in [
+            "missing-section",
+            "missing-field",
+            "invalid-value",
+            "invalid-date",
+        ] {
             assert!(!found.iter().any(|c| c == absent), "{template}: {found:?}");
         }
     }
@@ -71,7 +84,10 @@ fn the_next_free_id_continues_the_most_used_prefix() {
         ("specs/c.md", spec("AUTH-3").as_bytes()),
     ]);
     // Run from a subfolder: the workspace is the folder holding `.git`.
-    let run = specls(&dir.path().join("specs"), &["new", "feature-spec", "new/recovery.md"]);
+    let run = specls(
+        &dir.path().join("specs"),
+        &["new", "feature-spec", "new/recovery.md"],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = std::fs::read_to_string(dir.path().join("specs/new/recovery.md")).unwrap();
     assert!(
@@ -87,7 +103,10 @@ fn templates_lists_built_in_and_configured_templates() {
             ".specls.yaml",
             b"templates:\n  - name: rfc\n    file: templates/rfc.md\n",
         ),
-        ("templates/rfc.md", b"# {{TITLE}}\n\n## Motivation\n\n## Decision\n"),
+        (
+            "templates/rfc.md",
+            b"# {{TITLE}}\n\n## Motivation\n\n## Decision\n",
+        ),
     ]);
     let run = specls(dir.path(), &["templates"]);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -157,7 +157,10 @@ fn documentation_is_resolved_lazily_when_the_client_asks() {
     assert_eq!(criteria["data"]["kind"], json!("section"));
     let resolved = server.request("completionItem/resolve", criteria).unwrap();
     let documentation = resolved["documentation"]["value"].as_str().unwrap();
-    assert!(documentation.starts_with("Measurable outcomes"), "{documentation}");
+    assert!(
+        documentation.starts_with("Measurable outcomes"),
+        "{documentation}"
+    );
     server.shutdown();
 
     // Without resolve support, documentation comes with the item.
@@ -166,7 +169,10 @@ fn documentation_is_resolved_lazily_when_the_client_asks() {
     let list = completion(&mut server, uri, 20, 3);
     let criteria = item(&items(&list), "Success Criteria").clone();
     let documentation = criteria["documentation"]["value"].as_str().unwrap();
-    assert!(documentation.starts_with("Measurable outcomes"), "{documentation}");
+    assert!(
+        documentation.starts_with("Measurable outcomes"),
+        "{documentation}"
+    );
     server.shutdown();
 }
 
@@ -269,10 +275,7 @@ fn link_paths_and_anchors_of_other_specs() {
     let uri = file_uri(&dir.path().join("specs/auth")).to_string() + "/recovery.md";
     server.open(&uri, "# R\n\nSee [login](\n");
     let list = completion_when_indexed(&mut server, &uri, 2, 12);
-    assert_eq!(
-        labels(&list),
-        ["login.md", "passkeys.md", "../pay/checkout.md"]
-    );
+    assert_eq!(labels(&list), ["login.md", "passkeys.md", "../pay/checkout.md"]);
     server.change(&uri, 2, [[2, 12], [2, 12]], "login.md#");
     let list = completion(&mut server, &uri, 2, 21);
     assert_eq!(labels(&list), ["login", "overview", "data-model"]);

@@ -102,9 +102,12 @@ impl TemplateSchema {
     /// The rule a spec heading of this level matches, with its index among its siblings.
     pub fn find<'a>(rules: &'a [SectionRule], title: &str) -> Option<(usize, &'a SectionRule)> {
         let key = heading_key(title);
-        let family = example_family(title);
+        // Most rule lists hold no example: the family is read only when one does.
+        let family = std::cell::OnceCell::new();
         rules.iter().enumerate().find(|(_, rule)| match rule.kind {
-            SectionKind::Example => family.as_deref() == Some(rule.key.as_str()),
+            SectionKind::Example => {
+                family.get_or_init(|| example_family(title)).as_deref() == Some(rule.key.as_str())
+            }
             _ => rule.key == key,
         })
     }
@@ -221,6 +224,16 @@ fn classify(title: &str) -> (SectionKind, String) {
 /// How headings are compared: case and spacing ignored, an "(if applicable)" or
 /// "(optional)" mark and a trailing colon dropped.
 pub fn heading_key(title: &str) -> String {
+    // Most headings are plain ASCII words with single spaces: their key is their
+    // lowercase (checks and completion compare thousands of headings a request).
+    let plain = title
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'(' && b != b':')
+        && !title.contains("  ")
+        && title.trim() == title;
+    if plain {
+        return title.to_ascii_lowercase();
+    }
     let lower = title.to_lowercase();
     let without_marks = lower.replace("(if applicable)", "").replace("(optional)", "");
     collapse_whitespace(&without_marks)
@@ -350,6 +363,8 @@ mod tests {
             (SectionKind::Optional, "ui/ux".into())
         );
         assert_eq!(heading_key("  Data   Models: "), "data models");
+        assert_eq!(heading_key("Data Models"), "data models");
+        assert_eq!(heading_key("UI/UX (Optional)"), "ui/ux");
     }
 
     #[test]

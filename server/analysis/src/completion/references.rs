@@ -1,7 +1,7 @@
 //! Spec ids, link paths and heading anchors, from the workspace index (and, for the
 //! document's own anchors, from its model).
 
-use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
@@ -28,17 +28,15 @@ pub(super) fn ids(
             && Some(id) != own
             && !listed.iter().any(|l| l == id)
     };
-    let mut found: Vec<&str> = index.ids().filter(|id| matches(id)).collect();
-    let incomplete = found.len() > MAX_ITEMS;
-    if incomplete {
-        found.select_nth_unstable_by(MAX_ITEMS, |a, b| natural(a, b));
-        found.truncate(MAX_ITEMS);
-    }
-    found.sort_unstable_by(|a, b| natural(a, b));
+    // Sorted by (prefix, number): `AUTH-2` before `AUTH-10`.
+    let (found, incomplete) = first_items(index.ids().filter(|id| matches(id)).map(|id| {
+        let (prefix, number) = natural_key(id);
+        (prefix, number, id)
+    }));
     let items = found
         .into_iter()
         .enumerate()
-        .map(|(position, id)| Item {
+        .map(|(position, (_, _, id))| Item {
             label: id.to_string(),
             kind: ItemKind::SpecId,
             detail: index.spec(id).map(|entry| id_detail(entry)),
@@ -65,13 +63,64 @@ fn id_detail(entry: &FileEntry) -> String {
     }
 }
 
-/// `AUTH-2` before `AUTH-10`: the prefix as text, then the number as a number.
-fn natural(a: &str, b: &str) -> Ordering {
-    fn split(id: &str) -> (&str, u64) {
-        let prefix = id.trim_end_matches(|c: char| c.is_ascii_digit());
-        (prefix, id[prefix.len()..].parse().unwrap_or(0))
+/// `AUTH-10` as (`AUTH-`, 10): ids compare by prefix, then by number.
+fn natural_key(id: &str) -> (&str, u64) {
+    let prefix = id.trim_end_matches(|c: char| c.is_ascii_digit());
+    (prefix, id[prefix.len()..].parse().unwrap_or(0))
+}
+
+/// The first [`MAX_ITEMS`] of `items` in order, and whether there were more. A bounded
+/// heap: 10,000 candidates are never collected nor sorted.
+fn first_items<T: Ord>(items: impl Iterator<Item = T>) -> (Vec<T>, bool) {
+    let mut heap = BinaryHeap::with_capacity(MAX_ITEMS + 1);
+    let mut more = false;
+    for item in items {
+        if heap.len() < MAX_ITEMS {
+            heap.push(item);
+        } else {
+            more = true;
+            if heap.peek().is_some_and(|largest| item < *largest) {
+                heap.pop();
+                heap.push(item);
+            }
+        }
     }
-    split(a).cmp(&split(b)).then_with(|| a.cmp(b))
+    (heap.into_sorted_vec(), more)
+}
+
+/// A file to link to, ordered nearest first: by its depth below the document's folder,
+/// the way to its folder (`../pay/`), its name.
+struct Candidate<'a> {
+    depth: usize,
+    way: &'a str,
+    name: &'a str,
+    entry: &'a FileEntry,
+}
+
+impl Candidate<'_> {
+    fn key(&self) -> (usize, &str, &str) {
+        (self.depth, self.way, self.name)
+    }
+}
+
+impl PartialEq for Candidate<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Candidate<'_> {}
+
+impl PartialOrd for Candidate<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Candidate<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
 }
 
 /// Markdown files of the index, as paths relative to the document's folder.
@@ -82,46 +131,69 @@ pub(super) fn paths(input: &CompletionInput<'_>, range: Range<usize>) -> Complet
     let Some(folder) = path.parent() else {
         return Completions::default();
     };
-    let typed = input.document.slice(range.start..input.offset).to_lowercase();
-    let mut found: Vec<(String, &FileEntry)> = input
-        .index
-        .files()
-        .filter(|entry| *entry.path != *path)
-        .filter_map(|entry| {
-            let relative = relative_path(folder, &entry.path)?;
-            is_subsequence(&typed, &relative.to_lowercase()).then_some((relative, &**entry))
-        })
-        .collect();
-    // Nearer files first: siblings, then the folder's neighbours.
-    let order = |a: &(String, &FileEntry), b: &(String, &FileEntry)| {
-        let depth = |p: &str| p.matches('/').count();
-        depth(&a.0).cmp(&depth(&b.0)).then_with(|| a.0.cmp(&b.0))
-    };
-    let incomplete = found.len() > MAX_ITEMS;
-    if incomplete {
-        found.select_nth_unstable_by(MAX_ITEMS, order);
-        found.truncate(MAX_ITEMS);
+    let typed = input.document.slice(range.start..input.offset);
+    // One pass over the index, reading each path as bytes: a 10,000-file workspace
+    // costs a cache miss or two per file, and `Path` would parse components besides.
+    // Files of one folder share the way there, written once per folder.
+    let own = path.as_os_str().as_encoded_bytes();
+    let mut folder_of: HashMap<&[u8], usize> = HashMap::new();
+    let mut ways: Vec<Option<(usize, String)>> = Vec::new();
+    let mut found: Vec<(usize, &str, &FileEntry)> = Vec::new();
+    for entry in input.index.files() {
+        let bytes = entry.path.as_os_str().as_encoded_bytes();
+        let Some(slash) = bytes.iter().rposition(|&b| b == b'/') else {
+            continue;
+        };
+        let (parent, name) = (&bytes[..slash], &bytes[slash + 1..]);
+        let Ok(name) = std::str::from_utf8(name) else {
+            continue;
+        };
+        if bytes == own {
+            continue;
+        }
+        let way = *folder_of.entry(parent).or_insert_with(|| {
+            let way = std::str::from_utf8(parent)
+                .ok()
+                .and_then(|parent| relative_path(folder, Path::new(parent)))
+                .map(|r| if r.is_empty() { r } else { r + "/" });
+            ways.push(way.map(|w| (w.matches('/').count(), w)));
+            ways.len() - 1
+        });
+        found.push((way, name, entry));
     }
-    found.sort_unstable_by(order);
+    let way = |index: usize| ways[index].as_ref();
+    let (found, incomplete) = first_items(found.into_iter().filter_map(|(index, name, entry)| {
+        let (depth, way) = way(index)?;
+        let matches = is_subsequence(&typed, way.chars().chain(name.chars()));
+        matches.then_some(Candidate {
+            depth: *depth,
+            way: way.as_str(),
+            name,
+            entry,
+        })
+    }));
     let items = found
         .into_iter()
         .enumerate()
-        .map(|(position, (relative, entry))| Item {
-            detail: file_detail(entry),
-            label: relative.clone(),
-            kind: ItemKind::File,
-            edit: TextEdit {
-                range: range.clone(),
-                new_text: relative.clone(),
-            },
-            snippet: false,
-            filter_text: Some(relative),
-            sort_text: sort_key(position),
-            preselect: false,
-            documentation: entry
-                .spec_id
-                .as_ref()
-                .map(|id| DocumentationKey::Id(id.text.clone())),
+        .map(|(position, Candidate { way, name, entry, .. })| {
+            let relative = format!("{way}{name}");
+            Item {
+                detail: file_detail(entry),
+                label: relative.clone(),
+                kind: ItemKind::File,
+                edit: TextEdit {
+                    range: range.clone(),
+                    new_text: relative.clone(),
+                },
+                snippet: false,
+                filter_text: Some(relative),
+                sort_text: sort_key(position),
+                preselect: false,
+                documentation: entry
+                    .spec_id
+                    .as_ref()
+                    .map(|id| DocumentationKey::Id(id.text.clone())),
+            }
         })
         .collect();
     Completions { items, incomplete }
@@ -153,9 +225,11 @@ fn relative_path(from: &Path, to: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn is_subsequence(needle: &str, haystack: &str) -> bool {
-    let mut rest = haystack.chars();
-    needle.chars().all(|c| rest.any(|h| h == c))
+/// Whether the characters of `needle` appear in order in `haystack`, ignoring ASCII case.
+fn is_subsequence(needle: &str, mut haystack: impl Iterator<Item = char>) -> bool {
+    needle
+        .chars()
+        .all(|c| haystack.any(|h| h.eq_ignore_ascii_case(&c)))
 }
 
 /// Heading anchors of the document itself (`path` empty) or of the linked file.
@@ -165,13 +239,18 @@ pub(super) fn anchors(
     range: Range<usize>,
     path: &str,
 ) -> Completions {
-    let headings: Vec<(String, u8, String)> = if path.is_empty() {
+    let typed = input.document.slice(range.start..input.offset.max(range.start));
+    let wanted = |slug: &str| !slug.is_empty() && is_subsequence(&typed, slug.chars());
+    // (slug, level, title) of the headings whose anchor matches what is typed.
+    let found: Vec<(String, u8, &str)> = if path.is_empty() {
+        // Repeats are numbered, so every heading's slug is needed to name any.
         let slugs = unique_slugs(model.headings.iter().map(|h| h.title.as_str()));
         model
             .headings
             .iter()
             .zip(slugs)
-            .map(|(h, slug)| (slug, h.level, h.title.clone()))
+            .filter(|(_, slug)| wanted(slug))
+            .map(|(h, slug)| (slug, h.level, h.title.as_str()))
             .collect()
     } else {
         let target = input
@@ -182,14 +261,16 @@ pub(super) fn anchors(
             Some(entry) => entry
                 .headings
                 .iter()
-                .map(|h| (h.slug.clone(), h.level, h.title.clone()))
+                .filter(|h| wanted(&h.slug))
+                .map(|h| (h.slug.clone(), h.level, h.title.as_str()))
                 .collect(),
             None => return Completions::default(),
         }
     };
-    let items = headings
+    let incomplete = found.len() > MAX_ITEMS;
+    let items = found
         .into_iter()
-        .filter(|(slug, _, _)| !slug.is_empty())
+        .take(MAX_ITEMS)
         .enumerate()
         .map(|(position, (slug, level, title))| Item {
             label: slug.clone(),
@@ -206,10 +287,7 @@ pub(super) fn anchors(
             documentation: None,
         })
         .collect();
-    Completions {
-        items,
-        incomplete: false,
-    }
+    Completions { items, incomplete }
 }
 
 #[cfg(test)]
@@ -233,7 +311,7 @@ mod tests {
     #[test]
     fn ids_sort_naturally() {
         let mut ids = vec!["AUTH-10", "AUTH-2", "PAY-1", "AUTH-1"];
-        ids.sort_by(|a, b| natural(a, b));
+        ids.sort_by_key(|id| natural_key(id));
         assert_eq!(ids, ["AUTH-1", "AUTH-2", "AUTH-10", "PAY-1"]);
     }
 }

@@ -30,12 +30,18 @@ struct ListTemplates {
     uri: Option<Uri>,
 }
 
-pub async fn handle(session: &Session, client: &Client, params: ExecuteCommandParams) -> Result<Option<Value>> {
+pub async fn handle(
+    session: &Session,
+    client: &Client,
+    params: ExecuteCommandParams,
+) -> Result<Option<Value>> {
     let argument = params.arguments.into_iter().next();
     match params.command.as_str() {
         NEW_SPEC => {
             let arguments: NewSpec = parse(argument.ok_or_else(|| {
-                Error::invalid_params(format!("{NEW_SPEC} takes one argument {{template, uri, id?, title?}}"))
+                Error::invalid_params(format!(
+                    "{NEW_SPEC} takes one argument {{template, uri, id?, title?}}"
+                ))
             })?)?;
             new_spec(session, client, arguments).await.map(Some)
         }
@@ -70,7 +76,10 @@ async fn new_spec(session: &Session, client: &Client, arguments: NewSpec) -> Res
         .ok_or_else(|| Error::invalid_params(format!("{} is not a file", uri.as_str())))?
         .into_owned();
     if path.exists() || session.version(&uri).is_some() {
-        return Err(failed(format!("{} already exists; not overwriting it", path.display())));
+        return Err(failed(format!(
+            "{} already exists; not overwriting it",
+            path.display()
+        )));
     }
     let (_, settings, _) = session.settings_for(&uri);
     let template = settings.template(&arguments.template).ok_or_else(|| {
@@ -122,7 +131,9 @@ async fn new_spec(session: &Session, client: &Client, arguments: NewSpec) -> Res
         return Err(failed(format!(
             "the editor did not create {}: {}",
             path.display(),
-            response.failure_reason.unwrap_or_else(|| "no reason given".to_string())
+            response
+                .failure_reason
+                .unwrap_or_else(|| "no reason given".to_string())
         )));
     }
     Ok(json!(uri))
