@@ -12,7 +12,9 @@ use specls_analysis::index::entry_from_text;
 use specls_analysis::{CompletionInput, Settings, WorkspaceIndex, complete};
 use specls_syntax::Document;
 
+// The syntax benchmarks' generator; this bench uses only its spec.
 #[path = "../../syntax/benches/corpus.rs"]
+#[allow(dead_code)]
 mod corpus;
 
 const DOCUMENT_PATH: &str = "/ws/specs/g50/huge.md";

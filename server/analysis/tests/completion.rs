@@ -247,6 +247,8 @@ fn frontmatter_items() {
         ("right after a colon", frontmatter("{NEW}", "updated:$0")),
         ("spec-id value", "---\nspec-id: $0\n---\n".to_string()),
         ("template value", "---\ntemplate: $0\n---\n".to_string()),
+        ("a new file's frontmatter", "---\nsp$0\n---\n".to_string()),
+        ("design doc keys", "---\nauthor: ana\n$0\n---\n".to_string()),
     ];
     let list: Vec<(&str, &str)> = list.iter().map(|(n, f)| (*n, f.as_str())).collect();
     insta::assert_snapshot!(cases(&list, |fixture, out| {
@@ -323,6 +325,14 @@ fn reference_items() {
         let (text, _) = cursor(fixture);
         render_items(&text, &run(fixture, "/ws/specs/auth/recovery.md", false), out);
     }));
+}
+
+#[test]
+fn plain_markdown_gets_no_sections() {
+    let completions = run("# Notes\n\n## $0\n", "/ws/README.md", true);
+    assert_eq!(completions, Completions::default());
+    let completions = run("# Notes\n\nSee AU$0\n", "/ws/README.md", true);
+    assert_eq!(completions.items.len(), 3, "ids are offered in any Markdown");
 }
 
 #[test]

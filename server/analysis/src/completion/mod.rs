@@ -106,9 +106,12 @@ pub fn complete(input: &CompletionInput<'_>) -> Completions {
             needs_space,
             listed,
         } => frontmatter::values(input, &model, template, &key, range, needs_space, &listed),
+        // A README or a note is no spec: no template sections on its empty lines.
         CursorContext::Section { line, level } => match template {
-            Some(template) => sections::items(input, &model, &template.schema, line, level),
-            None => Completions::default(),
+            Some(template) if input.settings.is_spec(input.path, &model) => {
+                sections::items(input, &model, &template.schema, line, level)
+            }
+            _ => Completions::default(),
         },
         CursorContext::WikiId { range, closed } => {
             let typed = input.document.slice(range.start..input.offset);

@@ -3,7 +3,7 @@
 
 use std::collections::{BinaryHeap, HashMap};
 use std::ops::Range;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 use specls_syntax::SpecModel;
 
@@ -255,8 +255,7 @@ pub(super) fn anchors(
     } else {
         let target = input
             .path
-            .and_then(|from| WorkspaceIndex::resolve_link(from, path))
-            .map(PathBuf::from);
+            .and_then(|from| WorkspaceIndex::resolve_link(from, path));
         match target.as_deref().and_then(|t| input.index.file(t)) {
             Some(entry) => entry
                 .headings

@@ -141,7 +141,7 @@ pub fn scan(
                             Err(note) => notes.lock().unwrap_or_else(|p| p.into_inner()).push(note),
                         }
                         let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-                        if finished % step == 0 || finished == files.len() {
+                        if finished.is_multiple_of(step) || finished == files.len() {
                             progress(finished, files.len());
                         }
                     }
