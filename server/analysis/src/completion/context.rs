@@ -67,15 +67,12 @@ fn is_key_char(c: char) -> bool {
 
 /// Bytes of the run at the start of `text` whose characters satisfy `f`.
 fn run_len(text: &str, f: impl Fn(char) -> bool) -> usize {
-    text.find(|c| !f(c)).unwrap_or(text.len())
+    text.len() - text.trim_start_matches(f).len()
 }
 
 /// Bytes of the run at the end of `text` whose characters satisfy `f`.
 fn run_back_len(text: &str, f: impl Fn(char) -> bool) -> usize {
-    text.len()
-        - text
-            .rfind(|c| !f(c))
-            .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8))
+    text.len() - text.trim_end_matches(f).len()
 }
 
 pub fn context_at(document: &Document, model: &SpecModel, offset: usize) -> CursorContext {
