@@ -1,11 +1,14 @@
-//! `specls check` tests: each runs the real binary on a temporary workspace (or on the
-//! repository's `examples/`) and looks at its exit status, stdout and stderr, as CI would.
+//! `specls check`, `specls new` and `specls templates` tests: each runs the real binary on a
+//! temporary workspace (or on the repository's `examples/`) and looks at its exit status, stdout
+//! and stderr, as CI would.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
 use tempfile::TempDir;
+
+mod new;
 
 /// The repository root (this crate is `server/specls`).
 fn repo_root() -> PathBuf {

@@ -2,6 +2,7 @@
 //! does: Content-Length framed JSON-RPC, requests matched to responses by id,
 //! notifications from the server kept in order, stderr captured for assertions.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -21,6 +22,9 @@ pub struct Server {
     next_id: i64,
     /// Notifications and server requests received while waiting for responses.
     pub notifications: Vec<Value>,
+    /// What the client answers to a request from the server, by method (`null` when
+    /// unnamed), as `workspace/applyEdit` wants `{applied: true}`.
+    replies: HashMap<String, Value>,
 }
 
 pub fn binary() -> PathBuf {
@@ -90,6 +94,7 @@ impl Server {
             stderr,
             next_id: 1,
             notifications: Vec::new(),
+            replies: HashMap::new(),
         }
     }
 
@@ -138,6 +143,23 @@ impl Server {
         self.stdin.flush().unwrap();
     }
 
+    /// Answers later requests of `method` from the server with `result`.
+    pub fn reply_to(&mut self, method: &str, result: Value) {
+        self.replies.insert(method.to_string(), result);
+    }
+
+    /// A request from the server is answered at once, so it never waits on us.
+    fn answer_server_request(&mut self, message: &Value) {
+        let Some(method) = message.get("method").and_then(Value::as_str) else {
+            return;
+        };
+        if message.get("id").is_none() {
+            return;
+        }
+        let result = self.replies.get(method).cloned().unwrap_or(Value::Null);
+        self.send(json!({ "jsonrpc": "2.0", "id": message["id"], "result": result }));
+    }
+
     pub fn notify(&mut self, method: &str, params: Value) {
         self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
     }
@@ -168,11 +190,7 @@ impl Server {
                     None => Ok(message.get("result").cloned().unwrap_or(Value::Null)),
                 };
             }
-            if message.get("method").is_some() && message.get("id").is_some() {
-                // A request from the server: answer it so it never waits on us.
-                let reply = json!({ "jsonrpc": "2.0", "id": message["id"], "result": null });
-                self.send(reply);
-            }
+            self.answer_server_request(&message);
             self.notifications.push(message);
         }
     }
@@ -198,10 +216,7 @@ impl Server {
                 .recv_timeout(deadline.saturating_duration_since(Instant::now()))
             {
                 Ok(message) => {
-                    if message.get("method").is_some() && message.get("id").is_some() {
-                        let reply = json!({ "jsonrpc": "2.0", "id": message["id"], "result": null });
-                        self.send(reply);
-                    }
+                    self.answer_server_request(&message);
                     self.notifications.push(message);
                 }
                 Err(RecvTimeoutError::Timeout) => {

@@ -15,7 +15,7 @@ use specls_syntax::SpecModel;
 use specls_syntax::frontmatter::saphyr_error_range;
 
 use crate::diagnostics::{Code, Severity};
-use crate::schema::TemplateSchema;
+use crate::schema::{SectionKind, TemplateSchema};
 
 pub const CONFIG_FILE: &str = ".specls.yaml";
 
@@ -72,6 +72,24 @@ pub struct Template {
 impl Template {
     pub fn name(&self) -> &str {
         &self.schema.name
+    }
+
+    /// One line for pickers and `specls templates`: what the template is for, and its
+    /// sections.
+    pub fn description(&self) -> String {
+        let purpose = match (self.origin.as_str(), self.name()) {
+            ("built-in", "feature-spec") => "Feature specification".to_string(),
+            ("built-in", "design-doc") => "Design document".to_string(),
+            (origin, _) => format!("From {origin}"),
+        };
+        let sections: Vec<&str> = self
+            .schema
+            .sections
+            .iter()
+            .filter(|rule| rule.kind == SectionKind::Required)
+            .map(|rule| rule.title.as_str())
+            .collect();
+        format!("{purpose}: {}", sections.join(", "))
     }
 }
 

@@ -8,7 +8,7 @@ use specls_syntax::ropey::Rope;
 use specls_syntax::{Document, FieldValue, Heading, ReferenceKind, SpecModel};
 
 use crate::config::{Settings, SeverityLevel, Template};
-use crate::schema::{SectionKind, SectionRule, TemplateSchema, placeholder_ranges};
+use crate::schema::{SectionKind, SectionRule, SkeletonStyle, TemplateSchema, placeholder_ranges};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
@@ -550,7 +550,7 @@ impl Checker<'_> {
     }
 
     fn insert_fix(&self, rule: &SectionRule, at: usize, before_heading: bool) -> Fix {
-        let skeleton = rule.markdown.trim_end();
+        let skeleton = rule.skeleton(SkeletonStyle::Plain);
         let new_text = if before_heading {
             format!("{skeleton}\n\n")
         } else {

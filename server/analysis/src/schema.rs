@@ -16,6 +16,9 @@ pub struct TemplateSchema {
     pub sections: Vec<SectionRule>,
     /// Frontmatter keys, in template order.
     pub fields: Vec<String>,
+    /// The value each of `fields` has in the template, as written (`{{CREATED}}`,
+    /// `[YYYY-MM-DD]`, `draft`): what shape a value takes.
+    pub field_examples: Vec<String>,
     /// The template's text, for scaffolding and snippets.
     pub source: String,
 }
@@ -41,34 +44,70 @@ pub struct SectionRule {
     /// The section's own text in the template (before its first subsection), with
     /// white space collapsed.
     pub guidance: String,
-    /// The template's Markdown for the whole section, heading included.
-    pub markdown: String,
+    /// The section's own Markdown in the template (between its heading and its first
+    /// subsection), trimmed: the guidance as written, for skeletons and documentation.
+    pub body: String,
+}
+
+/// How a skeleton marks the text the writer replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkeletonStyle {
+    /// The template's text as it is.
+    Plain,
+    /// Each section's text is a tab stop (`${1:...}`) of an LSP snippet.
+    Snippet,
 }
 
 impl TemplateSchema {
     pub fn derive(name: &str, text: &str) -> Self {
         let document = Document::new(text);
         let model = document.model();
-        let fields = model
-            .frontmatter
-            .as_ref()
-            .map(|fm| fm.fields.iter().map(|field| field.key.clone()).collect())
-            .unwrap_or_default();
+        let fields_written = model.frontmatter.as_ref().map_or(&[][..], |fm| &fm.fields);
+        let fields = fields_written.iter().map(|field| field.key.clone()).collect();
+        let field_examples = fields_written
+            .iter()
+            .map(|field| {
+                field
+                    .value
+                    .range()
+                    .map(|range| document.slice(range))
+                    .unwrap_or_default()
+            })
+            .collect();
         let sections = rules_at_level(&document, &model.headings, 2);
         TemplateSchema {
             name: name.to_string(),
             sections,
             fields,
+            field_examples,
             source: text.to_string(),
+        }
+    }
+
+    /// The value a field has in the template, as written.
+    pub fn field_example(&self, key: &str) -> Option<&str> {
+        let index = self.fields.iter().position(|field| field == key)?;
+        self.field_examples.get(index).map(String::as_str)
+    }
+
+    /// The rule of a section and, when given, of one of its subsections, by title.
+    pub fn rule(&self, section: &str, subsection: Option<&str>) -> Option<&SectionRule> {
+        let (_, rule) = TemplateSchema::find(&self.sections, section)?;
+        match subsection {
+            Some(title) => TemplateSchema::find(&rule.subsections, title).map(|(_, sub)| sub),
+            None => Some(rule),
         }
     }
 
     /// The rule a spec heading of this level matches, with its index among its siblings.
     pub fn find<'a>(rules: &'a [SectionRule], title: &str) -> Option<(usize, &'a SectionRule)> {
         let key = heading_key(title);
-        let family = example_family(title);
+        // Most rule lists hold no example: the family is read only when one does.
+        let family = std::cell::OnceCell::new();
         rules.iter().enumerate().find(|(_, rule)| match rule.kind {
-            SectionKind::Example => family.as_deref() == Some(rule.key.as_str()),
+            SectionKind::Example => {
+                family.get_or_init(|| example_family(title)).as_deref() == Some(rule.key.as_str())
+            }
             _ => rule.key == key,
         })
     }
@@ -96,7 +135,8 @@ fn rules_at_level(document: &Document, headings: &[Heading], level: u8) -> Vec<S
             .iter()
             .find(|h| h.level == level + 1 && level < 3)
             .map_or(heading.section_range.end, |h| h.range.start);
-        let guidance = collapse_whitespace(&document.slice(heading.range.end..own_end));
+        let own_text = document.slice(heading.range.end..own_end.max(heading.range.end));
+        let guidance = collapse_whitespace(&own_text);
         let (kind, key) = classify(&heading.title);
         rules.push(SectionRule {
             title: heading.title.clone(),
@@ -105,10 +145,69 @@ fn rules_at_level(document: &Document, headings: &[Heading], level: u8) -> Vec<S
             kind,
             subsections,
             guidance,
-            markdown: document.slice(heading.section_range.clone()),
+            body: own_text.trim().to_string(),
         });
     }
     rules
+}
+
+impl SectionRule {
+    /// What is inserted for a missing section: its heading, its own text from the
+    /// template, and its required subsections, each the same way. Optional and example
+    /// subsections are left out: the writer adds them when they apply.
+    pub fn skeleton(&self, style: SkeletonStyle) -> String {
+        let mut out = String::new();
+        let mut tab_stops = 0;
+        self.write_skeleton(style, &mut tab_stops, &mut out);
+        out
+    }
+
+    fn write_skeleton(&self, style: SkeletonStyle, tab_stops: &mut usize, out: &mut String) {
+        out.push_str(&"#".repeat(self.level.into()));
+        out.push(' ');
+        out.push_str(&self.title);
+        match style {
+            SkeletonStyle::Plain if !self.body.is_empty() => {
+                out.push_str("\n\n");
+                out.push_str(&self.body);
+            }
+            SkeletonStyle::Plain => {}
+            SkeletonStyle::Snippet => {
+                let required = || self.subsections.iter().any(|s| s.kind == SectionKind::Required);
+                // A section made only of subsections needs no stop of its own.
+                if !self.body.is_empty() || !required() {
+                    *tab_stops += 1;
+                    out.push_str("\n\n");
+                    if self.body.is_empty() {
+                        out.push_str(&format!("${tab_stops}"));
+                    } else {
+                        out.push_str(&format!("${{{tab_stops}:{}}}", escape_snippet(&self.body)));
+                    }
+                }
+            }
+        }
+        for sub in self
+            .subsections
+            .iter()
+            .filter(|s| s.kind == SectionKind::Required)
+        {
+            out.push_str("\n\n");
+            sub.write_skeleton(style, tab_stops, out);
+        }
+    }
+}
+
+/// Text as it must be written inside an LSP snippet placeholder: `$`, `}` and `\`
+/// escaped with a backslash.
+pub fn escape_snippet(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '$' | '}' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn classify(title: &str) -> (SectionKind, String) {
@@ -125,6 +224,16 @@ fn classify(title: &str) -> (SectionKind, String) {
 /// How headings are compared: case and spacing ignored, an "(if applicable)" or
 /// "(optional)" mark and a trailing colon dropped.
 pub fn heading_key(title: &str) -> String {
+    // Most headings are plain ASCII words with single spaces: their key is their
+    // lowercase (checks and completion compare thousands of headings a request).
+    let plain = title
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'(' && b != b':')
+        && !title.contains("  ")
+        && title.trim() == title;
+    if plain {
+        return title.to_ascii_lowercase();
+    }
     let lower = title.to_lowercase();
     let without_marks = lower.replace("(if applicable)", "").replace("(optional)", "");
     collapse_whitespace(&without_marks)
@@ -254,6 +363,30 @@ mod tests {
             (SectionKind::Optional, "ui/ux".into())
         );
         assert_eq!(heading_key("  Data   Models: "), "data models");
+        assert_eq!(heading_key("Data Models"), "data models");
+        assert_eq!(heading_key("UI/UX (Optional)"), "ui/ux");
+    }
+
+    #[test]
+    fn snippet_text_is_escaped() {
+        assert_eq!(escape_snippet(r"a $x {y} \ z"), r"a \$x {y\} \\ z");
+    }
+
+    #[test]
+    fn skeletons_hold_required_subsections_only() {
+        let schema = TemplateSchema::derive(
+            "t",
+            "## Plan\n\nSay $how.\n\n### Steps\n\nList them.\n\n### Extra (optional)\n\nMore.\n\n### Phase 1\n\nOne.\n",
+        );
+        let rule = &schema.sections[0];
+        assert_eq!(
+            rule.skeleton(SkeletonStyle::Plain),
+            "## Plan\n\nSay $how.\n\n### Steps\n\nList them."
+        );
+        assert_eq!(
+            rule.skeleton(SkeletonStyle::Snippet),
+            "## Plan\n\n${1:Say \\$how.}\n\n### Steps\n\n${2:List them.}"
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! The command line: `specls [lsp]`, `specls check [PATH...]`, `specls outline FILE...`,
-//! `specls --version`.
+//! The command line: `specls [lsp]`, `specls check [PATH...]`, `specls new TEMPLATE
+//! FILE`, `specls templates`, `specls outline FILE...`, `specls --version`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,6 +37,31 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Write a new spec from a template, its placeholders filled where known.
+    ///
+    /// The id is --id, else one opening the file name (auth-12-login.md), else the next
+    /// free id of the workspace; the title is --title, else one made of the file name.
+    /// Exit status: 0 with the path printed, 2 when the file exists (it is never
+    /// overwritten) or the template is unknown.
+    New {
+        /// A template in effect: feature-spec, design-doc, or one configured in
+        /// .specls.yaml (see `specls templates`).
+        template: String,
+        /// The file to create.
+        file: PathBuf,
+        /// The spec id.
+        #[arg(long)]
+        id: Option<String>,
+        /// The title.
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// List the templates in effect (built-in and configured) with their origin.
+    Templates {
+        /// The folder whose .specls.yaml applies [default: .]
+        #[arg(default_value = ".")]
+        folder: PathBuf,
+    },
     /// Print the section outline of spec files, as an editor's outline view shows it.
     Outline {
         #[arg(required = true)]
@@ -52,6 +77,13 @@ pub fn run() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Check { paths, format } => crate::check::run(&paths, format),
+        Command::New {
+            template,
+            file,
+            id,
+            title,
+        } => crate::new::run_new(&template, &file, id.as_deref(), title.as_deref()),
+        Command::Templates { folder } => crate::new::run_templates(&folder),
         Command::Outline { files } => print_outlines(&files),
     }
 }

@@ -4,6 +4,7 @@ mod check;
 mod cli;
 mod log;
 mod lsp;
+mod new;
 mod settings;
 
 fn main() -> std::process::ExitCode {

@@ -119,6 +119,11 @@ impl Document {
             .clone()
     }
 
+    /// Whether `offset` lies inside an inline code span.
+    pub fn in_code_span(&self, offset: usize) -> bool {
+        self.tree.in_code_span(offset)
+    }
+
     pub fn offset_at(&self, position: Position, encoding: PositionEncoding) -> ResolvedOffset {
         offset_at(&self.rope, position, encoding)
     }

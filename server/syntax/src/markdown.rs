@@ -482,6 +482,37 @@ impl MarkdownTree {
         (view.block_range() == block_node.byte_range()).then_some(view)
     }
 
+    /// Whether `offset` lies strictly inside an inline code span (between its
+    /// backticks): no completion or reference is wanted there.
+    pub fn in_code_span(&self, offset: usize) -> bool {
+        if self.chunks.is_empty() {
+            return false;
+        }
+        let chunk = &self.chunks[chunk_index(&self.chunks, offset)];
+        let Some(local) = offset.checked_sub(chunk.start) else {
+            return false;
+        };
+        let inlines = &chunk.syntax.inlines;
+        // Inline trees are sorted and disjoint: only the last one starting at or before
+        // the offset can hold it.
+        let after = inlines.partition_point(|inline| inline.block_range.start <= local);
+        let Some(inline) = after.checked_sub(1).map(|i| &inlines[i]) else {
+            return false;
+        };
+        if local > inline.block_range.end {
+            return false;
+        }
+        let view = InlineView { chunk, inline };
+        let mut node = view.root().descendant_for_byte_range(offset, offset);
+        while let Some(current) = node {
+            if current.kind() == "code_span" {
+                return current.start_byte() < offset && offset < current.end_byte();
+            }
+            node = current.parent();
+        }
+        false
+    }
+
     /// Every tree with its nodes, byte ranges and points, for comparing two parses.
     pub fn debug_dump(&self) -> String {
         let mut out = String::new();

@@ -91,3 +91,20 @@ fn setext_and_atx_headings_nest_into_sections() {
         "Title\n=====\n\nintro\n\nPart 😀\n------\n\n### Deep ###\n\n#\n\n## Closing #hash\n"
     ));
 }
+
+/// Inside a code span means between its backticks, across a line break too; the
+/// backticks' outer edges are outside.
+#[test]
+fn code_spans_hold_the_offsets_between_their_backticks() {
+    let text = "# T\n\nSee `a b` and ``x\ny`` then `open\n\n```\nfenced `not a span`\n```\n";
+    let document = Document::new(text);
+    let inside = |needle: &str, shift: usize| document.in_code_span(text.find(needle).unwrap() + shift);
+    assert!(!inside("`a b`", 0), "before the opening backtick");
+    assert!(inside("`a b`", 1));
+    assert!(inside("`a b`", 4), "before the closing backtick");
+    assert!(!inside("`a b`", 5), "after it");
+    assert!(inside("x\ny", 2), "across a line break");
+    assert!(!inside("`open", 3), "an unclosed backtick opens nothing");
+    assert!(!inside("not a span", 2), "code blocks hold no inline code");
+    assert!(!Document::new("").in_code_span(0));
+}

@@ -288,6 +288,18 @@ impl LanguageServer for Backend {
         requests::code_action::handle(&self.session, params)
     }
 
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        requests::completion::handle(&self.session, params)
+    }
+
+    async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
+        requests::completion_resolve::handle(&self.session, item)
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        requests::execute_command::handle(&self.session, &self.client, params).await
+    }
+
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
         requests::document_symbol::handle(&self.session, params)
     }

@@ -1,25 +1,49 @@
-//! `textDocument/codeAction`: the quick fixes of the diagnostics in the range.
+//! `textDocument/codeAction`: the quick fixes of the diagnostics in the range, and on
+//! an empty Markdown file, "Start spec from template ..." for each template in effect.
 
 use std::collections::HashMap;
 
+use specls_analysis::scaffold_file;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use crate::lsp::convert::{to_lsp_range, to_position};
 use crate::lsp::diagnostics::{compute, to_lsp};
-use crate::lsp::session::Session;
+use crate::lsp::session::{CheckInput, Session};
+use crate::settings::today;
+
+pub const KINDS: &[CodeActionKind] = &[CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR_REWRITE];
+
+/// Whether the client asked for actions of this kind (`only` lists kinds or parents).
+fn wanted(only: Option<&Vec<CodeActionKind>>, kind: &CodeActionKind) -> bool {
+    only.is_none_or(|only| {
+        only.iter().any(|asked| {
+            kind.as_str() == asked.as_str() || kind.as_str().starts_with(&format!("{}.", asked.as_str()))
+        })
+    })
+}
 
 pub fn handle(session: &Session, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
     let uri = params.text_document.uri;
     let input = session.check_input(&uri)?;
+    let only = params.context.only.as_ref();
+    let mut actions = Vec::new();
+    if wanted(only, &CodeActionKind::QUICKFIX) {
+        actions.extend(quick_fixes(session, &uri, &input, params.range));
+    }
+    if wanted(only, &CodeActionKind::REFACTOR_REWRITE) {
+        actions.extend(start_spec(session, &uri, &input));
+    }
+    Ok(Some(actions))
+}
+
+fn quick_fixes(session: &Session, uri: &Uri, input: &CheckInput, range: Range) -> Vec<CodeActionOrCommand> {
     let document = &input.snapshot.document;
     let encoding = input.snapshot.encoding;
-    let start = document
-        .offset_at(to_position(params.range.start), encoding)
-        .offset;
-    let end = document.offset_at(to_position(params.range.end), encoding).offset;
-    let diagnostics = compute(session, &uri, &input);
-    let actions = diagnostics
+    let start = document.offset_at(to_position(range.start), encoding).offset;
+    let end = document.offset_at(to_position(range.end), encoding).offset;
+    let diagnostics = compute(session, uri, input);
+    diagnostics
         .iter()
         .filter(|d| d.range.start <= end && start <= d.range.end)
         .filter_map(|diagnostic| {
@@ -35,7 +59,7 @@ pub fn handle(session: &Session, params: CodeActionParams) -> Result<Option<Code
             Some(CodeActionOrCommand::CodeAction(CodeAction {
                 title: fix.title.clone(),
                 kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![to_lsp(session, document, &input, diagnostic)]),
+                diagnostics: Some(vec![to_lsp(session, document, input, diagnostic)]),
                 edit: Some(WorkspaceEdit {
                     changes: Some(HashMap::from([(uri.clone(), edits)])),
                     ..WorkspaceEdit::default()
@@ -44,6 +68,45 @@ pub fn handle(session: &Session, params: CodeActionParams) -> Result<Option<Code
                 ..CodeAction::default()
             }))
         })
-        .collect();
-    Ok(Some(actions))
+        .collect()
+}
+
+/// On a Markdown file holding nothing but white space: its whole text replaced by a new
+/// spec from each template, with an id and a title made of the file name where they
+/// can be.
+fn start_spec(session: &Session, uri: &Uri, input: &CheckInput) -> Vec<CodeActionOrCommand> {
+    let document = &input.snapshot.document;
+    let Some(path) = input.path.as_deref() else {
+        return Vec::new();
+    };
+    let is_markdown = specls_analysis::index::is_markdown(path);
+    if !is_markdown || !document.rope().chars().all(char::is_whitespace) {
+        return Vec::new();
+    }
+    let index = session.index();
+    let today = today();
+    let whole = to_lsp_range(document, 0..document.len(), input.snapshot.encoding);
+    input
+        .settings
+        .templates
+        .iter()
+        .map(|template| {
+            let text = scaffold_file(template, &input.settings, path, None, None, index.ids(), &today);
+            CodeActionOrCommand::CodeAction(CodeAction {
+                title: format!("Start spec from template {}", template.name()),
+                kind: Some(CodeActionKind::REFACTOR_REWRITE),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(HashMap::from([(
+                        uri.clone(),
+                        vec![TextEdit {
+                            range: whole,
+                            new_text: text,
+                        }],
+                    )])),
+                    ..WorkspaceEdit::default()
+                }),
+                ..CodeAction::default()
+            })
+        })
+        .collect()
 }

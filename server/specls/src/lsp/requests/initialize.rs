@@ -51,9 +51,26 @@ pub fn handle(session: &Session, params: InitializeParams) -> InitializeResult {
             }),
             folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                code_action_kinds: Some(super::code_action::KINDS.to_vec()),
                 ..CodeActionOptions::default()
             })),
+            completion_provider: Some(CompletionOptions {
+                resolve_provider: Some(true),
+                trigger_characters: Some(
+                    super::completion::TRIGGER_CHARACTERS
+                        .iter()
+                        .map(|c| c.to_string())
+                        .collect(),
+                ),
+                ..CompletionOptions::default()
+            }),
+            execute_command_provider: Some(ExecuteCommandOptions {
+                commands: super::execute_command::COMMANDS
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect(),
+                ..ExecuteCommandOptions::default()
+            }),
             // Clients that pull get diagnostics on request; the others get them pushed.
             diagnostic_provider: pulls.then(|| {
                 DiagnosticServerCapabilities::Options(DiagnosticOptions {

@@ -1,9 +1,12 @@
 pub mod code_action;
 pub mod code_lens;
+pub mod completion;
+pub mod completion_resolve;
 pub mod definition;
 pub mod diagnostic;
 pub mod document_state;
 pub mod document_symbol;
+pub mod execute_command;
 pub mod folding_range;
 pub mod hover;
 pub mod initialize;
