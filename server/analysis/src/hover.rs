@@ -22,7 +22,10 @@ pub fn hover_target(current: &FileEntry, index: &WorkspaceIndex, target: &Target
     let range = target.range().clone();
     let markdown = match target {
         Target::Id { id, .. } => {
-            let mut specs = index.definitions(id).peekable();
+            let mut specs = index
+                .definitions_for(id, current.scope.as_ref())
+                .into_iter()
+                .peekable();
             if specs.peek().is_none() {
                 format!("**{id}**: no spec in the workspace has this id")
             } else {

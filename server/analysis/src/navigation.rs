@@ -130,7 +130,8 @@ fn entry_for<'a>(current: &'a FileEntry, index: &'a WorkspaceIndex, path: &Path)
 pub fn definition(current: &FileEntry, index: &WorkspaceIndex, target: &Target) -> Vec<FileRange> {
     match target {
         Target::Id { id, .. } => index
-            .definitions(id)
+            .definitions_for(id, current.scope.as_ref())
+            .into_iter()
             .filter_map(|entry| {
                 let defined = if *entry.path == *current.path {
                     current

@@ -154,7 +154,7 @@ fn check_duplicate_id(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &
     let others: Vec<Related> = context
         .index
         .definitions(&id.text)
-        .filter(|other| other.path != entry.path)
+        .filter(|other| other.path != entry.path && other.scope == entry.scope)
         .filter_map(|other| {
             other.spec_id.as_ref().map(|value| Related {
                 path: other.path.to_path_buf(),
@@ -209,7 +209,7 @@ fn check_graph(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Pus
         for (id, reference) in entry.field_ids("depends-on") {
             let target_status = context
                 .index
-                .spec(id)
+                .spec_for(id, entry.scope.as_ref())
                 .and_then(|target| target.status.as_ref())
                 .map(|s| s.text.as_str());
             if let Some(target_status) = target_status.filter(|s| UNSETTLED.contains(s)) {
@@ -225,7 +225,7 @@ fn check_graph(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Pus
     let Some(own) = &entry.spec_id else { return };
     for (field, inverse) in [("supersedes", "superseded-by"), ("superseded-by", "supersedes")] {
         for (id, reference) in entry.field_ids(field) {
-            let Some(target) = context.index.spec(id) else {
+            let Some(target) = context.index.spec_for(id, entry.scope.as_ref()) else {
                 continue;
             };
             if !target.field_ids(inverse).any(|(back, _)| back == own.text) {
@@ -351,5 +351,30 @@ mod tests {
                 "supersedes-mismatch: `AUTH-3` does not list `AUTH-1` under `superseded-by`",
             ]
         );
+    }
+
+    #[test]
+    fn an_id_in_another_configuration_is_no_duplicate() {
+        let in_scope = |root: &str, path: &str, text: &str| {
+            let settings = Settings::defaults(std::path::PathBuf::from(root));
+            entry_from_text(Path::new(path), text, &settings)
+        };
+        let a = spec("AUTH-1", "draft", "", "");
+        let index = WorkspaceIndex::from_entries([
+            in_scope("/repo/examples", "/repo/examples/a.md", &a),
+            in_scope("/repo/fixtures", "/repo/fixtures/a.md", &a),
+            in_scope("/repo/fixtures", "/repo/fixtures/b.md", "---\nspec-id: AUTH-2\n---\n\nSee AUTH-1.\n"),
+        ]);
+        let settings = Settings::default();
+        let context = WorkspaceContext {
+            index: &index,
+            settings: &settings,
+            file_exists: &|_| false,
+        };
+        let entry = index.file(Path::new("/repo/examples/a.md")).unwrap();
+        assert!(check_workspace(entry, &context).is_empty());
+        let b = index.file(Path::new("/repo/fixtures/b.md")).unwrap();
+        let spec = index.spec_for("AUTH-1", b.scope.as_ref()).unwrap();
+        assert_eq!(&*spec.path, Path::new("/repo/fixtures/a.md"));
     }
 }

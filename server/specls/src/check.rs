@@ -405,7 +405,8 @@ fn check_file(target: &Target, cache: &SettingsCache, today: &str, timings: &Tim
         is_spec,
         Some(lines),
         &|range| text.get(range).unwrap_or_default().to_string(),
-    );
+    )
+    .scoped(&settings);
     Timings::add(&timings.analysis, parsed);
     let broken_config = match config {
         Some(config) if !settings.problems.is_empty() => Some((config, settings.clone())),

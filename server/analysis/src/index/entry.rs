@@ -7,6 +7,7 @@ use std::ops::Range;
 use specls_syntax::{FieldValue, LineIndex, LinkDefinition, Reference, ReferenceKind, SpecModel};
 
 use super::FileKey;
+use crate::Settings;
 use crate::schema::{collapse_whitespace, heading_key};
 use crate::slug::unique_slugs;
 
@@ -53,6 +54,10 @@ pub struct FileEntry {
     /// The Overview's first paragraph, whitespace collapsed.
     pub summary: Option<String>,
     pub tasks: Option<TaskCount>,
+    /// The folder of the `.specls.yaml` that governs the file, if any: ids resolve to
+    /// specs of the same configuration first, and only there is an id defined twice a
+    /// duplicate (a repository may hold several spec workspaces, examples and fixtures).
+    pub scope: Option<FileKey>,
 }
 
 /// Summaries are for hovers and completion details: a few lines at most.
@@ -123,7 +128,14 @@ impl FileEntry {
             link_definitions: model.link_definitions.clone(),
             summary,
             tasks,
+            scope: None,
         }
+    }
+
+    /// The entry with the scope of the configuration in force for it.
+    pub fn scoped(mut self, settings: &Settings) -> FileEntry {
+        self.scope = (!settings.root.as_os_str().is_empty()).then(|| FileKey::from(settings.root.as_path()));
+        self
     }
 
     /// Whether two versions of a file look the same to every other file.

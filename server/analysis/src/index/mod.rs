@@ -137,6 +137,26 @@ impl WorkspaceIndex {
             .filter_map(|path| self.files.get(path))
     }
 
+    /// The files that define an id as seen from a file of `scope`: those of the same
+    /// configuration when there are any, else all.
+    pub fn definitions_for(&self, id: &str, scope: Option<&FileKey>) -> Vec<&Arc<FileEntry>> {
+        let all: Vec<&Arc<FileEntry>> = self.definitions(id).collect();
+        if all.len() < 2 {
+            return all;
+        }
+        let near: Vec<&Arc<FileEntry>> = all
+            .iter()
+            .copied()
+            .filter(|e| e.scope.as_ref() == scope)
+            .collect();
+        if near.is_empty() { all } else { near }
+    }
+
+    /// The spec an id names, as seen from a file of `scope`.
+    pub fn spec_for(&self, id: &str, scope: Option<&FileKey>) -> Option<&Arc<FileEntry>> {
+        self.definitions_for(id, scope).into_iter().next()
+    }
+
     /// The spec that defines an id (the first by path when several do).
     pub fn spec(&self, id: &str) -> Option<&Arc<FileEntry>> {
         self.definitions(id).next()

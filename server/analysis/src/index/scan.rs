@@ -114,6 +114,7 @@ pub fn entry_from_text(path: &Path, text: &str, settings: &Settings) -> FileEntr
         Some(LineIndex::new(text)),
         &|range| text.get(range).unwrap_or_default().to_string(),
     )
+    .scoped(settings)
 }
 
 /// Reads `files` on `options.threads` threads. `progress(done, total)` is called as

@@ -37,6 +37,7 @@ pub fn entry_of(snapshot: &Snapshot, settings: &Settings) -> FileEntry {
         let end = range.end.min(rope.len_bytes());
         rope.byte_slice(range.start.min(end)..end).to_string()
     })
+    .scoped(settings)
 }
 
 /// The entry of an open document's current version, built once per version; it also
