@@ -51,7 +51,7 @@ pub fn referring_specs(entry: &FileEntry, index: &WorkspaceIndex, id: &str) -> u
     let mut files = HashSet::new();
     for other in index
         .files()
-        .filter(|other| other.is_spec && other.path != entry.path)
+        .filter(|other| other.is_spec && other.path != entry.path && other.may_name_id(id))
     {
         let names = other.references.iter().any(|r| match &r.kind {
             ReferenceKind::WikiId { id: named }

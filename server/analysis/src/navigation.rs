@@ -230,6 +230,10 @@ fn id_references(
 ) -> Vec<(FileKey, Range<usize>)> {
     let mut found = Vec::new();
     for entry in workspace_files(current, index) {
+        let declares = entry.spec_id.as_ref().is_some_and(|value| value.text == id);
+        if !declares && !entry.may_name_id(id) {
+            continue;
+        }
         if include_declaration && let Some(value) = entry.spec_id.as_ref().filter(|value| value.text == id) {
             found.push((entry.path.clone(), value.range.clone()));
         }
@@ -267,7 +271,11 @@ fn heading_references(
         });
     }
     let file_name = file.file_name();
+    let file_name_text = file_name.and_then(|n| n.to_str()).unwrap_or_default();
     for entry in workspace_files(current, index) {
+        if *entry.path != *file && !entry.may_link_to(file_name_text) {
+            continue;
+        }
         for reference in &entry.references {
             let ReferenceKind::Link { path, anchor } = &reference.kind else {
                 continue;

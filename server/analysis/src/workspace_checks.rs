@@ -108,6 +108,7 @@ fn check_links(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Pus
             .iter()
             .map(|(p, a, r)| (p.as_str(), a.as_deref(), r.clone())),
     );
+    let own_slugs: std::cell::OnceCell<std::collections::HashSet<String>> = std::cell::OnceCell::new();
     for (path, anchor, range) in all {
         let target = if path.is_empty() {
             Some(entry)
@@ -130,9 +131,19 @@ fn check_links(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Pus
                 }
             }
         };
+        let has_heading = |target: &FileEntry, anchor: &str| {
+            if std::ptr::eq(target, entry) {
+                // A long spec links to its own sections often: look them up in a set.
+                own_slugs
+                    .get_or_init(|| entry.headings.iter().map(|h| h.slug.to_lowercase()).collect())
+                    .contains(&anchor.to_lowercase())
+            } else {
+                target.heading_by_slug(anchor).is_some()
+            }
+        };
         if let (Some(target), Some(anchor)) = (target, anchor)
             && !anchor.is_empty()
-            && target.heading_by_slug(anchor).is_none()
+            && !has_heading(target, anchor)
         {
             let file = if path.is_empty() {
                 "this document".to_string()
@@ -363,7 +374,11 @@ mod tests {
         let index = WorkspaceIndex::from_entries([
             in_scope("/repo/examples", "/repo/examples/a.md", &a),
             in_scope("/repo/fixtures", "/repo/fixtures/a.md", &a),
-            in_scope("/repo/fixtures", "/repo/fixtures/b.md", "---\nspec-id: AUTH-2\n---\n\nSee AUTH-1.\n"),
+            in_scope(
+                "/repo/fixtures",
+                "/repo/fixtures/b.md",
+                "---\nspec-id: AUTH-2\n---\n\nSee AUTH-1.\n",
+            ),
         ]);
         let settings = Settings::default();
         let context = WorkspaceContext {

@@ -58,6 +58,10 @@ pub struct FileEntry {
     /// specs of the same configuration first, and only there is an id defined twice a
     /// duplicate (a repository may hold several spec workspaces, examples and fixtures).
     pub scope: Option<FileKey>,
+    /// The ids the file names, sorted: a search for references skips most files on it.
+    named_ids: Box<[Box<str>]>,
+    /// The file names its links and link definitions point at, sorted, likewise.
+    linked_names: Box<[Box<str>]>,
 }
 
 /// Summaries are for hovers and completion details: a few lines at most.
@@ -129,6 +133,23 @@ impl FileEntry {
             summary,
             tasks,
             scope: None,
+            named_ids: sorted_names(model.references.iter().filter_map(|r| match &r.kind {
+                ReferenceKind::WikiId { id }
+                | ReferenceKind::BareId { id }
+                | ReferenceKind::FieldId { id, .. } => Some(id.as_str()),
+                _ => None,
+            })),
+            linked_names: sorted_names(
+                model
+                    .references
+                    .iter()
+                    .filter_map(|r| match &r.kind {
+                        ReferenceKind::Link { path, .. } => Some(path.as_str()),
+                        _ => None,
+                    })
+                    .chain(model.link_definitions.iter().map(|d| d.destination.as_str()))
+                    .filter_map(link_file_name),
+            ),
         }
     }
 
@@ -140,26 +161,42 @@ impl FileEntry {
 
     /// Whether two versions of a file look the same to every other file.
     pub fn same_outward_facts(&self, other: &FileEntry) -> bool {
-        let text = |v: &Option<Located>| v.as_ref().map(|v| v.text.clone());
-        let anchors = |e: &FileEntry| e.headings.iter().map(|h| h.slug.clone()).collect::<Vec<_>>();
-        let fields = |e: &FileEntry| {
-            e.references
-                .iter()
-                .filter_map(|r| match &r.kind {
-                    ReferenceKind::FieldId { field, id } => Some((field.clone(), id.clone())),
-                    _ => None,
-                })
-                .collect::<Vec<_>>()
-        };
+        fn text(v: &Option<Located>) -> Option<&str> {
+            v.as_ref().map(|v| v.text.as_str())
+        }
+        fn fields(e: &FileEntry) -> impl Iterator<Item = (&str, &str)> {
+            e.references.iter().filter_map(|r| match &r.kind {
+                ReferenceKind::FieldId { field, id } => Some((field.as_str(), id.as_str())),
+                _ => None,
+            })
+        }
         self.is_spec == other.is_spec
+            && self.scope == other.scope
             && text(&self.spec_id) == text(&other.spec_id)
             && text(&self.title) == text(&other.title)
             && text(&self.status) == text(&other.status)
             && self.priority == other.priority
             && self.owner == other.owner
             && self.summary == other.summary
-            && anchors(self) == anchors(other)
-            && fields(self) == fields(other)
+            && self.headings.len() == other.headings.len()
+            && self
+                .headings
+                .iter()
+                .zip(&other.headings)
+                .all(|(a, b)| a.slug == b.slug)
+            && fields(self).eq(fields(other))
+    }
+
+    /// Whether the file names `id` anywhere (text, `[[...]]`, frontmatter lists).
+    pub fn may_name_id(&self, id: &str) -> bool {
+        self.named_ids.binary_search_by(|named| (**named).cmp(id)).is_ok()
+    }
+
+    /// Whether some link of the file goes to a file of this name.
+    pub fn may_link_to(&self, file_name: &str) -> bool {
+        self.linked_names
+            .binary_search_by(|named| (**named).cmp(file_name))
+            .is_ok()
     }
 
     pub fn heading_by_slug(&self, slug: &str) -> Option<&IndexedHeading> {
@@ -180,6 +217,20 @@ impl FileEntry {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     }
+}
+
+fn sorted_names<'a>(names: impl Iterator<Item = &'a str>) -> Box<[Box<str>]> {
+    let mut names: Vec<&str> = names.collect();
+    names.sort_unstable();
+    names.dedup();
+    names.into_iter().map(Box::from).collect()
+}
+
+/// The file name a link destination ends in (`login.md` of `../auth/login.md#data`).
+pub fn link_file_name(destination: &str) -> Option<&str> {
+    let path = destination.split(['#', '?']).next()?;
+    let name = path.trim_end_matches('/').rsplit('/').next()?;
+    (!name.is_empty()).then_some(name)
 }
 
 fn section<'a>(headings: &'a [IndexedHeading], key: &str) -> Option<&'a IndexedHeading> {

@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 pub use cycles::Cycles;
-pub use entry::{FileEntry, IndexedHeading, Located, TaskCount};
+pub use entry::{FileEntry, IndexedHeading, Located, TaskCount, link_file_name};
 pub use scan::{ScanNote, ScanOptions, entry_from_text, is_markdown, read_entry, scan, walk};
 
 /// A file's key in the index: its absolute, lexically normalised path.
@@ -48,8 +48,8 @@ impl WorkspaceIndex {
 
     /// Adds or replaces a file. Returns whether what other files see of it (its id,
     /// title, status, headings or dependencies) changed, so their checks must run again.
-    pub fn insert(&mut self, entry: FileEntry) -> bool {
-        let entry = Arc::new(entry);
+    pub fn insert(&mut self, entry: impl Into<Arc<FileEntry>>) -> bool {
+        let entry: Arc<FileEntry> = entry.into();
         let previous = self.files.insert(entry.path.clone(), entry.clone());
         let changed = previous
             .as_ref()

@@ -95,7 +95,7 @@ impl Session {
     }
 
     /// Adds or replaces one file; whether other files' checks are affected.
-    pub fn index_file(&self, entry: FileEntry) -> bool {
+    pub fn index_file(&self, entry: impl Into<Arc<FileEntry>>) -> bool {
         self.update_index(|index| index.insert(entry))
     }
 

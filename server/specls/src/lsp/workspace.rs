@@ -55,7 +55,7 @@ pub fn current_entry(session: &Session, snapshot: &Snapshot, settings: &Settings
         && session.version(&snapshot.uri) == Some(version)
     {
         session.cache_entry(&snapshot.uri, version, entry.clone());
-        changed = session.index_file((*entry).clone());
+        changed = session.index_file(entry.clone());
     }
     (entry, changed)
 }
