@@ -290,6 +290,11 @@ fn workspace_diagnostics_appear_and_go_after_the_fix() {
     let found = codes(&server.diagnostics(&notes, 1));
     // A note is not a spec: its links are checked, its ids are not.
     assert_eq!(found, ["broken-link", "broken-link"]);
+    // Point the anchor at a heading that exists: one broken link is left.
+    let line = "See PAY-77, [gone](pay/none.md), [bad](auth/login.md#nope), UTF-8 and SHA-256.";
+    let at = line.find("nope").unwrap() as u32;
+    server.change(&notes, 2, [[2, at], [2, at + 4]], "data-model");
+    assert_eq!(codes(&server.diagnostics(&notes, 2)), ["broken-link"]);
 
     let draft = workspace.uri("draft.md");
     let text = "---\nspec-id: AUTH-1\nstatus: draft\ndepends-on: [PAY-77]\n---\n\nSee [[PAY-9]] and UTF-8.\n";
@@ -311,9 +316,12 @@ fn workspace_diagnostics_appear_and_go_after_the_fix() {
         duplicate["relatedInformation"][0]["location"]["uri"],
         json!(workspace.uri("auth/login.md"))
     );
-    // Fix the id: the duplicate goes.
+    // Fix the id: the duplicate goes; fix the references: they go too.
     server.change(&draft, 2, [[1, 9], [1, 15]], "AUTH-5");
     assert!(!codes(&server.diagnostics(&draft, 2)).contains(&"duplicate-id".to_string()));
+    server.change(&draft, 3, [[3, 13], [3, 19]], "PAY-2");
+    server.change(&draft, 4, [[6, 6], [6, 11]], "PAY-2");
+    assert!(!codes(&server.diagnostics(&draft, 4)).contains(&"unknown-reference".to_string()));
 
     let refunds = workspace.uri("pay/refunds.md");
     let refunds_text = std::fs::read_to_string(workspace.path("pay/refunds.md")).unwrap();
@@ -329,6 +337,44 @@ fn workspace_diagnostics_appear_and_go_after_the_fix() {
     );
     server.change(&refunds, 2, [[4, 12], [4, 19]], "[]");
     assert!(!codes(&server.diagnostics(&refunds, 2)).contains(&"dependency-cycle".to_string()));
+    server.shutdown();
+}
+
+#[test]
+fn the_spec_graph_is_checked() {
+    let workspace = Workspace::new(&[
+        (
+            "a.md",
+            "---\nspec-id: GR-1\nstatus: approved\ndepends-on: [GR-2]\nsupersedes: [GR-3]\n---\n\n# A\n",
+        ),
+        ("b.md", "---\nspec-id: GR-2\nstatus: draft\n---\n\n# B\n"),
+        ("c.md", "---\nspec-id: GR-3\nstatus: deprecated\n---\n\n# C\n"),
+    ]);
+    let mut server = workspace.start();
+    let a = workspace.uri("a.md");
+    let text = std::fs::read_to_string(workspace.path("a.md")).unwrap();
+    server.open(&a, &text);
+    let diagnostics = server.diagnostics(&a, 1);
+    let graph: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| ["dependency-status", "supersedes-mismatch"].contains(&d["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(graph.len(), 2, "{diagnostics:#?}");
+    assert_eq!(graph[0]["severity"], json!(4));
+    // The other side lists it back, on disk: the mismatch goes.
+    let c = workspace.path("c.md");
+    std::fs::write(
+        &c,
+        "---\nspec-id: GR-3\nstatus: deprecated\nsuperseded-by: [GR-1]\n---\n\n# C\n",
+    )
+    .unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&c), "type": 2 }] }),
+    );
+    let found = codes(&server.diagnostics(&a, 1));
+    assert!(!found.contains(&"supersedes-mismatch".to_string()), "{found:?}");
+    assert!(found.contains(&"dependency-status".to_string()), "{found:?}");
     server.shutdown();
 }
 
