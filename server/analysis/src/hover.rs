@@ -100,22 +100,7 @@ fn spec_card(current: &FileEntry, entry: &FileEntry, anchor: Option<&str>) -> St
 
 /// `to` as a link from the file `from` would write it.
 pub fn relative_path(from: &Path, to: &Path) -> PathBuf {
-    let base = from.parent().unwrap_or(Path::new(""));
-    let base_parts: Vec<_> = base.components().collect();
-    let to_parts: Vec<_> = to.components().collect();
-    let common = base_parts
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut out = PathBuf::new();
-    for _ in common..base_parts.len() {
-        out.push("..");
-    }
-    for part in &to_parts[common..] {
-        out.push(part.as_os_str());
-    }
-    out
+    crate::index::relative_to(to, from.parent().unwrap_or(Path::new("")))
 }
 
 /// What the built-in fields mean; a configured template's own fields get its name only.

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::io::{self, BufWriter, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -184,7 +184,7 @@ pub fn run(paths: &[PathBuf], format: Format) -> ExitCode {
         .map(|dir| dir.canonicalize().unwrap_or(dir));
     for (config, settings) in &broken_configs {
         let shown = match &cwd {
-            Some(cwd) => relative_to(config, cwd),
+            Some(cwd) => index::relative_to(config, cwd),
             None => config.clone(),
         };
         let text = LineIndex::new(&std::fs::read_to_string(config).unwrap_or_default());
@@ -483,33 +483,6 @@ fn workspace_reports(
         .collect()
 }
 
-/// `path` relative to `base` (both absolute), with `..` where needed.
-fn relative_to(path: &Path, base: &Path) -> PathBuf {
-    let path_parts: Vec<Component> = path.components().collect();
-    let base_parts: Vec<Component> = base.components().collect();
-    let common = path_parts
-        .iter()
-        .zip(&base_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let root = path_parts
-        .iter()
-        .take_while(|part| matches!(part, Component::Prefix(_) | Component::RootDir))
-        .count();
-    if common <= root {
-        // Nothing in common but the root: the absolute path reads better.
-        return path.to_path_buf();
-    }
-    let mut relative = PathBuf::new();
-    for _ in common..base_parts.len() {
-        relative.push("..");
-    }
-    for part in &path_parts[common..] {
-        relative.push(part);
-    }
-    relative
-}
-
 /// E.g. `3 errors, 5 warnings, 1 information in 2 of 7 files` or `No problems in 7 files`.
 /// `files` counts the files checked, configuration files with problems included;
 /// `failed` the files that could not be read.
@@ -695,23 +668,6 @@ mod tests {
     fn github_escaping() {
         assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
         assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
-    }
-
-    #[test]
-    fn relative_paths() {
-        let base = Path::new("/repo/docs");
-        assert_eq!(
-            relative_to(Path::new("/repo/docs/a/.specls.yaml"), base),
-            Path::new("a/.specls.yaml")
-        );
-        assert_eq!(
-            relative_to(Path::new("/repo/.specls.yaml"), base),
-            Path::new("../.specls.yaml")
-        );
-        assert_eq!(
-            relative_to(Path::new("/etc/.specls.yaml"), base),
-            Path::new("/etc/.specls.yaml")
-        );
     }
 
     #[test]

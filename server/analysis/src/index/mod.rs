@@ -205,6 +205,33 @@ pub fn outermost(mut folders: Vec<PathBuf>) -> Vec<PathBuf> {
         .collect()
 }
 
+/// `path` relative to `base` (both absolute), with `..` where needed.
+pub fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    let path_parts: Vec<Component> = path.components().collect();
+    let base_parts: Vec<Component> = base.components().collect();
+    let common = path_parts
+        .iter()
+        .zip(&base_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let root = path_parts
+        .iter()
+        .take_while(|part| matches!(part, Component::Prefix(_) | Component::RootDir))
+        .count();
+    if common <= root {
+        // Nothing in common but the root: the absolute path reads better.
+        return path.to_path_buf();
+    }
+    let mut relative = PathBuf::new();
+    for _ in common..base_parts.len() {
+        relative.push("..");
+    }
+    for part in &path_parts[common..] {
+        relative.push(part);
+    }
+    relative
+}
+
 /// `AUTH` of `AUTH-12`.
 pub fn id_prefix(id: &str) -> Option<&str> {
     id.rsplit_once('-').map(|(prefix, _)| prefix)
@@ -256,6 +283,23 @@ fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths() {
+        let base = Path::new("/repo/docs");
+        assert_eq!(
+            relative_to(Path::new("/repo/docs/a/.specls.yaml"), base),
+            Path::new("a/.specls.yaml")
+        );
+        assert_eq!(
+            relative_to(Path::new("/repo/.specls.yaml"), base),
+            Path::new("../.specls.yaml")
+        );
+        assert_eq!(
+            relative_to(Path::new("/etc/.specls.yaml"), base),
+            Path::new("/etc/.specls.yaml")
+        );
+    }
 
     #[test]
     fn links_resolve_lexically() {

@@ -6,15 +6,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use specls_analysis::index::{self, FileEntry, ScanOptions, WorkspaceIndex, normalize};
-use specls_analysis::navigation::FileRange;
+use specls_analysis::navigation::{FileRange, Target, target_at};
 use specls_analysis::{Settings, WorkspaceIndex as Index};
 use specls_syntax::{Document, PositionEncoding};
 use tower_lsp_server::Client;
 use tower_lsp_server::jsonrpc;
-use tower_lsp_server::ls_types::{Location, ProgressToken, Range, Uri};
+use tower_lsp_server::ls_types::{Location, Position, ProgressToken, Range, Uri};
 
 use crate::log::{log_info, log_warn};
-use crate::lsp::convert::to_lsp_range;
+use crate::lsp::convert::{to_lsp_range, to_position};
 use crate::lsp::session::{Session, Snapshot};
 
 /// The index key of a document: its path, or for a document that is not a file (an
@@ -128,6 +128,37 @@ pub fn request_context(
     let (_, settings, _) = session.settings_for(uri);
     let (entry, _) = current_entry(session, &snapshot, &settings);
     Ok((snapshot, settings, entry, session.index()))
+}
+
+/// A request about one place of a document: what the navigation features read.
+pub struct RequestAt {
+    pub snapshot: Snapshot,
+    pub settings: Arc<Settings>,
+    pub entry: Arc<FileEntry>,
+    pub index: WorkspaceIndex,
+    /// The cursor, in bytes.
+    pub offset: usize,
+}
+
+impl RequestAt {
+    pub fn target(&self) -> Option<Target> {
+        target_at(&self.entry, self.offset)
+    }
+}
+
+pub fn request_at(session: &Session, uri: &Uri, position: Position) -> jsonrpc::Result<RequestAt> {
+    let (snapshot, settings, entry, index) = request_context(session, uri)?;
+    let offset = snapshot
+        .document
+        .offset_at(to_position(position), snapshot.encoding)
+        .offset;
+    Ok(RequestAt {
+        snapshot,
+        settings,
+        entry,
+        index,
+        offset,
+    })
 }
 
 /// Scans the workspace folders into the index, reporting progress to clients that

@@ -8,36 +8,38 @@ use specls_analysis::navigation::{prepare_rename, rename, target_at};
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
-use crate::lsp::convert::{to_lsp_range, to_position};
+use crate::lsp::convert::to_lsp_range;
 use crate::lsp::session::Session;
-use crate::lsp::workspace::{range_in, request_context};
+use crate::lsp::workspace::{RequestAt, range_in, request_at};
 
 pub fn prepare(
     session: &Session,
     params: TextDocumentPositionParams,
 ) -> Result<Option<PrepareRenameResponse>> {
-    let (snapshot, _, entry, index) = request_context(session, &params.text_document.uri)?;
-    let document = &snapshot.document;
-    let offset = document
-        .offset_at(to_position(params.position), snapshot.encoding)
-        .offset;
-    let Some(target) = target_at(&entry, offset) else {
+    let request = request_at(session, &params.text_document.uri, params.position)?;
+    let Some(target) = request.target() else {
         return Ok(None);
     };
-    let renamed = prepare_rename(&entry, &index, &target).map_err(Error::invalid_params)?;
+    let renamed = prepare_rename(&request.entry, &request.index, &target).map_err(Error::invalid_params)?;
     Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
-        range: to_lsp_range(document, renamed.range, snapshot.encoding),
+        range: to_lsp_range(
+            &request.snapshot.document,
+            renamed.range,
+            request.snapshot.encoding,
+        ),
         placeholder: renamed.placeholder,
     }))
 }
 
 pub fn handle(session: &Session, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
     let at = params.text_document_position;
-    let (snapshot, settings, entry, index) = request_context(session, &at.text_document.uri)?;
-    let offset = snapshot
-        .document
-        .offset_at(to_position(at.position), snapshot.encoding)
-        .offset;
+    let RequestAt {
+        snapshot,
+        settings,
+        entry,
+        index,
+        offset,
+    } = request_at(session, &at.text_document.uri, at.position)?;
     let Some(target) = target_at(&entry, offset) else {
         return Err(Error::invalid_params(
             "nothing to rename here: place the cursor on a spec id or a heading",
