@@ -150,23 +150,30 @@ pub fn run(paths: &[PathBuf], format: Format) -> ExitCode {
     let timings = Timings::default();
     let outcomes = check_all(&targets, &cache, &today, &timings);
     let workspace = index_workspaces(&targets, &outcomes, &cache);
+    let pairs: Vec<(&Target, &Outcome)> = targets.iter().zip(&outcomes).collect();
+    let workspace_found = in_parallel(&pairs, |(target, outcome)| match outcome {
+        Outcome::Checked { entry, settings, .. } => catch_unwind(AssertUnwindSafe(|| {
+            workspace_reports(&workspace, entry, settings, &target.shown)
+        }))
+        .unwrap_or_default(),
+        Outcome::Failed(_) => Vec::new(),
+    });
     let checked_at = Instant::now();
 
     let mut reports = Vec::new();
     let mut broken_configs = BTreeMap::new();
     let mut checked = 0;
     let mut failed = 0;
-    for (target, outcome) in targets.iter().zip(outcomes) {
+    for (outcome, found) in outcomes.into_iter().zip(workspace_found) {
         match outcome {
             Outcome::Checked {
                 reports: file_reports,
                 broken_config,
-                entry,
-                settings,
+                ..
             } => {
                 checked += 1;
                 reports.extend(file_reports);
-                reports.extend(workspace_reports(&workspace, &entry, &settings, &target.shown));
+                reports.extend(found);
                 if let Some((config, settings)) = broken_config {
                     broken_configs.entry(config).or_insert(settings);
                 }
@@ -323,33 +330,38 @@ fn is_markdown(path: &Path) -> bool {
 
 /// Checks every target on a few threads; the outcomes are in the order of `targets`.
 fn check_all(targets: &[Target], cache: &SettingsCache, today: &str, timings: &Timings) -> Vec<Outcome> {
+    in_parallel(targets, |target| check_guarded(target, cache, today, timings))
+}
+
+/// `work` applied to every item on a few threads, the results in the order of `items`.
+/// `work` must not panic (the callers catch what the analysis might throw).
+fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
-        .min(targets.len())
+        .min(items.len())
         .max(1);
     let next = AtomicUsize::new(0);
-    let mut outcomes: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(target) = targets.get(index) else { break };
-                        done.push((index, check_guarded(target, cache, today, timings)));
+                        let Some(item) = items.get(index) else { break };
+                        done.push((index, work(item)));
                     }
                     done
                 })
             })
             .collect();
-        // `check_guarded` catches panics, so a worker only ends by running out of files.
         workers
             .into_iter()
             .flat_map(|worker| worker.join().unwrap_or_default())
             .collect()
     });
-    outcomes.sort_by_key(|(index, _)| *index);
-    outcomes.into_iter().map(|(_, outcome)| outcome).collect()
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Checks one file; a bug in the analysis becomes an error for that file, not a crash.
