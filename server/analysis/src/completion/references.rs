@@ -3,7 +3,7 @@
 
 use std::collections::{BinaryHeap, HashMap};
 use std::ops::Range;
-use std::path::{Component, Path};
+use std::path::Path;
 
 use specls_syntax::SpecModel;
 
@@ -208,20 +208,17 @@ fn file_detail(entry: &FileEntry) -> Option<String> {
     }
 }
 
-/// `to` written relative to the folder `from`, with `/` separators, as a link holds it.
+/// `to` written relative to the folder `from`, with `/` separators, as a link holds it;
+/// `None` when the two share nothing but the file system's root.
 fn relative_path(from: &Path, to: &Path) -> Option<String> {
-    let from: Vec<Component<'_>> = from.components().collect();
-    let to: Vec<Component<'_>> = to.components().collect();
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    if common == 0 {
+    let relative = crate::index::relative_to(to, from);
+    if relative.is_absolute() {
         return None;
     }
-    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
-    parts.extend(
-        to[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     Some(parts.join("/"))
 }
 
@@ -305,6 +302,8 @@ mod tests {
             "../pay/checkout.md"
         );
         assert_eq!(rel("/ws/specs", "/ws/README.md").unwrap(), "../README.md");
+        assert_eq!(rel("/ws/specs", "/ws/specs").unwrap(), "");
+        assert_eq!(rel("/ws/specs", "/other/a.md"), None);
     }
 
     #[test]

@@ -159,7 +159,10 @@ impl FileEntry {
         self
     }
 
-    /// Whether two versions of a file look the same to every other file.
+    /// Whether two versions of a file give every other file the same diagnostics: its id,
+    /// status, anchors and reference fields (title, owner and summary only show in hovers
+    /// and completion, which read the index when asked, so typing in an Overview does
+    /// not re-check the other open documents).
     pub fn same_outward_facts(&self, other: &FileEntry) -> bool {
         fn text(v: &Option<Located>) -> Option<&str> {
             v.as_ref().map(|v| v.text.as_str())
@@ -173,11 +176,7 @@ impl FileEntry {
         self.is_spec == other.is_spec
             && self.scope == other.scope
             && text(&self.spec_id) == text(&other.spec_id)
-            && text(&self.title) == text(&other.title)
             && text(&self.status) == text(&other.status)
-            && self.priority == other.priority
-            && self.owner == other.owner
-            && self.summary == other.summary
             && self.headings.len() == other.headings.len()
             && self
                 .headings
@@ -227,7 +226,7 @@ fn sorted_names<'a>(names: impl Iterator<Item = &'a str>) -> Box<[Box<str>]> {
 }
 
 /// The file name a link destination ends in (`login.md` of `../auth/login.md#data`).
-pub fn link_file_name(destination: &str) -> Option<&str> {
+fn link_file_name(destination: &str) -> Option<&str> {
     let path = destination.split(['#', '?']).next()?;
     let name = path.trim_end_matches('/').rsplit('/').next()?;
     (!name.is_empty()).then_some(name)

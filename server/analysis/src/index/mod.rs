@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 pub use cycles::Cycles;
-pub use entry::{FileEntry, IndexedHeading, Located, TaskCount, link_file_name};
+pub use entry::{FileEntry, IndexedHeading, Located, TaskCount};
 pub use scan::{ScanNote, ScanOptions, entry_from_text, is_markdown, read_entry, scan, walk};
 
 /// A file's key in the index: its absolute, lexically normalised path.
@@ -46,8 +46,8 @@ impl WorkspaceIndex {
         self.files.is_empty()
     }
 
-    /// Adds or replaces a file. Returns whether what other files see of it (its id,
-    /// title, status, headings or dependencies) changed, so their checks must run again.
+    /// Adds or replaces a file. Returns whether what other files' checks see of it (its
+    /// id, status, headings or dependencies) changed, so those checks must run again.
     pub fn insert(&mut self, entry: impl Into<Arc<FileEntry>>) -> bool {
         let entry: Arc<FileEntry> = entry.into();
         let previous = self.files.insert(entry.path.clone(), entry.clone());

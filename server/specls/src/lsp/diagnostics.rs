@@ -163,7 +163,7 @@ impl ConfigReports {
 
 /// Checks an open document and pushes its diagnostics, unless a newer version arrived
 /// meanwhile: then that version's own task publishes. When the document changed what
-/// other files see of it (its id, title, headings...), `others_affected` is told, so
+/// other files see of it (its id, status, headings, dependencies), `others_affected` is told, so
 /// the other open documents are checked again.
 pub async fn publish(
     session: Arc<Session>,
