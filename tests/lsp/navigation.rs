@@ -430,3 +430,17 @@ fn files_created_changed_and_deleted_on_disk() {
     assert!(codes(&server.diagnostics(&draft, 1)).contains(&"unknown-reference".to_string()));
     server.shutdown();
 }
+
+#[test]
+fn indexing_reports_progress_to_clients_that_support_it() {
+    let workspace = standard();
+    let capabilities = json!({ "window": { "workDoneProgress": true } });
+    let (mut server, _) = Server::start_with_root(&file_uri(workspace.dir.path()), capabilities);
+    server.wait_for("window/workDoneProgress/create", |_| true);
+    let begin = server.wait_for("$/progress", |p| p["value"]["kind"] == json!("begin"));
+    assert_eq!(begin["value"]["title"], json!("Indexing specs"));
+    let end = server.wait_for("$/progress", |p| p["value"]["kind"] == json!("end"));
+    assert_eq!(end["value"]["message"], json!("2 files"));
+    assert_eq!(begin["token"], end["token"]);
+    server.shutdown();
+}

@@ -1,12 +1,12 @@
 //! Where a keystroke's workspace work and a references request go on the largest file of
 //! a folder: `cargo run --release -p specls-analysis --example workspace_profile -- FOLDER`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use specls_analysis::Settings;
-use specls_analysis::index::{FileEntry, ScanOptions, WorkspaceIndex, entry_from_text, scan, walk};
+use specls_analysis::index::{FileEntry, ScanOptions, WorkspaceIndex, entry_from_text, scan_folders};
 use specls_analysis::navigation::{Target, references};
 use specls_analysis::workspace_checks::{WorkspaceContext, check_workspace};
 
@@ -25,23 +25,23 @@ fn time<T>(label: &str, runs: u32, mut f: impl FnMut() -> T) -> T {
 
 fn main() {
     let folder = std::env::args().nth(1).expect("usage: workspace_profile FOLDER");
-    let files = walk(Path::new(&folder), &mut Vec::new());
     let settings = Arc::new(Settings::default());
-    let (entries, _) = scan(
-        &files,
+    let (entries, _) = scan_folders(
+        &[PathBuf::from(&folder)],
         &|_: &Path| settings.clone(),
         &ScanOptions::default(),
         &|_, _| {},
     );
-    let mut index = WorkspaceIndex::from_entries(entries);
-    let largest = files
+    let largest = entries
         .iter()
-        .max_by_key(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
-        .unwrap();
-    let text = std::fs::read_to_string(largest).unwrap();
+        .max_by_key(|e| e.lines.as_ref().map_or(0, |l| l.len()))
+        .map(|e| e.path.to_path_buf())
+        .expect("a Markdown file");
+    let mut index = WorkspaceIndex::from_entries(entries);
+    let text = std::fs::read_to_string(&largest).unwrap();
     println!("{} ({} bytes)", largest.display(), text.len());
     let entry: FileEntry = time("entry (fast reader, line index)", 10, || {
-        entry_from_text(largest, &text, &settings)
+        entry_from_text(&largest, &text, &settings)
     });
     println!(
         "{} references, {} headings",

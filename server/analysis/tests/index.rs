@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use specls_analysis::Settings;
-use specls_analysis::index::{ScanNote, ScanOptions, WorkspaceIndex, scan, walk};
+use specls_analysis::index::{ScanNote, ScanOptions, WorkspaceIndex, scan_folders};
 
 fn write(root: &Path, relative: &str, bytes: &[u8]) -> PathBuf {
     let path = root.join(relative);
@@ -24,11 +24,8 @@ fn index(
     roots: &[PathBuf],
     options: ScanOptions,
 ) -> (WorkspaceIndex, Vec<String>, Vec<ScanNote>) {
-    let mut notes = Vec::new();
-    let files: Vec<PathBuf> = roots.iter().flat_map(|root| walk(root, &mut notes)).collect();
     let settings = Arc::new(Settings::default());
-    let (entries, more) = scan(&files, &|_| settings.clone(), &options, &|_, _| {});
-    notes.extend(more);
+    let (entries, notes) = scan_folders(roots, &|_| settings.clone(), &options, &|_, _| {});
     let index = WorkspaceIndex::from_entries(entries);
     let mut paths: Vec<String> = index
         .files()

@@ -432,23 +432,15 @@ fn check_file(target: &Target, cache: &SettingsCache, today: &str, timings: &Tim
     }
 }
 
-/// The folder a file's references are resolved in: the nearest folder above it with a
-/// `.specls.yaml` or a `.git`, else the folder it sits in.
-fn workspace_root(file: &Path) -> PathBuf {
-    let mut dir = file.parent();
-    while let Some(current) = dir {
-        if current.join(specls_analysis::CONFIG_FILE).is_file() || current.join(".git").exists() {
-            return current.to_path_buf();
-        }
-        dir = current.parent();
-    }
-    file.parent().map(Path::to_path_buf).unwrap_or_default()
-}
-
 /// One index of the checked files and of every other Markdown file of their workspaces,
 /// so that references to specs outside the checked paths resolve.
 fn index_workspaces(targets: &[Target], outcomes: &[Outcome], cache: &SettingsCache) -> WorkspaceIndex {
-    let outermost = index::outermost(targets.iter().map(|t| workspace_root(&t.absolute)).collect());
+    let outermost = index::outermost(
+        targets
+            .iter()
+            .map(|t| settings::workspace_root(&t.absolute))
+            .collect(),
+    );
     let checked: HashSet<&Path> = targets.iter().map(|t| t.absolute.as_path()).collect();
     let mut notes = Vec::new();
     let others: Vec<PathBuf> = outermost

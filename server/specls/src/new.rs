@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use specls_analysis::index::{ScanOptions, scan, walk};
+use specls_analysis::index::{ScanOptions, scan_folders};
 use specls_analysis::{CONFIG_FILE, Settings, scaffold_file};
 
-use crate::settings::{SettingsCache, today};
+use crate::settings::{self, SettingsCache, today};
 
 fn usage_error(message: String) -> ExitCode {
     eprintln!("specls: {message}");
@@ -83,25 +83,19 @@ pub fn run_new(template: &str, file: &Path, id: Option<&str>, title: Option<&str
     }
 }
 
-/// The folder whose specs share ids with a new file: the nearest one above it holding
-/// `.specls.yaml` or `.git`, else the file's own folder.
-fn workspace_folder(path: &Path) -> Option<PathBuf> {
-    let folder = path.parent()?;
-    let marked = folder
-        .ancestors()
-        .find(|dir| dir.join(CONFIG_FILE).is_file() || dir.join(".git").exists());
-    Some(marked.unwrap_or(folder).to_path_buf())
-}
-
 /// The spec ids defined in the new file's workspace.
 fn workspace_ids(path: &Path, cache: &SettingsCache) -> Vec<String> {
-    let Some(folder) = workspace_folder(path).filter(|f| f.is_dir()) else {
+    let folder = settings::workspace_root(path);
+    if !folder.is_dir() {
         return Vec::new();
-    };
-    let mut notes = Vec::new();
-    let files = walk(&folder, &mut notes);
+    }
     let settings_for = |file: &Path| -> Arc<Settings> { cache.for_file(file, Some(&folder)).0 };
-    let (entries, _) = scan(&files, &settings_for, &ScanOptions::default(), &|_, _| {});
+    let (entries, _) = scan_folders(
+        std::slice::from_ref(&folder),
+        &settings_for,
+        &ScanOptions::default(),
+        &|_, _| {},
+    );
     entries
         .into_iter()
         .filter_map(|entry| entry.spec_id.map(|id| id.text))

@@ -26,6 +26,17 @@ pub fn find_config(path: &Path, boundary: Option<&Path>) -> Option<PathBuf> {
     None
 }
 
+/// The workspace a file belongs to outside an editor (for `specls check` and `specls
+/// new`): the nearest folder above it with a `.specls.yaml` or a `.git`, else its folder.
+pub fn workspace_root(file: &Path) -> PathBuf {
+    let folder = file.parent().unwrap_or(Path::new(""));
+    folder
+        .ancestors()
+        .find(|dir| dir.join(CONFIG_FILE).is_file() || dir.join(".git").exists())
+        .unwrap_or(folder)
+        .to_path_buf()
+}
+
 /// Reads a configuration file; an unreadable file is a problem and the defaults hold.
 pub fn load(config: &Path) -> Settings {
     let root = config.parent().map(Path::to_path_buf).unwrap_or_default();

@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 
 pub use cycles::Cycles;
 pub use entry::{FileEntry, IndexedHeading, Located, TaskCount};
-pub use scan::{ScanNote, ScanOptions, entry_from_text, is_markdown, read_entry, scan, walk};
+pub use scan::{ScanNote, ScanOptions, entry_from_text, is_markdown, read_entry, scan, scan_folders, walk};
 
 /// A file's key in the index: its absolute, lexically normalised path.
 pub type FileKey = Arc<Path>;

@@ -157,3 +157,21 @@ pub fn scan(
     });
     (entries, notes.into_inner().unwrap_or_else(|p| p.into_inner()))
 }
+
+/// Every Markdown file under `folders`, read into entries: [`walk`] then [`scan`].
+pub fn scan_folders(
+    folders: &[PathBuf],
+    settings_for: &(dyn Fn(&Path) -> Arc<Settings> + Sync),
+    options: &ScanOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> (Vec<FileEntry>, Vec<ScanNote>) {
+    let mut notes = Vec::new();
+    let files: Vec<PathBuf> = folders
+        .iter()
+        .flat_map(|folder| walk(folder, &mut notes))
+        .collect();
+    progress(0, files.len());
+    let (entries, more) = scan(&files, settings_for, options, progress);
+    notes.extend(more);
+    (entries, notes)
+}

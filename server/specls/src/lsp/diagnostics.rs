@@ -169,7 +169,7 @@ pub async fn publish(
     session: Arc<Session>,
     client: Client,
     reports: Arc<ConfigReports>,
-    others_affected: tokio::sync::mpsc::UnboundedSender<Uri>,
+    others_affected: tokio::sync::mpsc::UnboundedSender<Option<Uri>>,
     uri: Uri,
     version: i32,
 ) {
@@ -190,7 +190,7 @@ pub async fn publish(
     }
     let (_, affected) = current_entry(&session, &input.snapshot, &input.settings);
     if affected {
-        let _ = others_affected.send(uri.clone());
+        let _ = others_affected.send(Some(uri.clone()));
     }
     if let Some(config) = &input.config {
         reports.publish(&client, config, &input.settings.problems).await;

@@ -26,7 +26,7 @@ pub struct Backend {
     session: Arc<Session>,
     config_reports: Arc<ConfigReports>,
     /// Documents whose change affects other files: the others are checked again.
-    others_affected: UnboundedSender<Uri>,
+    others_affected: UnboundedSender<Option<Uri>>,
 }
 
 pub fn run_stdio() {
@@ -62,14 +62,15 @@ pub fn run_stdio() {
     });
 }
 
-/// Checks the open documents again when another file changed what they see of it.
+/// Checks the open documents again when another file changed what they see of it: an
+/// open document (`Some`, which is not checked again itself) or a file on disk (`None`).
 /// Changes that arrive together are handled once.
 async fn recheck_dependents(
     session: Arc<Session>,
     client: Client,
     reports: Arc<ConfigReports>,
-    others_affected: UnboundedSender<Uri>,
-    mut changes: UnboundedReceiver<Uri>,
+    others_affected: UnboundedSender<Option<Uri>>,
+    mut changes: UnboundedReceiver<Option<Uri>>,
 ) {
     while let Some(first) = changes.recv().await {
         let mut changed = vec![first];
@@ -77,7 +78,7 @@ async fn recheck_dependents(
             changed.push(more);
         }
         for uri in session.open_uris() {
-            if changed.len() == 1 && changed[0] == uri {
+            if changed.len() == 1 && changed[0].as_ref() == Some(&uri) {
                 continue;
             }
             if let Some(version) = session.version(&uri) {
@@ -96,11 +97,6 @@ async fn recheck_dependents(
             let _ = client.workspace_diagnostic_refresh().await;
         }
     }
-}
-
-/// A URI that names no document, sent when a file that is not open changed on disk.
-fn disk_change() -> Uri {
-    "specls:disk".parse().expect("a valid URI")
 }
 
 impl Backend {
@@ -124,7 +120,7 @@ impl Backend {
         let others_affected = self.others_affected.clone();
         tokio::spawn(async move {
             workspace::scan_folders(&session, &client, session.roots()).await;
-            let _ = others_affected.send(disk_change());
+            let _ = others_affected.send(None);
         });
         for uri in self.session.open_uris() {
             if let Some(version) = self.session.version(&uri) {
@@ -185,7 +181,7 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri.clone();
         if notifications::did_close::handle(&self.session, params) {
-            let _ = self.others_affected.send(disk_change());
+            let _ = self.others_affected.send(None);
         }
         if !diagnostics::client_pulls(&self.session) {
             self.client.publish_diagnostics(uri, Vec::new(), None).await;
@@ -211,7 +207,7 @@ impl LanguageServer for Backend {
         if outcome.config_changed {
             self.recheck_open_documents().await;
         } else if outcome.index_changed {
-            let _ = self.others_affected.send(disk_change());
+            let _ = self.others_affected.send(None);
         }
     }
 
@@ -222,7 +218,7 @@ impl LanguageServer for Backend {
         let others_affected = self.others_affected.clone();
         tokio::spawn(async move {
             workspace::scan_folders(&session, &client, added).await;
-            let _ = others_affected.send(disk_change());
+            let _ = others_affected.send(None);
         });
     }
 

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use specls_analysis::index::{self, FileEntry, ScanOptions, WorkspaceIndex, normalize};
 use specls_analysis::navigation::{FileRange, Target, target_at};
@@ -184,23 +185,21 @@ pub async fn scan_folders(session: &Arc<Session>, client: &Client, folders: Vec<
     let scanning = {
         let session = session.clone();
         tokio::task::spawn_blocking(move || {
-            let mut notes = Vec::new();
-            let files: Vec<PathBuf> = folders
-                .iter()
-                .flat_map(|folder| index::walk(folder, &mut notes))
-                .collect();
-            sender.send_replace((0, files.len()));
             let settings_for = |path: &Path| session.settings_for_path(path);
-            let (entries, more_notes) =
-                index::scan(&files, &settings_for, &ScanOptions::default(), &|done, total| {
+            index::scan_folders(
+                &folders,
+                &settings_for,
+                &ScanOptions::default(),
+                &|done, total| {
                     sender.send_replace((done, total));
-                });
-            notes.extend(more_notes);
-            (files.len(), entries, notes)
+                },
+            )
         })
     };
     let progress = if progress_supported {
-        let token = ProgressToken::String(format!("specls-index-{}", started.elapsed().as_nanos()));
+        // Unique per session: a rescan after a configuration change may overlap another.
+        static SCANS: AtomicU64 = AtomicU64::new(0);
+        let token = ProgressToken::String(format!("specls-index-{}", SCANS.fetch_add(1, Ordering::Relaxed)));
         match client.create_work_done_progress(token.clone()).await {
             Ok(()) => Some(
                 client
@@ -226,13 +225,14 @@ pub async fn scan_folders(session: &Arc<Session>, client: &Client, folders: Vec<
                 .await;
         }
     }
-    let (count, entries, notes) = match scanning.await {
+    let (entries, notes) = match scanning.await {
         Ok(result) => result,
         Err(err) => {
             log_warn!("indexing failed: {err}");
-            (0, Vec::new(), Vec::new())
+            (Vec::new(), Vec::new())
         }
     };
+    let count = entries.len();
     for note in &notes {
         log_warn!("{note}");
     }
