@@ -10,3 +10,4 @@ mod documents;
 mod initialize;
 mod navigation;
 mod outline;
+mod protocol;

@@ -8,6 +8,7 @@ mod editor_settings;
 mod notifications;
 mod requests;
 mod session;
+mod transport;
 mod workspace;
 
 use std::sync::Arc;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
-use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+use tower_lsp_server::{Client, LanguageServer, LspService};
 
 use self::diagnostics::ConfigReports;
 use self::session::Session;
@@ -29,13 +30,15 @@ pub struct Backend {
     others_affected: UnboundedSender<Option<Uri>>,
 }
 
-pub fn run_stdio() {
+/// Serves LSP on stdin and stdout. Success after `shutdown` and `exit`; failure when the
+/// session ended any other way.
+pub fn run_stdio() -> std::process::ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("a tokio runtime can start");
-    runtime.block_on(async {
+    let ending = runtime.block_on(async {
         let (service, socket) = LspService::build(|client| {
             let session: Arc<Session> = Arc::default();
             let config_reports: Arc<ConfigReports> = Arc::default();
@@ -56,10 +59,14 @@ pub fn run_stdio() {
         })
         .custom_method(requests::document_state::METHOD, Backend::document_state)
         .finish();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        transport::serve(service, socket).await
     });
+    // Work still running (a scan, a check) has nobody to report to.
+    runtime.shutdown_background();
+    match ending {
+        transport::Ending::Clean => std::process::ExitCode::SUCCESS,
+        transport::Ending::Abrupt => std::process::ExitCode::FAILURE,
+    }
 }
 
 /// Checks the open documents again when another file changed what they see of it: an
