@@ -11,3 +11,4 @@ mod initialize;
 mod navigation;
 mod outline;
 mod protocol;
+mod snapshots_per_request;

@@ -184,6 +184,46 @@ fn notifications_with_invalid_params_are_logged() {
 }
 
 #[test]
+fn a_panicking_request_is_an_internal_error_and_the_server_keeps_serving() {
+    let mut server = Server::spawn_with_env(&[("SPECLS_TEST_PANIC", "textDocument/documentSymbol")]);
+    server
+        .request("initialize", json!({ "capabilities": {} }))
+        .unwrap();
+    server.notify("initialized", json!({}));
+    let uri = "file:///workspace/panics.md";
+    server.open(uri, "# A\n");
+    let error = server
+        .request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .unwrap_err();
+    assert_eq!(error["code"], json!(-32603), "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("textDocument/documentSymbol"),
+        "{error}"
+    );
+    server.wait_for_stderr(&format!("textDocument/documentSymbol {uri} panicked"));
+    // Other requests, and the same one again, are served.
+    let folds = server
+        .request(
+            "textDocument/foldingRange",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .unwrap();
+    assert!(folds.is_array(), "{folds}");
+    let again = server.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert_eq!(again.unwrap_err()["code"], json!(-32603));
+    server.shutdown();
+}
+
+#[test]
 fn a_cancelled_request_gets_exactly_one_answer() {
     let dir = tempfile::tempdir().unwrap();
     for i in 0..3000 {

@@ -58,6 +58,11 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
 }
 
 impl Server {
+    /// Starts the server with extra environment variables, without initializing it.
+    pub fn spawn_with_env(env: &[(&str, &str)]) -> Self {
+        Self::spawn_command(env)
+    }
+
     /// Starts the server without initializing it.
     pub fn spawn() -> Self {
         Self::spawn_command(&[])
@@ -214,7 +219,6 @@ impl Server {
             std::thread::sleep(Duration::from_millis(10));
         }
     }
-
 
     /// Answers later requests of `method` from the server with `result`.
     pub fn reply_to(&mut self, method: &str, result: Value) {
