@@ -27,6 +27,8 @@ pub enum Code {
     DependencyCycle,
     DependencyStatus,
     SupersedesMismatch,
+    /// A file that was not analysed: too large, or not a regular file.
+    SkippedFile,
 }
 
 const CODES: &[(Code, &str)] = &[
@@ -45,6 +47,7 @@ const CODES: &[(Code, &str)] = &[
     (Code::DependencyCycle, "dependency-cycle"),
     (Code::DependencyStatus, "dependency-status"),
     (Code::SupersedesMismatch, "supersedes-mismatch"),
+    (Code::SkippedFile, "skipped-file"),
 ];
 
 impl Code {

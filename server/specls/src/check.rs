@@ -22,7 +22,7 @@ use std::time::Instant;
 use clap::ValueEnum;
 use serde::Serialize;
 use specls_analysis::FileEntry;
-use specls_analysis::index::{self, ScanOptions, WorkspaceIndex};
+use specls_analysis::index::{self, ScanNote, ScanOptions, WorkspaceIndex};
 use specls_analysis::workspace_checks::{WorkspaceContext, check_workspace};
 use specls_analysis::{CheckContext, Settings, Severity};
 use specls_syntax::ropey::Rope;
@@ -114,6 +114,8 @@ enum Outcome {
         entry: Box<FileEntry>,
         settings: Arc<Settings>,
     },
+    /// The file was not read: too large, or not a regular file (a FIFO, a device).
+    Skipped(Report),
     /// The file could not be checked; the message is for stderr.
     Failed(String),
 }
@@ -156,7 +158,7 @@ pub fn run(paths: &[PathBuf], format: Format) -> ExitCode {
             workspace_reports(&workspace, entry, settings, &target.shown)
         }))
         .unwrap_or_default(),
-        Outcome::Failed(_) => Vec::new(),
+        Outcome::Skipped(_) | Outcome::Failed(_) => Vec::new(),
     });
     let checked_at = Instant::now();
 
@@ -177,6 +179,10 @@ pub fn run(paths: &[PathBuf], format: Format) -> ExitCode {
                 if let Some((config, settings)) = broken_config {
                     broken_configs.entry(config).or_insert(settings);
                 }
+            }
+            Outcome::Skipped(report) => {
+                checked += 1;
+                reports.push(report);
             }
             Outcome::Failed(message) => {
                 failed += 1;
@@ -377,9 +383,9 @@ fn check_guarded(target: &Target, cache: &SettingsCache, today: &str, timings: &
 fn check_file(target: &Target, cache: &SettingsCache, today: &str, timings: &Timings) -> Outcome {
     let started = Instant::now();
     let shown = &target.shown;
-    let bytes = match std::fs::read(&target.absolute) {
+    let bytes = match index::read_bytes(&target.absolute, ScanOptions::default().max_file_size) {
         Ok(bytes) => bytes,
-        Err(err) => return Outcome::Failed(format!("specls: {}: {err}", shown.display())),
+        Err(note) => return skipped(shown, note),
     };
     let Ok(text) = String::from_utf8(bytes) else {
         return Outcome::Failed(format!("specls: {}: not valid UTF-8", shown.display()));
@@ -432,6 +438,26 @@ fn check_file(target: &Target, cache: &SettingsCache, today: &str, timings: &Tim
     }
 }
 
+/// A file that is not read gets a finding that says why; one that cannot be read fails.
+fn skipped(shown: &Path, note: ScanNote) -> Outcome {
+    let why = match note {
+        ScanNote::TooLarge { size, limit, .. } => {
+            format!("{} MB is over the {} MB limit", size >> 20, limit >> 20)
+        }
+        ScanNote::NotAFile { kind, .. } => format!("{kind} is not a regular file"),
+        other => return Outcome::Failed(format!("specls: {other}")),
+    };
+    let code = specls_analysis::Code::SkippedFile;
+    Outcome::Skipped(Report::new(
+        &LineIndex::new(""),
+        shown,
+        0..0,
+        code.default_severity(),
+        code.name(),
+        format!("not checked: {why}"),
+    ))
+}
+
 /// One index of the checked files and of every other Markdown file of their workspaces,
 /// so that references to specs outside the checked paths resolve.
 fn index_workspaces(targets: &[Target], outcomes: &[Outcome], cache: &SettingsCache) -> WorkspaceIndex {
@@ -452,7 +478,7 @@ fn index_workspaces(targets: &[Target], outcomes: &[Outcome], cache: &SettingsCa
     let (entries, _) = index::scan(&others, &settings_for, &ScanOptions::default(), &|_, _| {});
     let checked_entries = outcomes.iter().filter_map(|outcome| match outcome {
         Outcome::Checked { entry, .. } => Some((**entry).clone()),
-        Outcome::Failed(_) => None,
+        Outcome::Skipped(_) | Outcome::Failed(_) => None,
     });
     WorkspaceIndex::from_entries(entries.into_iter().chain(checked_entries))
 }
