@@ -90,8 +90,9 @@ fn dev_zero_linked_as_a_spec_is_never_read() {
     assert_eq!(run.stdout, "No problems in 1 file\n", "{}", run.stderr);
     let run = specls_bounded(dir.path(), &["check", "specs/zero.md"], BOUND);
     assert!(
-        run.stdout
-            .contains("specs/zero.md:1:1: warning[skipped-file]: not checked: a device is not a regular file"),
+        run.stdout.contains(
+            "specs/zero.md:1:1: warning[skipped-file]: not checked: a device is not a regular file"
+        ),
         "{}{}",
         run.stdout,
         run.stderr

@@ -183,3 +183,40 @@ fn dependents_are_rechecked_whatever_request_comes_first_when_pulled() {
         server.shutdown();
     }
 }
+
+#[test]
+fn a_scan_never_overwrites_a_newer_read_of_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("spec.md");
+    std::fs::write(&file, "---\nspec-id: OLD-1\n---\n# Old\n").unwrap();
+    let mut server = Server::spawn_with_env(&[("SPECLS_TEST_SCAN_PAUSE_MS", "1500")]);
+    let root = file_uri(dir.path());
+    server
+        .request(
+            "initialize",
+            json!({
+                "rootUri": root,
+                "workspaceFolders": [{ "uri": root, "name": "workspace" }],
+                "capabilities": { "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } },
+            }),
+        )
+        .unwrap();
+    server.notify("initialized", json!({}));
+    // The scan has read the old text; the file changes before its results land.
+    server.wait_for_stderr("scan read 1 files; pausing");
+    std::fs::write(&file, "---\nspec-id: NEW-1\n---\n# New\n").unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&file), "type": 2 }] }),
+    );
+    // workspace/symbol waits for the scan.
+    let found = server
+        .request("workspace/symbol", json!({ "query": "NEW-1" }))
+        .unwrap();
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
+    let stale = server
+        .request("workspace/symbol", json!({ "query": "OLD-1" }))
+        .unwrap();
+    assert_eq!(stale, json!([]), "the scan's older text came back");
+    server.shutdown();
+}

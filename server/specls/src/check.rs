@@ -200,7 +200,7 @@ pub fn run(paths: &[PathBuf], format: Format) -> ExitCode {
             Some(cwd) => index::relative_to(config, cwd),
             None => config.clone(),
         };
-        let text = LineIndex::new(&std::fs::read_to_string(config).unwrap_or_default());
+        let text = LineIndex::new(&settings::read_config_file(config).unwrap_or_default());
         for problem in &settings.problems {
             let report = Report::new(
                 &text,

@@ -130,7 +130,7 @@ impl ConfigReports {
                 reported.insert(key, problems.to_vec());
             }
         }
-        let text = std::fs::read_to_string(config).unwrap_or_default();
+        let text = crate::settings::read_config_file(config).unwrap_or_default();
         let document = Document::new(&text);
         let diagnostics = problems
             .iter()

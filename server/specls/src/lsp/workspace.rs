@@ -12,6 +12,13 @@ use tower_lsp_server::ls_types::ProgressToken;
 use crate::log::{log_info, log_warn};
 use crate::lsp::session::Session;
 
+/// `SPECLS_TEST_SCAN_PAUSE_MS=<ms>`: a scan waits that long between reading the files and
+/// handing back what it read. Only the tests set it.
+fn test_scan_pause() -> Option<std::time::Duration> {
+    let ms = std::env::var("SPECLS_TEST_SCAN_PAUSE_MS").ok()?.parse().ok()?;
+    Some(std::time::Duration::from_millis(ms))
+}
+
 /// Reads every Markdown file of `folders` into entries, for the caller to put in the
 /// index. Files that cannot be read are logged and left out.
 pub async fn scan(session: &Arc<Session>, client: &Client, folders: Vec<PathBuf>) -> Vec<FileEntry> {
@@ -76,6 +83,14 @@ pub async fn scan(session: &Arc<Session>, client: &Client, folders: Vec<PathBuf>
             (Vec::new(), Vec::new())
         }
     };
+    if let Some(pause) = test_scan_pause() {
+        // Tests change files between the scan's reads and its results landing.
+        log_warn!(
+            "scan read {} files; pausing {pause:?} (SPECLS_TEST_SCAN_PAUSE_MS)",
+            entries.len()
+        );
+        tokio::time::sleep(pause).await;
+    }
     for note in &notes {
         log_warn!("{note}");
     }
