@@ -9,6 +9,7 @@ mod diagnostics;
 mod documents;
 mod hostile;
 mod initialize;
+mod many_documents;
 mod navigation;
 mod outline;
 mod protocol;

@@ -196,6 +196,24 @@ impl Server {
         }
     }
 
+    /// Everything received until the server has been quiet for `quiet`, with what was
+    /// already received, in order (server requests are answered).
+    pub fn drain(&mut self, quiet: Duration) -> Vec<Value> {
+        let mut all = std::mem::take(&mut self.notifications);
+        let deadline = Instant::now() + TIMEOUT * 4;
+        loop {
+            match self.messages.recv_timeout(quiet) {
+                Ok(message) => {
+                    self.answer_server_request(&message);
+                    all.push(message);
+                }
+                Err(RecvTimeoutError::Timeout) => return all,
+                Err(RecvTimeoutError::Disconnected) => panic!("server exited; stderr:\n{}", self.stderr()),
+            }
+            assert!(Instant::now() < deadline, "the server never went quiet");
+        }
+    }
+
     /// Sends a request without waiting; returns its id.
     pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
         let id = self.next_id;

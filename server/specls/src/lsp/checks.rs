@@ -20,6 +20,8 @@ use crate::lsp::workspace;
 pub struct Reread {
     pub path: PathBuf,
     pub revision: u64,
+    /// The file was closed in the editor: its document's memory is free once this lands.
+    pub closed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +37,10 @@ pub struct Checks {
     pub session: Arc<Session>,
     pub client: Client,
     reports: ConfigReports,
+    /// Held from "is this result current?" to its publication, and by the clearing of a
+    /// closed document: a result that was current never arrives after the clearing.
+    publishing: tokio::sync::Mutex<()>,
+    pub trimmer: Arc<crate::lsp::memory::Trimmer>,
 }
 
 impl Checks {
@@ -43,6 +49,8 @@ impl Checks {
             session,
             client,
             reports: ConfigReports::default(),
+            publishing: tokio::sync::Mutex::default(),
+            trimmer: Arc::default(),
         }
     }
 
@@ -115,14 +123,19 @@ impl Checks {
         let pushes = !world.client_pulls();
         let done = tokio::task::spawn_blocking(move || {
             crate::lsp::injected_panic("specls/check");
+            let (affected, world) = match trigger {
+                Trigger::Edited => {
+                    let snapshot = world.document(&about).ok()?;
+                    let (_, settings, _) = world.settings_for(&about);
+                    let entry = world.entry(&snapshot, &settings);
+                    session.commit_entry(&about, version, entry)?
+                }
+                Trigger::Affected => (Affected::default(), world),
+            };
             let context = world.context(&about).ok()?;
             if context.snapshot.version != Some(version) {
                 return None;
             }
-            let affected = match trigger {
-                Trigger::Edited => session.commit_entry(&about, version, context.entry.clone()),
-                Trigger::Affected => Affected::default(),
-            };
             let found = diagnostics::compute(&session, &world, &context);
             let converted = pushes.then(|| diagnostics::to_lsp_all(&world, &context, &found));
             let config = context
@@ -155,11 +168,12 @@ impl Checks {
         }
         let Some(converted) = converted else { return };
         let Some(inputs) = inputs else { return };
-        if !self.session.is_current(&uri, version, inputs) {
-            return;
-        }
-        let changed = self.session.should_publish(&uri, version, &found);
-        if trigger == Trigger::Affected && !changed {
+        let _publishing = self.publishing.lock().await;
+        let only_if_changed = trigger == Trigger::Affected;
+        if !self
+            .session
+            .should_publish(&uri, version, inputs, &found, only_if_changed)
+        {
             return;
         }
         self.client
@@ -167,10 +181,19 @@ impl Checks {
             .await;
     }
 
+    /// Clears the diagnostics of a document that was closed (clients that are pushed to).
+    pub async fn clear(&self, uri: Uri) {
+        if self.session.client_pulls() {
+            return;
+        }
+        let _publishing = self.publishing.lock().await;
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+
     /// Scans the workspace folders at start, then lets the checks waiting for it run.
     pub async fn initial_scan(self: Arc<Self>) {
         let roots = self.session.roots();
-        let revision = self.session.revision();
+        let revision = self.session.will_scan();
         let entries = workspace::scan(&self.session, &self.client, roots.to_vec()).await;
         let affected = self.session.index_scanned(entries, revision);
         self.session.mark_indexed();
@@ -187,7 +210,7 @@ impl Checks {
             return;
         }
         tokio::spawn(async move {
-            let revision = self.session.revision();
+            let revision = self.session.will_scan();
             let entries = workspace::scan(&self.session, &self.client, folders).await;
             let affected = self.session.index_scanned(entries, revision);
             self.recheck(affected);
@@ -200,7 +223,7 @@ impl Checks {
         self.session.configuration_changed();
         self.recheck_all();
         tokio::spawn(async move {
-            let revision = self.session.revision();
+            let revision = self.session.will_scan();
             let roots = self.session.roots();
             let entries = workspace::scan(&self.session, &self.client, roots.to_vec()).await;
             let affected = self.session.index_scanned(entries, revision);
@@ -233,6 +256,9 @@ impl Checks {
             .unwrap_or_default();
             let affected = self.session.reindex_file(&reread.path, read, reread.revision);
             self.recheck(affected);
+            if reread.closed {
+                self.trimmer.closed();
+            }
         });
     }
 }

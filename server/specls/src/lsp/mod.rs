@@ -10,6 +10,7 @@ mod checks;
 mod convert;
 mod diagnostics;
 mod editor_settings;
+mod memory;
 mod notifications;
 mod requests;
 mod session;
@@ -36,6 +37,7 @@ pub struct Backend {
 /// Serves LSP on stdin and stdout. Success after `shutdown` and `exit`; failure when the
 /// session ended any other way.
 pub fn run_stdio() -> std::process::ExitCode {
+    memory::limit_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -170,9 +172,7 @@ impl LanguageServer for Backend {
         if let Some(reread) = notifications::did_close::handle(self.session(), params) {
             self.checks.clone().reread(reread);
         }
-        if !self.session().client_pulls() {
-            self.client().publish_diagnostics(uri, Vec::new(), None).await;
-        }
+        self.checks.clear(uri).await;
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {

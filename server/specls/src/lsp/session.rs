@@ -42,8 +42,11 @@ pub struct State {
     pub index: WorkspaceIndex,
     pub revision: u64,
     /// The revision at which each file was last opened, closed or re-read from disk: a
-    /// scan that started before then has older text and leaves the file alone.
+    /// scan that started before then has older text and leaves the file alone. Only
+    /// reads in flight compare against it, so it is emptied whenever none is.
     touched: imbl::HashMap<FileKey, u64>,
+    /// Scans and re-reads started and not yet landed.
+    reads_in_flight: usize,
     pub indexed: bool,
     pub roots: Arc<Vec<PathBuf>>,
     pub editor_settings: Arc<EditorSettings>,
@@ -110,10 +113,14 @@ impl Session {
 
     /// Everything a request reads, as of now.
     pub fn world(&self) -> World {
+        self.world_of(&self.state())
+    }
+
+    fn world_of(&self, state: &State) -> World {
         World {
-            state: self.state().clone(),
+            state: state.clone(),
             encoding: self.encoding(),
-            capabilities: self.capabilities.get().cloned().unwrap_or_default(),
+            capabilities: self.capabilities(),
             settings: self.settings.clone(),
         }
     }
@@ -211,7 +218,6 @@ impl Session {
         let mut state = self.state();
         state.revision += 1;
         let revision = state.revision;
-        state.touched.insert(FileKey::from(key_of(&uri)), revision);
         let document = OpenDocument {
             version,
             document: Arc::new(document),
@@ -261,15 +267,17 @@ impl Session {
         Ok(())
     }
 
-    /// Closes a document; the revision its file must be read back at, or `None` when it
-    /// was not open. Until the read lands the index keeps the editor's last entry.
+    /// Closes a document; the revision its file must be read back at (with
+    /// [`Session::reindex_file`]), or `None` when it was not open. Until the read lands
+    /// the index keeps the editor's last entry.
     pub fn close(&self, uri: &Uri) -> Option<u64> {
         let mut state = self.state();
         state.documents.remove(uri)?;
         state.revision += 1;
         let revision = state.revision;
         state.touched.insert(FileKey::from(key_of(uri)), revision);
-        drop(state);
+        state.reads_in_flight += 1;
+        // Under the state lock: a result found current a moment ago cannot be stored now.
         self.checked.remove(uri);
         self.published.remove(uri);
         Some(revision)
@@ -282,36 +290,59 @@ impl Session {
         state.revision += 1;
         let revision = state.revision;
         state.touched.insert(FileKey::from(path), revision);
+        state.reads_in_flight += 1;
         revision
     }
 
+    /// A scan starts: its results land with [`Session::index_scanned`] and this revision.
+    pub fn will_scan(&self) -> u64 {
+        let mut state = self.state();
+        state.reads_in_flight += 1;
+        state.revision
+    }
+
+    /// A read or scan landed: when none is left in flight nothing compares against the
+    /// revisions files were touched at.
+    fn read_landed(state: &mut State) {
+        state.reads_in_flight = state.reads_in_flight.saturating_sub(1);
+        if state.reads_in_flight == 0 {
+            state.touched = imbl::HashMap::default();
+        }
+    }
+
     /// Puts the index entry of an open document's version in the index, unless the
-    /// document has moved on. The open documents that may see the change are returned
-    /// (their `inputs` are moved to this revision).
-    pub fn commit_entry(&self, uri: &Uri, version: i32, entry: Arc<FileEntry>) -> Affected {
+    /// document has moved on (`None`). Returns the open documents that may see the change
+    /// (their `inputs` moved to this revision) and the world just after it: diagnostics
+    /// computed on that world see every change committed before, and any committed later
+    /// finds this entry and marks the document affected.
+    pub fn commit_entry(&self, uri: &Uri, version: i32, entry: Arc<FileEntry>) -> Option<(Affected, World)> {
         let mut state = self.state();
         if state.documents.get(uri).is_none_or(|d| d.version != version) {
-            return Affected::default();
+            return None;
         }
-        if state
+        let unchanged = state
             .index
             .file(&entry.path)
-            .is_some_and(|e| Arc::ptr_eq(e, &entry))
-        {
-            return Affected::default();
-        }
-        let before = state.index.clone();
-        match state.index.update(entry) {
-            Some(change) => Self::affected_by(&mut state, &before, &[change]),
-            None => Affected::default(),
-        }
+            .is_some_and(|e| Arc::ptr_eq(e, &entry));
+        let affected = if unchanged {
+            Affected::default()
+        } else {
+            let before = state.index.clone();
+            match state.index.update(entry) {
+                Some(change) => Self::affected_by(&mut state, &before, &[change]),
+                None => Affected::default(),
+            }
+        };
+        Some((affected, self.world_of(&state)))
     }
 
     /// A file read again from disk (changed, created, closed), or gone (`None`): applied
     /// when it is not open and no later read or open touched it since `revision`.
     pub fn reindex_file(&self, path: &Path, entry: Option<FileEntry>, revision: u64) -> Affected {
         let mut state = self.state();
-        if state.touched.get(path).is_some_and(|&at| at > revision) || Self::is_open_path(&state, path) {
+        let newer = state.touched.get(path).is_some_and(|&at| at > revision);
+        Self::read_landed(&mut state);
+        if newer || Self::is_open_path(&state, path) {
             return Affected::default();
         }
         let before = state.index.clone();
@@ -325,7 +356,7 @@ impl Session {
         }
     }
 
-    /// The entries of a scan that started at `revision`. A file opened, closed or re-read
+    /// The entries of a scan that started at `revision` (from [`Session::will_scan`]). A file opened, closed or re-read
     /// since keeps what the index has of it; but a file the index does not hold yet goes
     /// in as the disk has it (an open document's own entry replaces it once its check
     /// runs). Every open document may see them.
@@ -339,6 +370,7 @@ impl Session {
                 state.index.insert(entry);
             }
         }
+        Self::read_landed(&mut state);
         Self::touch_all_documents_for_index(&mut state)
     }
 
@@ -351,11 +383,6 @@ impl Session {
             return (0, Affected::default());
         }
         (removed, Self::touch_all_documents_for_index(&mut state))
-    }
-
-    /// The revision now: a scan or read that starts here compares against it.
-    pub fn revision(&self) -> u64 {
-        self.state().revision
     }
 
     fn touch_all_documents_for_index(state: &mut State) -> Affected {
@@ -414,9 +441,8 @@ impl Session {
         self.indexed.send_replace(true);
     }
 
-    /// Whether a result for `(version, inputs)` of a document is still current.
-    pub fn is_current(&self, uri: &Uri, version: i32, inputs: u64) -> bool {
-        self.state()
+    fn current_in(state: &State, uri: &Uri, version: i32, inputs: u64) -> bool {
+        state
             .documents
             .get(uri)
             .is_some_and(|d| d.version == version && d.inputs == inputs)
@@ -427,7 +453,8 @@ impl Session {
         let Some(version) = checked.version else {
             return;
         };
-        if self.is_current(uri, version, checked.inputs) {
+        let state = self.state();
+        if Self::current_in(&state, uri, version, checked.inputs) {
             self.checked.insert(uri.clone(), checked);
         }
     }
@@ -438,14 +465,27 @@ impl Session {
         (checked.version == Some(version) && checked.inputs == inputs).then(|| checked.diagnostics.clone())
     }
 
-    /// Whether these diagnostics differ from what the client was last sent for the
-    /// document; records them as sent when they do.
-    pub fn should_publish(&self, uri: &Uri, version: i32, diagnostics: &Arc<Vec<Diagnostic>>) -> bool {
-        if self
+    /// Whether to publish diagnostics computed for `(version, inputs)`: they must still
+    /// be current, and a re-check (`only_if_changed`) must differ from what the client
+    /// was last sent. Records them as sent.
+    pub fn should_publish(
+        &self,
+        uri: &Uri,
+        version: i32,
+        inputs: u64,
+        diagnostics: &Arc<Vec<Diagnostic>>,
+        only_if_changed: bool,
+    ) -> bool {
+        // Under the state lock: a document closed meanwhile keeps no record.
+        let state = self.state();
+        if !Self::current_in(&state, uri, version, inputs) {
+            return false;
+        }
+        let unchanged = self
             .published
             .get(uri)
-            .is_some_and(|last| last.0 == version && *last.1 == **diagnostics)
-        {
+            .is_some_and(|last| last.0 == version && *last.1 == **diagnostics);
+        if unchanged && only_if_changed {
             return false;
         }
         self.published.insert(uri.clone(), (version, diagnostics.clone()));

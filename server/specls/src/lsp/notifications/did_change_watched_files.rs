@@ -30,7 +30,11 @@ pub fn handle(session: &Session, params: DidChangeWatchedFilesParams) -> Outcome
         } else if session.version(&change.uri).is_none() {
             let path = key_of(&change.uri);
             let revision = session.will_reread(&path);
-            outcome.rereads.push(Reread { path, revision });
+            outcome.rereads.push(Reread {
+                path,
+                revision,
+                closed: false,
+            });
         }
     }
     outcome

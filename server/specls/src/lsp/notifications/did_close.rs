@@ -16,5 +16,6 @@ pub fn handle(session: &Session, params: DidCloseTextDocumentParams) -> Option<R
     Some(Reread {
         path: key_of(&uri),
         revision,
+        closed: true,
     })
 }

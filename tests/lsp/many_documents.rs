@@ -1,0 +1,86 @@
+//! Many open documents: each is checked and published once, others only when a change
+//! can alter their findings, and memory goes back down when they close.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::support::{Server, file_uri, seed};
+
+/// The feature-spec seed filled in as spec `MANY-n`, naming the spec before it.
+fn filled_seed(template: &str, n: usize) -> String {
+    template
+        .replace("{{SPEC_ID}}", &format!("MANY-{n}"))
+        .replace("{{TITLE}}", &format!("Spec {n}"))
+        .replace("{{STATUS}}", "draft")
+        .replace("{{PRIORITY}}", "high")
+        .replace("{{OWNER}}", "ana")
+        .replace("{{CREATED}}", "2026-01-02")
+        .replace("{{UPDATED}}", "2026-01-03")
+        .replace("{{TAGS}}", "[many]")
+        .replace(
+            "{{DESCRIPTION}}",
+            &format!("Builds on MANY-{}.", n.saturating_sub(1)),
+        )
+}
+
+fn publishes(messages: &[Value]) -> Vec<&Value> {
+    messages
+        .iter()
+        .filter(|m| m["method"] == json!("textDocument/publishDiagnostics"))
+        .collect()
+}
+
+#[test]
+fn opening_many_documents_publishes_each_about_once() {
+    const OPEN: usize = 300;
+    let template = std::fs::read_to_string(seed("feature-spec-template.md")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, _) = Server::start_with_root(&file_uri(dir.path()), json!({}));
+    let uris: Vec<String> = (0..OPEN)
+        .map(|n| format!("{}/spec-{n}.md", file_uri(dir.path())))
+        .collect();
+    for (n, uri) in uris.iter().enumerate() {
+        server.open(uri, &filled_seed(&template, n));
+    }
+    let messages = server.drain(Duration::from_secs(2));
+    let published = publishes(&messages);
+    // Each document once, and again at most when the spec it names was opened after its
+    // own check had run.
+    assert!(
+        published.len() >= OPEN && published.len() <= 2 * OPEN,
+        "{} publishes for {OPEN} documents",
+        published.len()
+    );
+    for uri in &uris {
+        let last = published
+            .iter()
+            .rev()
+            .find(|p| p["params"]["uri"] == json!(uri))
+            .unwrap_or_else(|| panic!("{uri} was never published"));
+        let unknown = last["params"]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == json!("unknown-reference"))
+            .count();
+        assert_eq!(unknown, 0, "{uri}: {last}");
+    }
+    // Closing them clears each; a spec that was never saved is gone with its buffer, so
+    // the one naming it (if still open) may be published once more.
+    for uri in &uris {
+        server.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } }));
+    }
+    let messages = server.drain(Duration::from_secs(2));
+    let after_close = publishes(&messages);
+    assert!(after_close.len() <= 2 * OPEN, "{} publishes", after_close.len());
+    for uri in &uris {
+        let last = after_close
+            .iter()
+            .rev()
+            .find(|p| p["params"]["uri"] == json!(uri))
+            .unwrap_or_else(|| panic!("{uri} was never cleared"));
+        assert_eq!(last["params"]["diagnostics"], json!([]), "{uri}");
+    }
+    server.shutdown();
+}
