@@ -268,3 +268,34 @@ fn stdin_is_checked_as_the_named_file_of_its_workspace() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("name no PATH with it"), "{}", run.stderr);
 }
+
+/// `.pre-commit-hooks.yaml`'s entry as pre-commit runs it: the entry, then the staged
+/// Markdown files.
+#[test]
+fn the_pre_commit_hook_checks_the_files_it_is_given() {
+    let hooks = std::fs::read_to_string(super::repo_root().join(".pre-commit-hooks.yaml")).unwrap();
+    let field = |key: &str| {
+        hooks
+            .lines()
+            .find_map(|line| {
+                line.trim_start_matches(['-', ' '])
+                    .strip_prefix(&format!("{key}: "))
+            })
+            .unwrap_or_else(|| panic!("no {key} in .pre-commit-hooks.yaml"))
+            .to_string()
+    };
+    assert_eq!(field("id"), "specls");
+    assert_eq!(field("types"), "[markdown]");
+    let entry = field("entry");
+    let mut words = entry.split_whitespace();
+    assert_eq!(words.next(), Some("specls"), "{entry}");
+    let dir = workspace(&[
+        ("specs/a.md", urgent_spec().as_bytes()),
+        ("specs/b.md", complete_spec().as_bytes()),
+    ]);
+    let mut args: Vec<&str> = words.collect();
+    args.push("specs/b.md");
+    assert_eq!(specls(dir.path(), &args).code, 0);
+    args.push("specs/a.md");
+    assert_eq!(specls(dir.path(), &args).code, 1);
+}
