@@ -49,7 +49,8 @@ pub struct FileFix {
     pub stdin_text: Option<String>,
 }
 
-/// All files fixed, and those that could not be (the reason is for stderr).
+/// The files fixed (each with at least one fix), and those that could not be (the
+/// reason is for stderr).
 #[derive(Default)]
 pub struct FixReport {
     pub fixed: Vec<FileFix>,
@@ -79,7 +80,7 @@ impl FixReport {
             .iter()
             .map(|(code, n)| format!("{} {n}", code.name()))
             .collect();
-        let files = self.fixed.iter().filter(|file| !file.applied.is_empty()).count();
+        let files = self.fixed.len();
         let verb = match mode {
             FixMode::Write => "Fixed",
             FixMode::Diff => "Would fix",
@@ -98,7 +99,7 @@ impl FixReport {
 pub fn fix_files(
     targets: &[FixTarget<'_>],
     mode: FixMode,
-    keep: &(dyn Fn(Code) -> bool + Sync),
+    keep: &dyn Fn(Code) -> bool,
     out: &mut dyn Write,
     color: bool,
 ) -> io::Result<FixReport> {
@@ -124,7 +125,7 @@ pub fn fix_files(
 
 /// The file as read: its text without a byte order mark, and what a later read is
 /// compared with.
-struct Read {
+struct FileRead {
     bom: bool,
     text: String,
     bytes: Vec<u8>,
@@ -133,7 +134,7 @@ struct Read {
     real: PathBuf,
 }
 
-fn read_target(target: &FixTarget<'_>) -> Result<Option<Read>, String> {
+fn read_target(target: &FixTarget<'_>) -> Result<Option<FileRead>, String> {
     let bytes: Vec<u8>;
     let mut modified = None;
     let mut real = target.named.clone();
@@ -158,7 +159,7 @@ fn read_target(target: &FixTarget<'_>) -> Result<Option<Read>, String> {
         Some(rest) => (true, rest.to_string()),
         None => (false, text.to_string()),
     };
-    Ok(Some(Read {
+    Ok(Some(FileRead {
         bom,
         text,
         bytes,
@@ -192,7 +193,7 @@ type Diff = (String, String, String);
 fn fix_one(
     target: &FixTarget<'_>,
     mode: FixMode,
-    keep: &(dyn Fn(Code) -> bool + Sync),
+    keep: &dyn Fn(Code) -> bool,
     cache: &SettingsCache,
     today: &str,
 ) -> Result<Option<(FileFix, Option<Diff>)>, String> {
@@ -236,7 +237,7 @@ fn fix_one(
 
 /// Replaces the file with `new` through a temporary file in its folder, unless the
 /// file changed since it was read.
-fn write_back(read: &Read, new: &[u8]) -> Result<(), String> {
+fn write_back(read: &FileRead, new: &[u8]) -> Result<(), String> {
     let path = &read.real;
     let folder = path.parent().unwrap_or(Path::new("."));
     let failed = |err: io::Error| format!("cannot write the fixes: {err}");

@@ -70,7 +70,7 @@ pub enum GraphFormat {
     Dot,
 }
 
-/// The index of every Markdown file under `folder`, and the folder as given and found.
+/// The index of every Markdown file under `folder`, each read with its configuration.
 fn index_folder(folder: &Path) -> Result<WorkspaceIndex, String> {
     if !folder.is_dir() {
         return Err(format!("{}: not a folder", folder.display()));
