@@ -42,7 +42,7 @@ fn specs() -> tempfile::TempDir {
         ),
         (
             "docs/search.md",
-            b"---\ntitle: Search\nauthor: cy\nreviewers: [ana]\nstatus: review\n---\n\n# Search\n",
+            b"---\ntitle: Search\nauthor: cy <cy@example.com>, dee <dee@example.com>, and more\nreviewers: [ana]\nstatus: review\n---\n\n# Search\n",
         ),
         ("README.md", b"# Not a spec\n"),
     ])
@@ -56,12 +56,12 @@ fn list_prints_a_table_of_the_specs_in_id_order() {
     assert_eq!(
         run.stdout,
         "\
-ID      STATUS      PRIORITY  OWNER  TITLE        PATH
-AUTH-1  approved    -         ana    Spec AUTH-1  specs/auth.md
-PAY-2   draft       -         bo     Spec PAY-2   specs/invoices.md
-PAY-3   superseded  -         bo     Spec PAY-3   specs/old.md
-PAY-10  review      -         ana    Spec PAY-10  specs/refunds.md
--       review      -         cy     Search       docs/search.md
+ID      STATUS      PRIORITY  OWNER                                     TITLE        PATH
+AUTH-1  approved    -         ana                                       Spec AUTH-1  specs/auth.md
+PAY-2   draft       -         bo                                        Spec PAY-2   specs/invoices.md
+PAY-3   superseded  -         bo                                        Spec PAY-3   specs/old.md
+PAY-10  review      -         ana                                       Spec PAY-10  specs/refunds.md
+-       review      -         cy <cy@example.com>, dee <dee@example.c…  Search       docs/search.md
 "
     );
 }
@@ -87,6 +87,10 @@ fn list_filters_combine() {
             .collect()
     };
     assert_eq!(ids(&["--owner", "ana"]), ["AUTH-1", "PAY-10"]);
+    assert_eq!(
+        ids(&["--owner", "cy <cy@example.com>, dee <dee@example.com>, and more"]),
+        ["Search"]
+    );
     assert_eq!(ids(&["--status", "draft,review"]), ["PAY-2", "PAY-10", "Search"]);
     assert_eq!(ids(&["--template", "design-doc"]), ["Search"]);
     assert_eq!(ids(&["--tag", "web", "--tag", "payments"]), ["AUTH-1", "PAY-2"]);

@@ -156,6 +156,19 @@ pub fn run_list(options: &ListOptions) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// A table cell is at most this many characters: an EIP's author list would push the
+/// paths off the screen (JSON output has the whole text).
+const CELL_WIDTH: usize = 40;
+
+fn clip(text: &str) -> String {
+    if text.chars().count() <= CELL_WIDTH {
+        return text.to_string();
+    }
+    let mut clipped: String = text.chars().take(CELL_WIDTH - 1).collect();
+    clipped.push('…');
+    clipped
+}
+
 fn write_table(out: &mut impl Write, specs: &[ListedSpec]) -> io::Result<()> {
     if specs.is_empty() {
         return Ok(());
@@ -164,7 +177,7 @@ fn write_table(out: &mut impl Write, specs: &[ListedSpec]) -> io::Result<()> {
     let rows: Vec<[String; 6]> = specs
         .iter()
         .map(|spec| {
-            let cell = |value: Option<&str>| crate::output::one_line(value.unwrap_or("-"));
+            let cell = |value: Option<&str>| clip(&crate::output::one_line(value.unwrap_or("-")));
             [
                 cell(spec.id),
                 cell(spec.status),
