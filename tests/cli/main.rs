@@ -8,7 +8,10 @@ use std::process::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
+mod fix;
+mod gates;
 mod hostile;
+mod list;
 mod new;
 
 /// The repository root (this crate is `server/specls`).
@@ -38,11 +41,38 @@ struct Run {
 }
 
 fn specls(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_specls"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run specls");
+    specls_with(dir, args, &[], None)
+}
+
+/// `specls` with environment variables set and, when given, `stdin` piped in. Colour
+/// variables of the environment the tests run in are removed, so output is as piped.
+fn specls_with(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
+    use std::io::Write;
+    use std::process::Stdio;
+
+    let mut command = Command::new(env!("CARGO_BIN_EXE_specls"));
+    command.args(args).current_dir(dir);
+    for var in [
+        "NO_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "SPECLS_TEST_EDIT_BEFORE_RENAME",
+    ] {
+        command.env_remove(var);
+    }
+    command.envs(env.iter().copied());
+    command.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().expect("run specls");
+    if let Some(text) = stdin {
+        let mut pipe = child.stdin.take().unwrap();
+        pipe.write_all(text.as_bytes()).unwrap();
+    }
+    let output = child.wait_with_output().expect("wait for specls");
     Run {
         code: output.status.code().expect("specls exited by a signal"),
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),

@@ -54,6 +54,38 @@ fn new_specs_from_both_templates_lack_no_section() {
     assert!(feature.starts_with("---\nspec-id: SPEC-001\n"), "{feature}");
 }
 
+/// A new user's first spec: a real id, and only what the author must still write is
+/// reported (sections holding the template's guidance, fields to fill), not the
+/// template's example links.
+#[test]
+fn a_first_spec_gets_the_first_id_and_no_broken_links() {
+    let dir = workspace(&[]);
+    let run = specls(dir.path(), &["new", "feature-spec", "specs/login.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(dir.path().join("specs/login.md")).unwrap();
+    assert!(text.starts_with("---\nspec-id: SPEC-1\ntitle: Login\n"), "{text}");
+    assert!(
+        text.contains("- [Design Document](link)"),
+        "the template's examples stay: {text}"
+    );
+    let mut found = codes(dir.path(), "specs/login.md");
+    found.sort();
+    found.dedup();
+    assert_eq!(found, ["empty-section", "unfilled-placeholder"]);
+
+    let configured = workspace(&[(".specls.yaml", b"id-pattern: \"RFC-[0-9]{4}\"\n")]);
+    let run = specls(configured.path(), &["new", "design-doc", "docs/search.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = specls(configured.path(), &["new", "feature-spec", "specs/tabs.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(configured.path().join("specs/tabs.md")).unwrap();
+    assert!(text.starts_with("---\nspec-id: RFC-0001\n"), "{text}");
+    let mut found = codes(configured.path(), "docs/search.md");
+    found.sort();
+    found.dedup();
+    assert_eq!(found, ["empty-section", "unfilled-placeholder"]);
+}
+
 #[test]
 fn an_existing_file_is_never_overwritten() {
     let dir = workspace(&[("specs/a.md", b"# Mine\n")]);

@@ -124,6 +124,37 @@ describe('the packaged extension', () => {
     assert.equal(recorded.statusItem.text, '$(check) specls');
   });
 
+  it('stops and starts the server on command', async () => {
+    const { recorded } = await activate({ pathEnv: binDir });
+    await recorded.commands.get('specls.stopServer')();
+    assert.equal(recorded.statusItem.text, '$(debug-stop) specls');
+    await recorded.commands.get('specls.startServer')();
+    assert.equal(recorded.statusItem.text, '$(check) specls');
+    // Start on a running server starts no second one.
+    await recorded.commands.get('specls.startServer')();
+    assert.equal(output(recorded).match(/Starting /g).length, 2);
+  });
+
+  it('starts no server while specls.enable is off, and starts it when turned on', async () => {
+    const { recorded } = await activate({ pathEnv: binDir, settings: { 'specls.enable': false } });
+    assert.equal(recorded.statusItem.text, '$(circle-slash) specls');
+    assert.doesNotMatch(output(recorded), /Starting /);
+    recorded.changeSettings({ 'specls.enable': true });
+    await waitFor(() => recorded.statusItem.text === '$(check) specls', 'the server to start');
+    recorded.changeSettings({ 'specls.enable': false });
+    await waitFor(() => recorded.statusItem.text === '$(circle-slash) specls', 'the server to stop');
+  });
+
+  it('passes the log level as SPECLS_LOG and extraEnv to the server', async () => {
+    const { recorded } = await activate({
+      pathEnv: binDir,
+      settings: { 'specls.server.logLevel': 'info', 'specls.server.extraEnv': { SPECLS_SMOKE: '1', BAD: 2 } },
+    });
+    // The server logs this line at info level only.
+    await waitFor(() => /specls: initialized; position encoding/.test(output(recorded)), 'the info log');
+    assert.match(output(recorded), /Ignoring specls\.server\.extraEnv\.BAD = 2: not a string\./);
+  });
+
   it('creates a spec through the server, or says the server cannot', async () => {
     const { recorded, workspace } = await activate({ pathEnv: binDir, answers: ['design-doc', 'docs/search'] });
     await recorded.commands.get('specls.newSpec')();

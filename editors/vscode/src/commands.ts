@@ -2,6 +2,8 @@
 
 export const COMMANDS = {
   newSpec: 'specls.newSpec',
+  startServer: 'specls.startServer',
+  stopServer: 'specls.stopServer',
   restartServer: 'specls.restartServer',
   showOutput: 'specls.showOutput',
 } as const;

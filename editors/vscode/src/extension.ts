@@ -28,6 +28,7 @@ import {
   type TemplateInfo,
   templatesFromServer,
 } from './newSpec';
+import { serverEnvironment } from './serverEnv';
 import { bundledServerPath, missingServerMessage, resolveServerPath } from './serverPath';
 import {
   configurationSettings,
@@ -41,7 +42,7 @@ let extension: SpeclsExtension | undefined;
 
 export function activate(context: vscode.ExtensionContext): Promise<void> {
   extension = new SpeclsExtension(context);
-  return extension.start();
+  return extension.startIfEnabled();
 }
 
 export function deactivate(): Promise<void> | undefined {
@@ -93,14 +94,37 @@ class SpeclsExtension {
       this.output,
       this.statusItem,
       vscode.commands.registerCommand(COMMANDS.showOutput, () => this.output.show(true)),
+      vscode.commands.registerCommand(COMMANDS.startServer, () => this.start()),
+      vscode.commands.registerCommand(COMMANDS.stopServer, () => this.stopByCommand()),
       vscode.commands.registerCommand(COMMANDS.restartServer, () => this.restart()),
       vscode.commands.registerCommand(COMMANDS.newSpec, () => this.newSpec()),
       vscode.workspace.onDidChangeConfiguration((event) => this.onConfigurationChanged(event)),
     );
   }
 
+  /** At activation and when `specls.enable` is turned on: start unless the user turned specls off. */
+  startIfEnabled(): Promise<void> {
+    if (vscode.workspace.getConfiguration('specls').get<boolean>('enable') === false) {
+      this.setStatus({ kind: 'disabled' });
+      return Promise.resolve();
+    }
+    return this.start();
+  }
+
+  /** Starts the server unless it runs (the Start command, whatever `specls.enable` says). */
   start(): Promise<void> {
-    return this.serialize(() => this.startClient());
+    return this.serialize(async () => {
+      if (!this.client) {
+        await this.startClient();
+      }
+    });
+  }
+
+  private stopByCommand(): Promise<void> {
+    return this.serialize(async () => {
+      await this.stopClient();
+      this.setStatus({ kind: 'stopped-by-user' });
+    });
   }
 
   stop(): Promise<void> {
@@ -170,7 +194,12 @@ class SpeclsExtension {
     }
     this.output.appendLine(`Starting ${resolution.path} (from ${resolution.source})`);
 
-    const serverOptions: ServerOptions = { command: resolution.path, args: ['lsp'] };
+    const settings = vscode.workspace.getConfiguration('specls');
+    const { env, problems } = serverEnvironment(process.env, settings.get('server.logLevel'), settings.get('server.extraEnv'));
+    for (const problem of problems) {
+      this.output.appendLine(problem);
+    }
+    const serverOptions: ServerOptions = { command: resolution.path, args: ['lsp'], options: { env } };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file', language: 'markdown' }],
       // A function, so that a restart sends the settings of that moment.
@@ -262,8 +291,22 @@ class SpeclsExtension {
   }
 
   private onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
-    if (event.affectsConfiguration('specls.server.path')) {
-      void this.restart();
+    if (event.affectsConfiguration('specls.enable')) {
+      if (vscode.workspace.getConfiguration('specls').get<boolean>('enable') === false) {
+        void this.serialize(async () => {
+          await this.stopClient();
+          this.setStatus({ kind: 'disabled' });
+        });
+      } else {
+        void this.start();
+      }
+      return;
+    }
+    const restartOn = ['specls.server.path', 'specls.server.logLevel', 'specls.server.extraEnv'];
+    if (restartOn.some((section) => event.affectsConfiguration(section))) {
+      if (this.client) {
+        void this.restart();
+      }
       return;
     }
     const client = this.client;

@@ -1,7 +1,10 @@
 // The `specls.*` settings as the server receives them. No `vscode` import: the mapping is
 // unit-tested under plain Node.
 
-/** The diagnostic codes of the product contract; each can have its severity overridden. */
+/**
+ * The diagnostic codes, each with a severity setting; `server/analysis/tests/code_lists.rs` keeps
+ * this list, package.json and the configuration schema in step with the server's list.
+ */
 export const DIAGNOSTIC_CODES = [
   'missing-section',
   'section-order',
@@ -16,6 +19,9 @@ export const DIAGNOSTIC_CODES = [
   'broken-link',
   'duplicate-id',
   'dependency-cycle',
+  'dependency-status',
+  'supersedes-mismatch',
+  'skipped-file',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -10,6 +10,8 @@ export type ServerStatus =
   | { kind: 'starting' }
   | { kind: 'running'; version?: string; progress?: Progress }
   | { kind: 'stopped' }
+  | { kind: 'stopped-by-user' }
+  | { kind: 'disabled' }
   | { kind: 'missing' };
 
 export interface StatusPresentation {
@@ -50,6 +52,18 @@ export function presentStatus(status: ServerStatus): StatusPresentation {
         text: '$(error) specls',
         tooltip: 'specls: the language server stopped. Click for the output; run "specls: Restart Server" to start it.',
         error: true,
+      };
+    case 'stopped-by-user':
+      return {
+        text: '$(debug-stop) specls',
+        tooltip: 'specls: the language server was stopped. Run "specls: Start Server" to start it.',
+        error: false,
+      };
+    case 'disabled':
+      return {
+        text: '$(circle-slash) specls',
+        tooltip: 'specls: off (the setting specls.enable). Run "specls: Start Server" to start it anyway.',
+        error: false,
       };
     case 'missing':
       return {

@@ -31,40 +31,121 @@ pub enum Code {
     SkippedFile,
 }
 
-const CODES: &[(Code, &str)] = &[
-    (Code::MissingSection, "missing-section"),
-    (Code::SectionOrder, "section-order"),
-    (Code::DuplicateSection, "duplicate-section"),
-    (Code::EmptySection, "empty-section"),
-    (Code::MissingField, "missing-field"),
-    (Code::InvalidValue, "invalid-value"),
-    (Code::InvalidDate, "invalid-date"),
-    (Code::UnfilledPlaceholder, "unfilled-placeholder"),
-    (Code::FrontmatterSyntax, "frontmatter-syntax"),
-    (Code::UnknownReference, "unknown-reference"),
-    (Code::BrokenLink, "broken-link"),
-    (Code::DuplicateId, "duplicate-id"),
-    (Code::DependencyCycle, "dependency-cycle"),
-    (Code::DependencyStatus, "dependency-status"),
-    (Code::SupersedesMismatch, "supersedes-mismatch"),
-    (Code::SkippedFile, "skipped-file"),
+/// The one list of diagnostic codes: each code's stable name (what users configure and
+/// script against) and what it means, in the order every list of codes shows them. The
+/// editor packages and the configuration schema are tested against it
+/// (`tests/code_lists.rs`), so a new code fails until each of them has it.
+const CODES: &[(Code, &str, &str)] = &[
+    (
+        Code::MissingSection,
+        "missing-section",
+        "A required section or subsection of the template is absent.",
+    ),
+    (
+        Code::SectionOrder,
+        "section-order",
+        "Sections are present but not in template order.",
+    ),
+    (
+        Code::DuplicateSection,
+        "duplicate-section",
+        "A non-repeatable section appears twice.",
+    ),
+    (
+        Code::EmptySection,
+        "empty-section",
+        "A required section holds nothing beyond its heading or the template's text.",
+    ),
+    (
+        Code::MissingField,
+        "missing-field",
+        "A required frontmatter key is absent.",
+    ),
+    (
+        Code::InvalidValue,
+        "invalid-value",
+        "A `status`/`priority` (or configured) value is outside the allowed set.",
+    ),
+    (
+        Code::InvalidDate,
+        "invalid-date",
+        "A date field is not `YYYY-MM-DD`.",
+    ),
+    (
+        Code::UnfilledPlaceholder,
+        "unfilled-placeholder",
+        "Template placeholder text is left in the spec.",
+    ),
+    (
+        Code::FrontmatterSyntax,
+        "frontmatter-syntax",
+        "The YAML frontmatter does not parse.",
+    ),
+    (
+        Code::UnknownReference,
+        "unknown-reference",
+        "A spec id that no spec in the workspace defines.",
+    ),
+    (
+        Code::BrokenLink,
+        "broken-link",
+        "A relative link to a missing file, or an anchor that no heading has.",
+    ),
+    (
+        Code::DuplicateId,
+        "duplicate-id",
+        "Two specs define the same `spec-id`.",
+    ),
+    (
+        Code::DependencyCycle,
+        "dependency-cycle",
+        "`depends-on` chains form a cycle.",
+    ),
+    (
+        Code::DependencyStatus,
+        "dependency-status",
+        "An approved or implemented spec depends on a draft, deprecated or rejected one.",
+    ),
+    (
+        Code::SupersedesMismatch,
+        "supersedes-mismatch",
+        "A `supersedes` or `superseded-by` entry that the other spec does not list back.",
+    ),
+    (
+        Code::SkippedFile,
+        "skipped-file",
+        "A file that was not analysed: over the size limit, or not a regular file.",
+    ),
 ];
 
 impl Code {
+    /// Every code, in the order of the list above.
+    pub fn all() -> impl Iterator<Item = Code> {
+        CODES.iter().map(|(code, ..)| *code)
+    }
+
     pub fn name(self) -> &'static str {
+        self.info().1
+    }
+
+    /// What the code means, in one sentence.
+    pub fn summary(self) -> &'static str {
+        self.info().2
+    }
+
+    fn info(self) -> &'static (Code, &'static str, &'static str) {
         CODES
             .iter()
-            .find(|(code, _)| *code == self)
-            .map(|(_, name)| *name)
-            .unwrap_or("?")
+            .find(|(code, ..)| *code == self)
+            .expect("every code is in CODES")
     }
 
     pub fn from_name(name: &str) -> Option<Code> {
-        CODES.iter().find(|(_, n)| *n == name).map(|(code, _)| *code)
+        CODES.iter().find(|(_, n, _)| *n == name).map(|(code, ..)| *code)
     }
 
     pub fn names() -> Vec<&'static str> {
-        CODES.iter().map(|(_, name)| *name).collect()
+        CODES.iter().map(|(_, name, _)| *name).collect()
     }
 
     pub fn default_severity(self) -> Severity {
@@ -119,6 +200,10 @@ pub struct TextEdit {
 pub struct Fix {
     pub title: String,
     pub edits: Vec<TextEdit>,
+    /// Whether `specls check --fix` may apply it unseen: the edit is what the author
+    /// meant beyond doubt (a skeleton of a missing section, today's date, a value that
+    /// differs from an allowed one by case or a typo). An editor offers every fix.
+    pub safe: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -339,6 +424,7 @@ impl Checker<'_> {
                 range: range.clone(),
                 new_text: value.to_string(),
             }],
+            safe: is_typo_of(&text, value),
         });
         self.push(
             Code::InvalidValue,
@@ -355,6 +441,7 @@ impl Checker<'_> {
                 range,
                 new_text: self.context.today.to_string(),
             }],
+            safe: true,
         }
     }
 
@@ -569,6 +656,7 @@ impl Checker<'_> {
                 range: at..at,
                 new_text,
             }],
+            safe: true,
         }
     }
 }
@@ -654,9 +742,45 @@ fn closest<'a>(text: &str, allowed: &'a [String]) -> Option<&'a str> {
         .map(|(_, value)| value.as_str())
 }
 
+/// Whether `value` is surely what `text` meant: the same but for case, or one typo
+/// (a letter added, missing, changed or two swapped) in a word of four letters or more,
+/// or a prefix of at least three letters (`crit`, `impl`). `urgent` is no typo of
+/// `critical`: an editor offers that replacement, `--fix` does not make it.
+fn is_typo_of(text: &str, value: &str) -> bool {
+    let text = text.to_lowercase();
+    let value = value.to_lowercase();
+    text == value
+        || (text.chars().count() >= 4 && strsim::damerau_levenshtein(&text, &value) == 1)
+        || (text.chars().count() >= 3 && value.starts_with(&text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_are_listed_once_with_a_summary() {
+        let names = Code::names();
+        let mut unique = names.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        for code in Code::all() {
+            assert_eq!(Code::from_name(code.name()), Some(code));
+            assert!(code.summary().ends_with('.'), "{}", code.name());
+        }
+    }
+
+    #[test]
+    fn only_typos_are_safe_replacements() {
+        assert!(is_typo_of("Medium", "medium"));
+        assert!(is_typo_of("hihg", "high"));
+        assert!(is_typo_of("aproved", "approved"));
+        assert!(is_typo_of("crit", "critical"));
+        assert!(!is_typo_of("urgent", "critical"));
+        assert!(!is_typo_of("lo", "low"));
+        assert!(!is_typo_of("done", "draft"));
+    }
 
     #[test]
     fn closest_values() {

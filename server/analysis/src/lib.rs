@@ -6,9 +6,12 @@ pub mod code_lens;
 pub mod completion;
 pub mod config;
 pub mod diagnostics;
+pub mod fix;
 pub mod folding;
+pub mod graph;
 pub mod hover;
 pub mod index;
+pub mod list;
 pub mod navigation;
 pub mod outline;
 pub mod scaffold;
@@ -23,4 +26,4 @@ pub use diagnostics::{CheckContext, Code, Diagnostic, Fix, Related, Severity, Te
 pub use folding::{Fold, FoldKind, folding_ranges};
 pub use index::{FileEntry, WorkspaceIndex};
 pub use outline::{OutlineItem, outline};
-pub use scaffold::{Fill, next_free_id, scaffold, scaffold_file};
+pub use scaffold::{Fill, first_id, next_free_id, scaffold, scaffold_file};

@@ -91,7 +91,7 @@ pub fn scaffold(template: &Template, fill: &Fill<'_>, settings: &Settings, path:
 }
 
 /// A new spec file at `path`: the id given, else one opening the file name, else the
-/// next free id among `known_ids`; the title given, else one made of the file name.
+/// next free id among `known_ids`, else the first id of the id pattern; the title given, else one made of the file name.
 /// Shared by `specls new`, the `specls.newSpec` command and the "start spec" action.
 pub fn scaffold_file<'a>(
     template: &Template,
@@ -105,7 +105,8 @@ pub fn scaffold_file<'a>(
     let id = id
         .map(str::to_string)
         .or_else(|| id_from_file_name(path, settings))
-        .or_else(|| next_free_id(known_ids));
+        .or_else(|| next_free_id(known_ids))
+        .or_else(|| first_id(settings));
     let title = title
         .map(str::to_string)
         .or_else(|| title_from_file_name(path, settings));
@@ -216,6 +217,27 @@ pub fn next_free_id<'a>(ids: impl IntoIterator<Item = &'a str>) -> Option<String
     Some(format!("{prefix}-{:0width$}", highest + 1))
 }
 
+/// The first id of a workspace without ids: the id pattern's literal prefix (`RFC-` of
+/// `RFC-[0-9]{4}`, `SPEC-` when the pattern opens with no literal) and the smallest
+/// number the pattern accepts (`RFC-0001`, `SPEC-1`). `None` for a pattern no such id
+/// matches.
+pub fn first_id(settings: &Settings) -> Option<String> {
+    let pattern = settings.id_pattern_source.trim_start_matches('^');
+    let literal: String = pattern
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/'))
+        .collect();
+    // `[0-9]` or `\d` right after a literal `ADR` belongs to the number, not the prefix.
+    let literal = literal.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
+    let prefixes = [literal.clone(), format!("{literal}-"), "SPEC-".to_string()];
+    prefixes.iter().find_map(|prefix| {
+        (1..=8).find_map(|width| {
+            let candidate = format!("{prefix}{:0width$}", 1);
+            settings.id_pattern.is_match(&candidate).then_some(candidate)
+        })
+    })
+}
+
 /// A title from a file name: `passkey-login.md` → `Passkey login`, after an id
 /// (`AUTH-12-passkey-login.md`). `None` when nothing is left.
 pub fn title_from_file_name(path: &Path, settings: &Settings) -> Option<String> {
@@ -292,6 +314,21 @@ mod tests {
         );
         assert_eq!(title("passkey_login.md").as_deref(), Some("Passkey login"));
         assert_eq!(title("SPEC-042.md"), None);
+    }
+
+    #[test]
+    fn the_first_id_follows_the_id_pattern() {
+        let with_pattern = |pattern: &str| {
+            let config = format!("id-pattern: \"{pattern}\"\n");
+            let settings = Settings::from_config(&config, Path::new("/ws"), &|_| Ok(String::new()));
+            assert!(settings.problems.is_empty(), "{:?}", settings.problems);
+            first_id(&settings)
+        };
+        assert_eq!(first_id(&Settings::default()).as_deref(), Some("SPEC-1"));
+        assert_eq!(with_pattern("RFC-[0-9]{4}").as_deref(), Some("RFC-0001"));
+        assert_eq!(with_pattern("ADR[0-9]{3}").as_deref(), Some("ADR001"));
+        assert_eq!(with_pattern("[A-Z]{2,5}-[0-9]+").as_deref(), Some("SPEC-1"));
+        assert_eq!(with_pattern("AUTH|PAY").as_deref(), None);
     }
 
     #[test]

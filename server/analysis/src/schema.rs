@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use specls_syntax::{Document, Heading};
+use specls_syntax::{Document, Heading, ReferenceKind};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateSchema {
@@ -19,6 +19,9 @@ pub struct TemplateSchema {
     /// The value each of `fields` has in the template, as written (`{{CREATED}}`,
     /// `[YYYY-MM-DD]`, `draft`): what shape a value takes.
     pub field_examples: Vec<String>,
+    /// The destinations of the template's own links (`link` of `[Design Document](link)`):
+    /// a spec that still holds them holds the template's examples, not broken links.
+    pub example_links: Vec<String>,
     /// The template's text, for scaffolding and snippets.
     pub source: String,
 }
@@ -75,11 +78,22 @@ impl TemplateSchema {
             })
             .collect();
         let sections = rules_at_level(&document, &model.headings, 2);
+        let mut example_links: Vec<String> = model
+            .references
+            .iter()
+            .filter_map(|reference| match &reference.kind {
+                ReferenceKind::Link { path, .. } if !path.is_empty() => Some(path.clone()),
+                _ => None,
+            })
+            .collect();
+        example_links.sort_unstable();
+        example_links.dedup();
         TemplateSchema {
             name: name.to_string(),
             sections,
             fields,
             field_examples,
+            example_links,
             source: text.to_string(),
         }
     }

@@ -120,6 +120,7 @@ fn check_links(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Pus
                 Some(target) if *target.path != *entry.path => Some(&**target),
                 Some(_) => Some(entry),
                 None if (context.file_exists)(&resolved) => None,
+                None if is_template_example(entry, context.settings, path) => continue,
                 None => {
                     push(
                         Code::BrokenLink,
@@ -158,6 +159,23 @@ fn check_links(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Pus
             );
         }
     }
+}
+
+/// Whether a link to a missing file is one of the example links of the spec's template
+/// (`[Design Document](link)`), copied by `specls new`: the section that holds it is
+/// reported as still holding the template's text, which says more than `link` missing.
+fn is_template_example(entry: &FileEntry, settings: &Settings, path: &str) -> bool {
+    entry
+        .template
+        .as_deref()
+        .and_then(|name| settings.template(name))
+        .is_some_and(|template| {
+            template
+                .schema
+                .example_links
+                .binary_search_by(|link| link.as_str().cmp(path))
+                .is_ok()
+        })
 }
 
 fn check_duplicate_id(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Push<'_>) {
@@ -279,6 +297,23 @@ mod tests {
         format!(
             "---\nspec-id: {id}\ntitle: {id}\nstatus: {status}\n{fields}---\n\n# {id}\n\n## Overview\n\n{body}\n"
         )
+    }
+
+    #[test]
+    fn the_template_example_links_are_not_broken_links() {
+        // `[Design Document](link)` is in the feature-spec template's References.
+        let body = "- [Design Document](link)\n- [Mine](missing.md)\n- [Other](link2)\n";
+        let a = spec("AUTH-1", "draft", "", body);
+        assert_eq!(
+            check(&[("/ws/a.md", &a)], "/ws/a.md"),
+            [
+                "broken-link: `missing.md` does not exist",
+                "broken-link: `link2` does not exist"
+            ]
+        );
+        // A note follows no template: its links are all checked.
+        let note = format!("# Note\n\n{body}");
+        assert_eq!(check(&[("/ws/n.md", &note)], "/ws/n.md").len(), 3);
     }
 
     #[test]

@@ -7,11 +7,17 @@
 //!
 //! Exit status: 0 when no diagnostic has error severity, 1 when one has (a broken
 //! `.specls.yaml` is such an error: it is reported as a `config` diagnostic on the
-//! configuration file, once, and on stderr), 2 when a path does not exist or a file
-//! cannot be read or is not UTF-8. 2 wins over 1; the other files are still checked.
+//! configuration file, once, and on stderr) or when `--deny warnings` or
+//! `--max-warnings` say the warnings are too many, 2 when a path does not exist or a
+//! file cannot be read or is not UTF-8, or on a usage error. 2 wins over 1; the other
+//! files are still checked.
+//!
+//! `--fix` applies the safe quick fixes first (`crate::fix`), then checks what is left;
+//! `--diff` prints those fixes and checks nothing. `--stdin-filename PATH` checks the
+//! text on stdin as the file `PATH` (its configuration, its workspace).
 
-use std::collections::{BTreeMap, HashSet};
-use std::io::{self, BufWriter, Write};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::{self, BufWriter, Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,32 +25,112 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
+use anstream::{AutoStream, ColorChoice};
 use clap::ValueEnum;
-use serde::Serialize;
-use specls_analysis::FileEntry;
 use specls_analysis::index::{self, ScanNote, ScanOptions, WorkspaceIndex};
 use specls_analysis::workspace_checks::{WorkspaceContext, check_workspace};
-use specls_analysis::{CheckContext, Settings, Severity};
+use specls_analysis::{CheckContext, Code, FileEntry, Settings, Severity};
 use specls_syntax::ropey::Rope;
-use specls_syntax::{LineIndex, Position, PositionEncoding, SpecModel};
+use specls_syntax::{LineIndex, PositionEncoding, SpecModel};
 
+use crate::fix::{FixMode, FixReport, FixTarget, fix_files};
 use crate::log::log_info;
+use crate::output::{self, CONFIG_CODE, Format, Report, Sources};
 use crate::settings::{self, SettingsCache};
 
-/// How diagnostics are printed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// `path:line:column: severity[code]: message`, then a summary.
-    #[default]
-    Human,
-    /// One JSON array of diagnostics on stdout; the summary goes to stderr.
-    Json,
-    /// GitHub Actions workflow commands (`::error file=...::message`); the summary goes to stderr.
-    Github,
+/// `specls check`'s options.
+#[derive(clap::Args, Debug)]
+pub struct CheckOptions {
+    /// Files and folders to check; folders are searched for *.md files, honouring
+    /// .gitignore [default: .]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+    /// Apply the safe quick fixes (missing section skeletons, `updated` set to today,
+    /// misspelt values), write the files, then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// Print the changes --fix would make as a unified diff; write nothing. Exit 1 when
+    /// there are changes.
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+    /// Exit 1 when there are more than N warnings.
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
+    /// `--deny warnings`: exit 1 on any warning, as on an error.
+    #[arg(long, value_enum, value_name = "warnings")]
+    pub deny: Vec<Deny>,
+    /// Report only these codes (comma-separated, or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    pub select: Vec<String>,
+    /// Do not report these codes (comma-separated, or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    pub ignore: Vec<String>,
+    /// Check the text on stdin as the file PATH: its configuration, its workspace. With
+    /// --fix the fixed text goes to stdout and the findings to stderr.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
 }
 
-/// The code of a problem in a configuration file (not one of the analysis codes).
-const CONFIG_CODE: &str = "config";
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    Warnings,
+}
+
+/// The codes `--select` and `--ignore` leave; configuration problems always stay.
+struct CodeFilter {
+    selected: Option<BTreeSet<Code>>,
+    ignored: BTreeSet<Code>,
+}
+
+impl CodeFilter {
+    fn new(select: &[String], ignore: &[String]) -> Result<CodeFilter, String> {
+        let codes = |names: &[String], flag: &str| -> Result<BTreeSet<Code>, String> {
+            names
+                .iter()
+                .map(|name| name.trim())
+                .filter(|name| !name.is_empty())
+                .map(|name| {
+                    Code::from_name(name).ok_or_else(|| {
+                        format!(
+                            "{flag}: unknown code `{name}`; codes are {}",
+                            Code::names().join(", ")
+                        )
+                    })
+                })
+                .collect()
+        };
+        Ok(CodeFilter {
+            selected: (!select.is_empty())
+                .then(|| codes(select, "--select"))
+                .transpose()?,
+            ignored: codes(ignore, "--ignore")?,
+        })
+    }
+
+    fn keeps(&self, code: Code) -> bool {
+        !self.ignored.contains(&code)
+            && self
+                .selected
+                .as_ref()
+                .is_none_or(|selected| selected.contains(&code))
+    }
+
+    fn keeps_name(&self, name: &str) -> bool {
+        Code::from_name(name).is_none_or(|code| self.keeps(code))
+    }
+}
 
 /// A file to check.
 struct Target {
@@ -52,20 +138,8 @@ struct Target {
     shown: PathBuf,
     /// The canonical path, for reading, configuration lookup and globs.
     absolute: PathBuf,
-}
-
-/// One diagnostic, ready to print in any format.
-struct Report {
-    path: PathBuf,
-    severity: Severity,
-    code: &'static str,
-    message: String,
-    /// 0-based line and column in Unicode scalar values (human and github output add 1).
-    start: Position,
-    end: Position,
-    /// 0-based LSP positions, columns in UTF-16 code units (json output).
-    start_utf16: Position,
-    end_utf16: Position,
+    /// The text, when it comes from stdin rather than the file.
+    stdin: Option<String>,
 }
 
 impl Report {
@@ -84,6 +158,7 @@ impl Report {
             severity,
             code,
             message,
+            range: range.start..end,
             start: at(range.start, PositionEncoding::Utf32),
             end: at(end, PositionEncoding::Utf32),
             start_utf16: at(range.start, PositionEncoding::Utf16),
@@ -108,6 +183,8 @@ impl Report {
 enum Outcome {
     Checked {
         reports: Vec<Report>,
+        /// The text, for `--format full`.
+        text: Option<String>,
         /// The configuration in force, when it has problems to report.
         broken_config: Option<(PathBuf, Arc<Settings>)>,
         /// What the workspace checks read of the file, once every file is indexed.
@@ -141,16 +218,150 @@ fn seconds(nanos: &AtomicU64) -> f64 {
     nanos.load(Ordering::Relaxed) as f64 / 1e9
 }
 
-pub fn run(paths: &[PathBuf], format: Format) -> ExitCode {
+/// Exit status 2, with the message on stderr.
+fn usage_error(message: &str) -> ExitCode {
+    note(&format!("specls: {message}"));
+    ExitCode::from(2)
+}
+
+/// stdout or stderr, with colour as `--color` and the stream allow.
+fn stream(to_stderr: bool, color: ColorWhen) -> (Box<dyn Write>, bool) {
+    let choice = match color {
+        ColorWhen::Auto => ColorChoice::Auto,
+        ColorWhen::Always => ColorChoice::Always,
+        ColorWhen::Never => ColorChoice::Never,
+    };
+    if to_stderr {
+        let stream = AutoStream::new(io::stderr(), choice);
+        let colored = stream.current_choice() != ColorChoice::Never;
+        (Box::new(BufWriter::new(stream)), colored)
+    } else {
+        let stream = AutoStream::new(io::stdout(), choice);
+        let colored = stream.current_choice() != ColorChoice::Never;
+        (Box::new(BufWriter::new(stream)), colored)
+    }
+}
+
+/// The target of `--stdin-filename`: the text of stdin as that file.
+fn stdin_target(path: &Path) -> Result<Target, String> {
+    let mut bytes = Vec::new();
+    io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|err| format!("cannot read stdin: {err}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| "stdin is not valid UTF-8".to_string())?;
+    let absolute = std::path::absolute(path)
+        .map(|p| index::normalize(&p))
+        .unwrap_or_else(|_| path.to_path_buf());
+    // The file's own folder may hold links: find its configuration where it really is.
+    let absolute = match (absolute.parent(), absolute.file_name()) {
+        (Some(folder), Some(name)) => folder
+            .canonicalize()
+            .map_or(absolute.clone(), |folder| folder.join(name)),
+        _ => absolute,
+    };
+    Ok(Target {
+        shown: path.to_path_buf(),
+        absolute,
+        stdin: Some(text),
+    })
+}
+
+pub fn run(options: &CheckOptions) -> ExitCode {
     let started = Instant::now();
+    let filter = match CodeFilter::new(&options.select, &options.ignore) {
+        Ok(filter) => filter,
+        Err(message) => return usage_error(&message),
+    };
     let mut io_error = false;
-    let targets = collect_targets(paths, &mut io_error);
+    let mut targets = match &options.stdin_filename {
+        Some(_) if !options.paths.is_empty() => {
+            return usage_error("--stdin-filename checks the text on stdin; name no PATH with it");
+        }
+        Some(path) => match stdin_target(path) {
+            Ok(target) => vec![target],
+            Err(message) => return usage_error(&message),
+        },
+        None => collect_targets(&options.paths, &mut io_error),
+    };
+    let stdin = options.stdin_filename.is_some();
+    // With `--stdin-filename --fix`, stdout takes the fixed text; the findings go to stderr.
+    let (mut out, color) = stream(stdin && options.fix, options.color);
+
+    let mut fixes = FixReport::default();
+    if options.fix || options.diff {
+        let mode = if options.diff {
+            FixMode::Diff
+        } else {
+            FixMode::Write
+        };
+        let fix_targets: Vec<FixTarget> = targets
+            .iter()
+            .map(|target| FixTarget {
+                shown: &target.shown,
+                named: match &target.stdin {
+                    Some(_) => target.absolute.clone(),
+                    None => std::path::absolute(&target.shown)
+                        .map(|p| index::normalize(&p))
+                        .unwrap_or_else(|_| target.absolute.clone()),
+                },
+                stdin: target.stdin.as_deref(),
+            })
+            .collect();
+        let (mut diff_out, diff_color) = stream(false, options.color);
+        let diff_out: &mut dyn Write = if mode == FixMode::Diff {
+            &mut diff_out
+        } else {
+            &mut io::sink()
+        };
+        fixes = match fix_files(
+            &fix_targets,
+            mode,
+            &|code| filter.keeps(code),
+            diff_out,
+            diff_color,
+        ) {
+            Ok(fixes) => fixes,
+            // A closed stdout (`specls check --diff | head`): stop.
+            Err(_) => return ExitCode::from(2),
+        };
+        let _ = diff_out.flush();
+        for reason in &fixes.refused {
+            io_error = true;
+            note(reason);
+        }
+        if mode == FixMode::Diff {
+            note(
+                &fixes
+                    .summary(mode)
+                    .unwrap_or_else(|| "No fixes to make".to_string()),
+            );
+            return if io_error {
+                ExitCode::from(2)
+            } else if fixes.count() > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+        if let Some(target) = targets.first_mut().filter(|_| stdin) {
+            // The fixed text, or the text unchanged, is the output; what is left is checked.
+            if let Some(fixed) = fixes.fixed.iter().find_map(|file| file.stdin_text.clone()) {
+                target.stdin = Some(fixed);
+            }
+            let text = target.stdin.as_deref().unwrap_or_default();
+            let written = io::stdout().lock().write_all(text.as_bytes());
+            if written.is_err() {
+                return ExitCode::from(2);
+            }
+        }
+    }
     let walked = Instant::now();
 
     let cache = SettingsCache::default();
     let today = settings::today();
     let timings = Timings::default();
-    let outcomes = check_all(&targets, &cache, &today, &timings);
+    let keep_text = options.format == Format::Full;
+    let outcomes = check_all(&targets, &cache, &today, &timings, keep_text);
     let workspace = index_workspaces(&targets, &outcomes, &cache);
     let pairs: Vec<(&Target, &Outcome)> = targets.iter().zip(&outcomes).collect();
     let workspace_found = in_parallel(&pairs, |(target, outcome)| match outcome {
@@ -163,19 +374,24 @@ pub fn run(paths: &[PathBuf], format: Format) -> ExitCode {
     let checked_at = Instant::now();
 
     let mut reports = Vec::new();
+    let mut sources = Sources::new();
     let mut broken_configs = BTreeMap::new();
     let mut checked = 0;
     let mut failed = 0;
-    for (outcome, found) in outcomes.into_iter().zip(workspace_found) {
+    for ((outcome, found), target) in outcomes.into_iter().zip(workspace_found).zip(&targets) {
         match outcome {
             Outcome::Checked {
                 reports: file_reports,
+                text,
                 broken_config,
                 ..
             } => {
                 checked += 1;
                 reports.extend(file_reports);
                 reports.extend(found);
+                if let Some(text) = text {
+                    sources.insert(target.shown.clone(), text);
+                }
                 if let Some((config, settings)) = broken_config {
                     broken_configs.entry(config).or_insert(settings);
                 }
@@ -200,7 +416,8 @@ pub fn run(paths: &[PathBuf], format: Format) -> ExitCode {
             Some(cwd) => index::relative_to(config, cwd),
             None => config.clone(),
         };
-        let text = LineIndex::new(&settings::read_config_file(config).unwrap_or_default());
+        let config_text = settings::read_config_file(config).unwrap_or_default();
+        let text = LineIndex::new(&config_text);
         for problem in &settings.problems {
             let report = Report::new(
                 &text,
@@ -215,27 +432,44 @@ pub fn run(paths: &[PathBuf], format: Format) -> ExitCode {
                 shown.display(),
                 report.start.line + 1,
                 report.start.character + 1,
-                one_line(&report.message)
+                output::one_line(&report.message)
             ));
             reports.push(report);
         }
+        if keep_text {
+            sources.insert(shown, config_text);
+        }
     }
 
+    reports.retain(|report| filter.keeps_name(report.code));
     reports.sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let any_error = reports.iter().any(|report| report.severity == Severity::Error);
-    let summary = summary(&reports, checked + broken_configs.len(), failed);
-
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    // A closed stdout (`specls check | head`) is not an error of the check: stop writing.
-    let _ = match format {
-        Format::Human => write_human(&mut out, &reports, &summary),
-        Format::Json => write_json(&mut out, &reports),
-        Format::Github => write_github(&mut out, &reports),
+    let count = |severity| {
+        reports
+            .iter()
+            .filter(|report| report.severity == severity)
+            .count()
+    };
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let mut summary = summary(&reports, checked + broken_configs.len(), failed);
+    if let Some(fixed) = fixes.summary(FixMode::Write) {
+        summary = format!("{fixed}; {}", lowercase_first(&summary));
     }
-    .and_then(|()| out.flush());
-    if format != Format::Human {
+    let too_many_warnings = options.deny.contains(&Deny::Warnings) && warnings > 0
+        || options.max_warnings.is_some_and(|max| warnings > max);
+
+    // A closed stdout (`specls check | head`) is not an error of the check: stop writing.
+    let _ = output::write(&mut out, options.format, &reports, &summary, &sources, color)
+        .and_then(|()| out.flush());
+    if !options.format.summary_on_stdout() {
         note(&summary);
+    }
+    if too_many_warnings {
+        let limit = match options.max_warnings {
+            Some(max) if !options.deny.contains(&Deny::Warnings) => format!("more than --max-warnings {max}"),
+            _ => "denied by --deny warnings".to_string(),
+        };
+        let plural = if warnings == 1 { "warning" } else { "warnings" };
+        note(&format!("specls: {warnings} {plural}, {limit}"));
     }
     log_info!(
         "check of {} files: walk {:.2} s, check {:.2} s (read {:.2} s, parse {:.2} s, analysis {:.2} s of CPU), output {:.2} s, total {:.2} s",
@@ -251,10 +485,19 @@ pub fn run(paths: &[PathBuf], format: Format) -> ExitCode {
 
     if io_error {
         ExitCode::from(2)
-    } else if any_error {
+    } else if errors > 0 || too_many_warnings {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// `No problems in 3 files` after `Fixed 2 problems …; ` reads `no problems in 3 files`.
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -275,7 +518,11 @@ fn collect_targets(paths: &[PathBuf], io_error: &mut bool) -> Vec<Target> {
             .or_else(|_| std::path::absolute(&shown))
             .unwrap_or_else(|_| shown.clone());
         if seen.insert(absolute.clone()) {
-            targets.push(Target { shown, absolute });
+            targets.push(Target {
+                shown,
+                absolute,
+                stdin: None,
+            });
         }
     };
 
@@ -335,8 +582,16 @@ fn is_markdown(path: &Path) -> bool {
 }
 
 /// Checks every target on a few threads; the outcomes are in the order of `targets`.
-fn check_all(targets: &[Target], cache: &SettingsCache, today: &str, timings: &Timings) -> Vec<Outcome> {
-    in_parallel(targets, |target| check_guarded(target, cache, today, timings))
+fn check_all(
+    targets: &[Target],
+    cache: &SettingsCache,
+    today: &str,
+    timings: &Timings,
+    keep_text: bool,
+) -> Vec<Outcome> {
+    in_parallel(targets, |target| {
+        check_guarded(target, cache, today, timings, keep_text)
+    })
 }
 
 /// `work` applied to every item on a few threads, the results in the order of `items`.
@@ -371,8 +626,17 @@ fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> 
 }
 
 /// Checks one file; a bug in the analysis becomes an error for that file, not a crash.
-fn check_guarded(target: &Target, cache: &SettingsCache, today: &str, timings: &Timings) -> Outcome {
-    catch_unwind(AssertUnwindSafe(|| check_file(target, cache, today, timings))).unwrap_or_else(|_| {
+fn check_guarded(
+    target: &Target,
+    cache: &SettingsCache,
+    today: &str,
+    timings: &Timings,
+    keep_text: bool,
+) -> Outcome {
+    catch_unwind(AssertUnwindSafe(|| {
+        check_file(target, cache, today, timings, keep_text)
+    }))
+    .unwrap_or_else(|_| {
         Outcome::Failed(format!(
             "specls: {}: internal error while checking this file (please report it)",
             target.shown.display()
@@ -380,10 +644,20 @@ fn check_guarded(target: &Target, cache: &SettingsCache, today: &str, timings: &
     })
 }
 
-fn check_file(target: &Target, cache: &SettingsCache, today: &str, timings: &Timings) -> Outcome {
+fn check_file(
+    target: &Target,
+    cache: &SettingsCache,
+    today: &str,
+    timings: &Timings,
+    keep_text: bool,
+) -> Outcome {
     let started = Instant::now();
     let shown = &target.shown;
-    let bytes = match index::read_bytes(&target.absolute, ScanOptions::default().max_file_size) {
+    let read = match &target.stdin {
+        Some(text) => Ok(text.clone().into_bytes()),
+        None => index::read_bytes(&target.absolute, ScanOptions::default().max_file_size),
+    };
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(note) => return skipped(shown, note),
     };
@@ -416,15 +690,13 @@ fn check_file(target: &Target, cache: &SettingsCache, today: &str, timings: &Tim
             )
         })
         .collect();
-    let is_spec = settings.is_spec(Some(&target.absolute), &model);
     let entry = FileEntry::new(
         Arc::from(target.absolute.as_path()),
         &model,
-        is_spec,
+        &settings,
         Some(lines),
         &|range| text.get(range).unwrap_or_default().to_string(),
-    )
-    .scoped(&settings);
+    );
     Timings::add(&timings.analysis, parsed);
     let broken_config = match config {
         Some(config) if !settings.problems.is_empty() => Some((config, settings.clone())),
@@ -432,6 +704,7 @@ fn check_file(target: &Target, cache: &SettingsCache, today: &str, timings: &Tim
     };
     Outcome::Checked {
         reports,
+        text: keep_text.then_some(text),
         broken_config,
         entry: Box::new(entry),
         settings,
@@ -560,148 +833,4 @@ fn summary(reports: &[Report], files: usize, failed: usize) -> String {
         text.push_str(&format!("; {not_checked} could not be checked"));
     }
     text
-}
-
-/// The message on one line, without control characters that could drive a terminal.
-fn one_line(message: &str) -> String {
-    let mut line = String::with_capacity(message.len());
-    for character in message.chars() {
-        match character {
-            '\r' | '\n' => {
-                if !line.ends_with(' ') {
-                    line.push(' ');
-                }
-            }
-            '\t' => line.push(' '),
-            c if c.is_control() => line.extend(c.escape_default()),
-            c => line.push(c),
-        }
-    }
-    line.trim_end().to_string()
-}
-
-fn write_human(out: &mut impl Write, reports: &[Report], summary: &str) -> io::Result<()> {
-    for report in reports {
-        writeln!(
-            out,
-            "{}:{}:{}: {}[{}]: {}",
-            report.path.display(),
-            report.start.line + 1,
-            report.start.character + 1,
-            report.severity.name(),
-            report.code,
-            one_line(&report.message)
-        )?;
-    }
-    if !reports.is_empty() {
-        writeln!(out)?;
-    }
-    writeln!(out, "{summary}")
-}
-
-/// The JSON output: one array of these. `range` is LSP-style: 0-based lines, columns in
-/// UTF-16 code units (as an editor's default `positionEncoding`), `end` exclusive.
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    path: String,
-    range: JsonRange,
-    severity: &'static str,
-    code: &'a str,
-    message: &'a str,
-}
-
-#[derive(Serialize)]
-struct JsonRange {
-    start: JsonPosition,
-    end: JsonPosition,
-}
-
-#[derive(Serialize)]
-struct JsonPosition {
-    line: u32,
-    character: u32,
-}
-
-impl From<Position> for JsonPosition {
-    fn from(position: Position) -> Self {
-        JsonPosition {
-            line: position.line,
-            character: position.character,
-        }
-    }
-}
-
-fn write_json(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
-    let diagnostics: Vec<JsonDiagnostic> = reports
-        .iter()
-        .map(|report| JsonDiagnostic {
-            path: report.path.to_string_lossy().into_owned(),
-            range: JsonRange {
-                start: report.start_utf16.into(),
-                end: report.end_utf16.into(),
-            },
-            severity: report.severity.name(),
-            code: report.code,
-            message: &report.message,
-        })
-        .collect();
-    // One diagnostic a line: still one JSON document, and easy to read or grep.
-    write!(out, "[")?;
-    for (index, diagnostic) in diagnostics.iter().enumerate() {
-        let separator = if index == 0 { "" } else { "," };
-        write!(out, "{separator}\n  ")?;
-        serde_json::to_writer(&mut *out, diagnostic)?;
-    }
-    let end = if diagnostics.is_empty() { "" } else { "\n" };
-    writeln!(out, "{end}]")
-}
-
-/// GitHub Actions workflow commands, which the runner turns into annotations on the
-/// changed files. Lines and columns are 1-based, columns in Unicode scalar values.
-fn write_github(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
-    for report in reports {
-        let command = match report.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Information | Severity::Hint => "notice",
-        };
-        writeln!(
-            out,
-            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(&report.path.to_string_lossy()),
-            report.start.line + 1,
-            report.start.character + 1,
-            report.end.line + 1,
-            report.end.character + 1,
-            escape_property(&format!("specls({})", report.code)),
-            escape_data(&report.message)
-        )?;
-    }
-    Ok(())
-}
-
-/// Escaping of a workflow command's message.
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-/// Escaping of a workflow command's property value.
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn github_escaping() {
-        assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
-        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
-    }
-
-    #[test]
-    fn messages_fit_one_line() {
-        assert_eq!(one_line("bad\nvalue\u{1b}[31m\n"), "bad value\\u{1b}[31m");
-    }
 }

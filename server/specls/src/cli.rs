@@ -1,5 +1,6 @@
 //! The command line: `specls [lsp]`, `specls check [PATH...]`, `specls new TEMPLATE
-//! FILE`, `specls templates`, `specls outline FILE...`, `specls --version`.
+//! FILE`, `specls templates`, `specls list`, `specls graph`, `specls outline FILE...`,
+//! `specls --version`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,7 +9,8 @@ use clap::{Parser, Subcommand};
 use specls_analysis::{OutlineItem, outline};
 use specls_syntax::{Document, PositionEncoding};
 
-use crate::check::Format;
+use crate::check::CheckOptions;
+use crate::list::{GraphOptions, ListOptions};
 
 #[derive(Parser)]
 #[command(
@@ -28,15 +30,9 @@ enum Command {
     /// Check spec files as the editor does and print their diagnostics, for CI.
     ///
     /// Exit status: 0 when no diagnostic is an error, 1 when one is (a broken
-    /// .specls.yaml included), 2 when a path is missing or a file cannot be read.
-    Check {
-        /// Files and folders to check; folders are searched for *.md files, honouring
-        /// .gitignore [default: .]
-        paths: Vec<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-    },
+    /// .specls.yaml included) or the warnings are more than --max-warnings or denied, 2
+    /// when a path is missing, a file cannot be read or written, or on a usage error.
+    Check(CheckOptions),
     /// Write a new spec from a template, its placeholders filled where known.
     ///
     /// The id is --id, else one opening the file name (auth-12-login.md), else the next
@@ -62,6 +58,11 @@ enum Command {
         #[arg(default_value = ".")]
         folder: PathBuf,
     },
+    /// List the specs of a workspace, with filters, as a table or JSON.
+    List(ListOptions),
+    /// Draw the `depends-on`, `supersedes` and `related` links between specs, as Graphviz
+    /// DOT or a Mermaid flowchart (which GitHub renders in Markdown).
+    Graph(GraphOptions),
     /// Print the section outline of spec files, as an editor's outline view shows it.
     Outline {
         #[arg(required = true)]
@@ -73,7 +74,9 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Lsp) {
         Command::Lsp => crate::lsp::run_stdio(),
-        Command::Check { paths, format } => crate::check::run(&paths, format),
+        Command::Check(options) => crate::check::run(&options),
+        Command::List(options) => crate::list::run_list(&options),
+        Command::Graph(options) => crate::list::run_graph(&options),
         Command::New {
             template,
             file,

@@ -2,9 +2,12 @@
 
 mod check;
 mod cli;
+mod fix;
+mod list;
 mod log;
 mod lsp;
 mod new;
+mod output;
 mod settings;
 
 fn main() -> std::process::ExitCode {

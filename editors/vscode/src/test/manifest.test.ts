@@ -1,14 +1,19 @@
 // package.json is the other half of the settings and commands: these tests keep the two in step.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 import { COMMANDS, serverCommandsToRegister } from '../commands';
+import { LOG_LEVELS } from '../serverEnv';
 import { DIAGNOSTIC_CODES, SEVERITY_LEVELS } from '../settings';
 
 interface Manifest {
   main: string;
+  icon: string;
+  capabilities: {
+    untrustedWorkspaces: { supported: boolean | 'limited'; restrictedConfigurations?: string[]; description?: string };
+  };
   publisher: string;
   license: string;
   repository: { url: string };
@@ -17,7 +22,12 @@ interface Manifest {
   activationEvents: string[];
   contributes: {
     commands: { command: string; title: string; category: string }[];
-    configuration: { properties: Record<string, { enum?: unknown[]; default?: unknown; description?: string; markdownDescription?: string }> };
+    configuration: {
+      properties: Record<
+        string,
+        { type?: unknown; enum?: unknown[]; default?: unknown; scope?: string; description?: string; markdownDescription?: string }
+      >;
+    };
     yamlValidation: { fileMatch: string; url: string }[];
   };
 }
@@ -45,6 +55,29 @@ describe('package.json', () => {
     for (const [key, setting] of Object.entries(properties)) {
       assert.ok(setting.description ?? setting.markdownDescription, `${key} has a description`);
     }
+  });
+
+  it('declares enable, the log level and extra environment of the server', () => {
+    assert.equal(properties['specls.enable'].type, 'boolean');
+    assert.equal(properties['specls.enable'].default, true);
+    assert.deepEqual(properties['specls.server.logLevel'].enum, [...LOG_LEVELS]);
+    assert.equal(properties['specls.server.logLevel'].default, 'warning');
+    assert.equal(properties['specls.server.extraEnv'].type, 'object');
+    assert.deepEqual(properties['specls.server.extraEnv'].default, {});
+  });
+
+  it('runs in Restricted Mode, with the settings that choose what to start from the user only', () => {
+    const untrusted = manifest.capabilities.untrustedWorkspaces;
+    assert.equal(untrusted.supported, 'limited');
+    assert.deepEqual(untrusted.restrictedConfigurations, ['specls.server.path', 'specls.server.extraEnv']);
+    for (const key of untrusted.restrictedConfigurations ?? []) {
+      assert.ok(properties[key], key);
+    }
+  });
+
+  it('has its icon', () => {
+    assert.match(manifest.icon, /\.png$/);
+    assert.ok(existsSync(join(__dirname, '..', '..', manifest.icon)), manifest.icon);
   });
 
   it('contributes exactly the commands the extension registers', () => {

@@ -16,4 +16,12 @@ describe('presentStatus', () => {
     assert.equal(presentStatus({ kind: 'running', version: '0.1.0' }).text, '$(check) specls');
     assert.match(presentStatus({ kind: 'running', version: '0.1.0' }).tooltip, /0\.1\.0/);
   });
+
+  it('says how to start a server the user stopped or turned off, without an alarm', () => {
+    for (const kind of ['stopped-by-user', 'disabled'] as const) {
+      const shown = presentStatus({ kind });
+      assert.equal(shown.error, false, kind);
+      assert.match(shown.tooltip, /specls: Start Server/, kind);
+    }
+  });
 });

@@ -48,6 +48,11 @@ pub struct FileEntry {
     pub priority: Option<String>,
     /// `owner`, or a design doc's `author`.
     pub owner: Option<String>,
+    /// The frontmatter `tags` (a list, or one word).
+    pub tags: Vec<String>,
+    /// The name of the template the spec follows (`None` when it is not a spec, or its
+    /// `template:` names no template in effect).
+    pub template: Option<String>,
     pub headings: Vec<IndexedHeading>,
     pub references: Vec<Reference>,
     pub link_definitions: Vec<LinkDefinition>,
@@ -68,15 +73,21 @@ pub struct FileEntry {
 const SUMMARY_LIMIT: usize = 400;
 
 impl FileEntry {
-    /// The entry of a file read into `model`. `text` gives the text of a byte range
-    /// (the file is a string on disk and a rope in the editor).
+    /// The entry of a file read into `model`, under the settings in force for it. `text`
+    /// gives the text of a byte range (the file is a string on disk and a rope in the
+    /// editor).
     pub fn new(
         path: FileKey,
         model: &SpecModel,
-        is_spec: bool,
+        settings: &Settings,
         lines: Option<LineIndex>,
         text: &dyn Fn(Range<usize>) -> String,
     ) -> FileEntry {
+        let is_spec = settings.is_spec(Some(&*path), model);
+        let template = is_spec
+            .then(|| settings.select_template(Some(&*path), model).ok())
+            .flatten()
+            .map(|template| template.name().to_string());
         let frontmatter = model.frontmatter.as_ref();
         let scalar = |key: &str| {
             frontmatter
@@ -123,6 +134,15 @@ impl FileEntry {
             status: scalar("status"),
             priority: scalar("priority").map(|v| v.text),
             owner: scalar("owner").or_else(|| scalar("author")).map(|v| v.text),
+            tags: frontmatter
+                .and_then(|fm| fm.field("tags"))
+                .map(|field| match &field.value {
+                    FieldValue::List { items, .. } => items.iter().map(|item| item.text.clone()).collect(),
+                    FieldValue::Scalar(scalar) if !scalar.text.is_empty() => vec![scalar.text.clone()],
+                    _ => Vec::new(),
+                })
+                .unwrap_or_default(),
+            template,
             title,
             path,
             lines,
@@ -132,7 +152,8 @@ impl FileEntry {
             link_definitions: model.link_definitions.clone(),
             summary,
             tasks,
-            scope: None,
+            // Ids resolve within the configuration of the file's folder first.
+            scope: (!settings.root.as_os_str().is_empty()).then(|| FileKey::from(settings.root.as_path())),
             named_ids: sorted_names(model.references.iter().filter_map(|r| match &r.kind {
                 ReferenceKind::WikiId { id }
                 | ReferenceKind::BareId { id }
@@ -151,12 +172,6 @@ impl FileEntry {
                     .filter_map(link_file_name),
             ),
         }
-    }
-
-    /// The entry with the scope of the configuration in force for it.
-    pub fn scoped(mut self, settings: &Settings) -> FileEntry {
-        self.scope = (!settings.root.as_os_str().is_empty()).then(|| FileKey::from(settings.root.as_path()));
-        self
     }
 
     /// Whether two versions of a file give every other file the same diagnostics: its id,
@@ -334,7 +349,7 @@ mod tests {
         FileEntry::new(
             Arc::from(Path::new("/ws/a.md")),
             &model,
-            true,
+            &Settings::default(),
             Some(LineIndex::new(text)),
             &|range| text[range].to_string(),
         )

@@ -380,9 +380,13 @@ mod tests {
 
     fn entry(path: &str, text: &str) -> FileEntry {
         let model = specls_syntax::SpecModel::read_fast(text);
-        FileEntry::new(Arc::from(Path::new(path)), &model, true, None, &|range| {
-            text[range].to_string()
-        })
+        FileEntry::new(
+            Arc::from(Path::new(path)),
+            &model,
+            &crate::Settings::default(),
+            None,
+            &|range| text[range].to_string(),
+        )
     }
 
     #[test]
