@@ -9,6 +9,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 mod new;
+mod precision;
 
 /// The repository root (this crate is `server/specls`).
 fn repo_root() -> PathBuf {
@@ -152,7 +153,7 @@ fn invalid_priority_exits_1_with_human_lines_and_summary() {
 fn human_output_is_sorted_and_columns_count_characters() {
     // A placeholder after an emoji (two UTF-16 units, one character) and CJK text.
     let mut spec = urgent_spec();
-    spec.push_str("\nSee 🔑 {{OWNER}} 日本 [Your Name]\n");
+    spec.push_str("\nSee 🔑 {{OWNER}} 日本 {{TITLE}}\n");
     let dir = workspace(&[("b.md", spec.as_bytes()), ("a.md", urgent_spec().as_bytes())]);
     let run = specls(dir.path(), &["check"]);
     assert_eq!(run.code, 1);

@@ -30,6 +30,10 @@ const SETTLED: &[&str] = &["approved", "implemented"];
 /// The workspace diagnostics of one file, sorted by position.
 pub fn check_workspace(entry: &FileEntry, context: &WorkspaceContext<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // A template's links are written for the specs made from it, in their folders.
+    if context.settings.is_template_file(&entry.path) {
+        return out;
+    }
     let mut push = |code: Code, range: Range<usize>, message: String, related: Vec<Related>| {
         if let Some(severity) = context.settings.severity(code) {
             out.push(Diagnostic {

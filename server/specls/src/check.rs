@@ -410,15 +410,13 @@ fn check_file(target: &Target, cache: &SettingsCache, today: &str, timings: &Tim
             )
         })
         .collect();
-    let is_spec = settings.is_spec(Some(&target.absolute), &model);
     let entry = FileEntry::new(
         Arc::from(target.absolute.as_path()),
         &model,
-        is_spec,
+        &settings,
         Some(lines),
         &|range| text.get(range).unwrap_or_default().to_string(),
-    )
-    .scoped(&settings);
+    );
     Timings::add(&timings.analysis, parsed);
     let broken_config = match config {
         Some(config) if !settings.problems.is_empty() => Some((config, settings.clone())),

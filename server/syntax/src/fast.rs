@@ -1076,6 +1076,7 @@ impl<'t> Reader<'t> {
             range: start..end,
             title_range,
             section_range: start..end,
+            top_level: self.containers.is_empty(),
         });
         self.inline = Some(region);
     }

@@ -10,7 +10,7 @@ use ropey::Rope;
 use tree_sitter::{Node, Query, QueryCursor, StreamingIterator};
 
 use crate::document::Document;
-use crate::frontmatter::{FieldValue, Frontmatter, read_frontmatter};
+use crate::frontmatter::{FieldValue, Frontmatter, Scalar, read_frontmatter};
 use crate::markdown::{BlockChunk, InlineView, MarkdownTree};
 use crate::queries::{capture, captured, queries};
 
@@ -39,8 +39,11 @@ pub struct Heading {
     /// The heading's lines, markers included.
     pub range: Range<usize>,
     pub title_range: Range<usize>,
-    /// From the heading to the next heading of the same or a higher level.
+    /// From the heading to the next top-level heading of the same or a higher level.
     pub section_range: Range<usize>,
+    /// Whether the heading stands outside block quotes and list items: only those are
+    /// sections of a spec (a quoted heading still has an anchor).
+    pub top_level: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -277,16 +280,39 @@ fn read_headings(rope: &Rope, tree: &MarkdownTree, root: Node<'_>, headings: &mu
             range: heading.byte_range(),
             title_range,
             section_range: heading.start_byte()..heading.end_byte(),
+            top_level: !inside_container(root, heading),
         });
     }
 }
 
-/// Ends each section at the next heading of its level or higher, or at `text_end`.
+/// Whether a block node of the tree at `root` is inside a block quote or a list item.
+/// (Walked down from the chunk's root: `Node::parent` walks from the tree's own root,
+/// which does not carry the chunk's offset.)
+fn inside_container(root: Node<'_>, node: Node<'_>) -> bool {
+    let mut current = root;
+    while let Some(child) = current.child_with_descendant(node) {
+        if child == node {
+            return false;
+        }
+        if matches!(child.kind(), "block_quote" | "list_item") {
+            return true;
+        }
+        current = child;
+    }
+    false
+}
+
+/// Ends each section at the next top-level heading of its level or higher, or at
+/// `text_end`; a heading in a block quote or list ends no section but its own, at the
+/// next heading of its level or higher.
 pub(crate) fn finish_sections(headings: &mut [Heading], text_end: usize) {
     for i in 0..headings.len() {
-        let level = headings[i].level;
+        let (level, top_level) = (headings[i].level, headings[i].top_level);
         headings[i].section_range.end = text_end;
-        if let Some(next) = headings[i + 1..].iter().find(|h| h.level <= level) {
+        if let Some(next) = headings[i + 1..]
+            .iter()
+            .find(|h| h.level <= level && (h.top_level || !top_level))
+        {
             headings[i].section_range.end = next.range.start;
         }
     }
@@ -345,6 +371,25 @@ fn read_link_definitions(root: Node<'_>, text: &impl Fn(Range<usize>) -> String)
     definitions
 }
 
+/// The text a heading's title renders to, as GitHub shows it and builds its anchor
+/// from: emphasis, code, link and image markup and HTML tags give their text only
+/// (`[logcheck](https://x)` is `logcheck`, `_exec-style_` is `exec-style`).
+pub fn rendered_text(title: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    if !title.contains(['[', '*', '_', '`', '<', '!', '&', '\\', '~']) {
+        return title.to_string();
+    }
+    let mut text = String::with_capacity(title.len());
+    for event in Parser::new_ext(title, pulldown_cmark::Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Text(part) | Event::Code(part) => text.push_str(&part),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
 /// Link labels match case-insensitively with inner white space collapsed.
 pub fn normalize_label(label: &str) -> String {
     let inner = label.trim().trim_start_matches('[').trim_end_matches(']');
@@ -391,29 +436,58 @@ pub fn split_destination(destination: &str) -> Option<(String, Option<String>)> 
     Some((path.to_string(), anchor))
 }
 
+/// The spec ids listed under the built-in reference fields.
 pub(crate) fn field_references(frontmatter: &Frontmatter) -> impl Iterator<Item = Reference> + '_ {
+    field_references_of(frontmatter, |key| REFERENCE_FIELDS.contains(&key))
+}
+
+/// The spec ids listed under the frontmatter fields `is_reference_field` accepts: a
+/// YAML sequence, one value, or values separated by commas (`requires: 2718, 2930`).
+pub fn field_references_of<'a>(
+    frontmatter: &'a Frontmatter,
+    is_reference_field: impl Fn(&str) -> bool + 'a,
+) -> impl Iterator<Item = Reference> + 'a {
     frontmatter
         .fields
         .iter()
-        .filter(|field| REFERENCE_FIELDS.contains(&field.key.as_str()))
+        .filter(move |field| is_reference_field(&field.key))
         .flat_map(|field| {
             let items = match &field.value {
                 FieldValue::List { items, .. } => items.as_slice(),
                 FieldValue::Scalar(scalar) => std::slice::from_ref(scalar),
                 _ => &[],
             };
-            items
-                .iter()
-                .filter(|item| !item.text.is_empty())
-                .map(|item| Reference {
+            items.iter().flat_map(move |item| {
+                comma_separated(item).map(move |(id, range)| Reference {
                     kind: ReferenceKind::FieldId {
                         field: field.key.clone(),
-                        id: item.text.clone(),
+                        id,
                     },
-                    range: item.range.clone(),
-                    target_range: item.range.clone(),
+                    range: range.clone(),
+                    target_range: range,
                 })
+            })
         })
+}
+
+/// The values of a scalar written `a, b, c` (unquoted), each with its range; the whole
+/// value otherwise. Empty values are none.
+fn comma_separated(item: &Scalar) -> impl Iterator<Item = (String, Range<usize>)> + '_ {
+    let unquoted = item.text.len() == item.range.len() && item.text.contains(',');
+    let parts: Vec<(String, Range<usize>)> = if unquoted {
+        let mut offset = item.range.start;
+        item.text
+            .split(',')
+            .map(|part| {
+                let start = offset + (part.len() - part.trim_start().len());
+                offset += part.len() + 1;
+                (part.trim().to_string(), start..start + part.trim().len())
+            })
+            .collect()
+    } else {
+        vec![(item.text.clone(), item.range.clone())]
+    };
+    parts.into_iter().filter(|(text, _)| !text.is_empty())
 }
 
 fn read_inline_references(
@@ -510,7 +584,9 @@ pub(crate) fn scan_ids(
         if let Some(close) = opens_wiki.then(|| text[i + 2..].find("]]")).flatten() {
             let inner = &text[i + 2..i + 2 + close];
             let id = inner.trim();
-            if !id.is_empty() && !id.contains(['[', ']', '\n', '\r']) {
+            // `[[1]](https://x)` renders as a link whose text is `[1]`, no wiki id.
+            let link_text = text[i + 2 + close + 2..].starts_with('(');
+            if !id.is_empty() && !id.contains(['[', ']', '\n', '\r']) && !link_text {
                 let id_start = at + 2 + (inner.len() - inner.trim_start().len());
                 out.push(Reference {
                     kind: ReferenceKind::WikiId { id: id.to_string() },

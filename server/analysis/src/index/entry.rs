@@ -4,6 +4,9 @@
 
 use std::ops::Range;
 
+use std::path::Path;
+
+use specls_syntax::model::{REFERENCE_FIELDS, field_references_of};
 use specls_syntax::{FieldValue, LineIndex, LinkDefinition, Reference, ReferenceKind, SpecModel};
 
 use super::FileKey;
@@ -68,15 +71,18 @@ pub struct FileEntry {
 const SUMMARY_LIMIT: usize = 400;
 
 impl FileEntry {
-    /// The entry of a file read into `model`. `text` gives the text of a byte range
-    /// (the file is a string on disk and a rope in the editor).
+    /// The entry of a file read into `model`, as the configuration in force for it
+    /// (`settings`) reads it: whether it is a spec, its id field, its reference fields,
+    /// its scope. `text` gives the text of a byte range (the file is a string on disk
+    /// and a rope in the editor).
     pub fn new(
         path: FileKey,
         model: &SpecModel,
-        is_spec: bool,
+        settings: &Settings,
         lines: Option<LineIndex>,
         text: &dyn Fn(Range<usize>) -> String,
     ) -> FileEntry {
+        let is_spec = settings.is_spec(Some(&path), model);
         let frontmatter = model.frontmatter.as_ref();
         let scalar = |key: &str| {
             frontmatter
@@ -118,8 +124,9 @@ impl FileEntry {
             let outside_code = |at: usize| !model.code_blocks.iter().any(|code| code.contains(&at));
             count_tasks(&text(body.clone()), body.start, outside_code)
         });
+        let references = configured_references(model, settings, &path);
         FileEntry {
-            spec_id: scalar("spec-id"),
+            spec_id: scalar(&settings.id_field),
             status: scalar("status"),
             priority: scalar("priority").map(|v| v.text),
             owner: scalar("owner").or_else(|| scalar("author")).map(|v| v.text),
@@ -128,20 +135,18 @@ impl FileEntry {
             lines,
             is_spec,
             headings,
-            references: model.references.clone(),
             link_definitions: model.link_definitions.clone(),
             summary,
             tasks,
-            scope: None,
-            named_ids: sorted_names(model.references.iter().filter_map(|r| match &r.kind {
+            scope: (!settings.root.as_os_str().is_empty()).then(|| FileKey::from(settings.root.as_path())),
+            named_ids: sorted_names(references.iter().filter_map(|r| match &r.kind {
                 ReferenceKind::WikiId { id }
                 | ReferenceKind::BareId { id }
                 | ReferenceKind::FieldId { id, .. } => Some(id.as_str()),
                 _ => None,
             })),
             linked_names: sorted_names(
-                model
-                    .references
+                references
                     .iter()
                     .filter_map(|r| match &r.kind {
                         ReferenceKind::Link { path, .. } => Some(path.as_str()),
@@ -150,13 +155,8 @@ impl FileEntry {
                     .chain(model.link_definitions.iter().map(|d| d.destination.as_str()))
                     .filter_map(link_file_name),
             ),
+            references,
         }
-    }
-
-    /// The entry with the scope of the configuration in force for it.
-    pub fn scoped(mut self, settings: &Settings) -> FileEntry {
-        self.scope = (!settings.root.as_os_str().is_empty()).then(|| FileKey::from(settings.root.as_path()));
-        self
     }
 
     /// Whether two versions of a file give every other file the same diagnostics: its id,
@@ -216,6 +216,28 @@ impl FileEntry {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     }
+}
+
+/// The model's references, with the ids of the reference fields that the spec's
+/// template adds to the built-in ones (`requires: 2718, 2930`).
+fn configured_references(model: &SpecModel, settings: &Settings, path: &Path) -> Vec<Reference> {
+    let mut references = model.references.clone();
+    let Some(frontmatter) = &model.frontmatter else {
+        return references;
+    };
+    let Ok(template) = settings.select_template(Some(path), model) else {
+        return references;
+    };
+    let added: Vec<&str> = template
+        .reference_fields()
+        .filter(|field| !REFERENCE_FIELDS.contains(field))
+        .collect();
+    if added.is_empty() {
+        return references;
+    }
+    references.extend(field_references_of(frontmatter, |key| added.contains(&key)));
+    references.sort_by_key(|reference| (reference.range.start, reference.range.end));
+    references
 }
 
 fn sorted_names<'a>(names: impl Iterator<Item = &'a str>) -> Box<[Box<str>]> {
@@ -310,7 +332,7 @@ mod tests {
         FileEntry::new(
             Arc::from(Path::new("/ws/a.md")),
             &model,
-            true,
+            &Settings::default(),
             Some(LineIndex::new(text)),
             &|range| text[range].to_string(),
         )

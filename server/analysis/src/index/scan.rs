@@ -106,15 +106,13 @@ pub fn read_entry(path: &Path, settings: &Settings, options: &ScanOptions) -> Re
 /// The entry of a file's text read with the fast reader.
 pub fn entry_from_text(path: &Path, text: &str, settings: &Settings) -> FileEntry {
     let model = SpecModel::read_fast(text);
-    let is_spec = settings.is_spec(Some(path), &model);
     FileEntry::new(
         Arc::from(path),
         &model,
-        is_spec,
+        settings,
         Some(LineIndex::new(text)),
         &|range| text.get(range).unwrap_or_default().to_string(),
     )
-    .scoped(settings)
 }
 
 /// Reads `files` on `options.threads` threads. `progress(done, total)` is called as

@@ -32,13 +32,11 @@ pub fn entry_of(snapshot: &Snapshot, settings: &Settings) -> FileEntry {
     let path = key_of(&snapshot.uri);
     let document = &snapshot.document;
     let model = document.model();
-    let is_spec = settings.is_spec(Some(&path), &model);
     let rope = document.rope();
-    FileEntry::new(Arc::from(path.as_path()), &model, is_spec, None, &|range| {
+    FileEntry::new(Arc::from(path.as_path()), &model, settings, None, &|range| {
         let end = range.end.min(rope.len_bytes());
         rope.byte_slice(range.start.min(end)..end).to_string()
     })
-    .scoped(settings)
 }
 
 /// The entry of an open document's current version, built once per version; it also
