@@ -280,18 +280,21 @@ fn missing_path_exits_2_and_still_checks_the_others() {
 }
 
 #[test]
-fn invalid_utf8_exits_2_and_still_checks_the_others() {
+fn invalid_utf8_is_an_encoding_finding_and_the_others_are_still_checked() {
     let dir = workspace(&[
         ("broken.md", b"---\nspec-id: AUTH-1\n---\n\n# Caf\xe9\n"),
         ("specs/passkeys.md", urgent_spec().as_bytes()),
         ("specs/ok.md", complete_spec().as_bytes()),
     ]);
     let run = specls(dir.path(), &["check"]);
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stderr, "");
     assert!(
-        run.stderr.contains("specls: broken.md: not valid UTF-8"),
+        run.stdout.contains(
+            "broken.md:1:1: error[encoding]: this file is not valid UTF-8 (at byte 30), so it was not checked"
+        ),
         "{}",
-        run.stderr
+        run.stdout
     );
     assert!(
         run.stdout
@@ -299,10 +302,7 @@ fn invalid_utf8_exits_2_and_still_checks_the_others() {
         "{}",
         run.stdout
     );
-    assert_eq!(
-        summary_line(&run.stdout),
-        "1 error in 1 of 2 files; 1 file could not be checked"
-    );
+    assert_eq!(summary_line(&run.stdout), "2 errors in 2 of 3 files");
 }
 
 #[test]

@@ -207,3 +207,112 @@ fn a_bracketed_number_as_link_text_is_no_wiki_id() {
         ["specs/a.md:10:44: warning[unknown-reference]: `AUTH-9` is not the id of any spec in the workspace"]
     );
 }
+
+#[test]
+fn anchors_are_slugs_of_the_rendered_heading_text() {
+    let spec = "# Notes\n\n### [logcheck](https://x.io/logcheck)\n\n### The _exec-style_ __bold__ **x** <code>c</code>\n\n### An ![icon](i.png) image\n\nSee [a](#logcheck), [b](#the-exec-style-bold-x-c), [c](#an-icon-image), [d](#nope).\n";
+    let found = findings(&[("notes.md", spec), ("i.png", "")]);
+    assert_eq!(
+        found,
+        ["notes.md:9:77: warning[broken-link]: no heading of this document has the anchor `#nope`"]
+    );
+}
+
+#[test]
+fn html_anchors_and_top_are_valid_link_targets() {
+    let spec = "# Notes\n\n<a id=\"first\"></a>\n\nText <a name=\"second\">2</a> and <span id='third'>3</span>.\n\n<div id=\"fourth\">\n\nBlock.\n\n</div>\n\n[1](#first) [2](#second) [3](#third) [4](#fourth) [5](#top) [6](#) [7](#fifth)\n";
+    let found = findings(&[("notes.md", spec)]);
+    assert_eq!(
+        found,
+        ["notes.md:13:72: warning[broken-link]: no heading of this document has the anchor `#fifth`"]
+    );
+}
+
+#[test]
+fn unused_reference_definitions_and_footnotes_are_no_broken_links() {
+    let spec = "# Notes\n\nSee [the plan][plan] and a note[^1].\n\n[plan]: ./missing-plan.md\n[alternatives]: #nowhere\n[^1]:\n    ```json\n    {\"date-parts\": [[2023, 2, 3]]}\n    ```\n";
+    let found = findings(&[("notes.md", spec)]);
+    assert_eq!(
+        found,
+        ["notes.md:5:1: warning[broken-link]: `./missing-plan.md` does not exist"]
+    );
+}
+
+#[test]
+fn a_link_to_an_existing_folder_is_valid() {
+    let spec = "# Notes\n\nSee [the KEP](../3939-foo/) and [gone](../4000-bar/).\n";
+    let found = findings(&[
+        ("keps/notes/notes.md", spec),
+        ("keps/3939-foo/README.md", "# Foo\n"),
+    ]);
+    assert_eq!(
+        found,
+        ["keps/notes/notes.md:3:40: warning[broken-link]: `../4000-bar/` does not exist"]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_file_is_checked_once_under_its_target_with_its_links() {
+    let kep = "---\nstatus: draft\n---\n\n# KEP\n\n## Overview\n\nSee [the design](./design.md) and [more](../other/more.md).\n";
+    let files: [(&str, &[u8]); 3] = [
+        ("keps/sig-a/1234/README.md", kep.as_bytes()),
+        ("keps/sig-a/1234/design.md", b"# Design\n"),
+        ("keps/sig-a/other/more.md", b"# More\n"),
+    ];
+    let dir = workspace(&files);
+    std::fs::create_dir_all(dir.path().join("keps/sig-b")).unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("keps/sig-a/1234/README.md"),
+        dir.path().join("keps/sig-b/1234.md"),
+    )
+    .unwrap();
+    let run = specls(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "keps/sig-b/1234.md",
+            "keps/sig-a/1234/README.md",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let paths: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    let codes: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(!codes.contains(&"broken-link"), "{}", run.stdout);
+    assert!(
+        paths.iter().all(|p| *p == "keps/sig-a/1234/README.md"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("1 file"), "{}", run.stderr);
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_a_finding_and_the_run_goes_on() {
+    let files: [(&str, &[u8]); 2] = [
+        ("latin1.md", b"# Caf\xe9\n"),
+        ("good.md", b"# Good\n\nSee [gone](gone.md).\n"),
+    ];
+    let dir = workspace(&files);
+    let run = specls(dir.path(), &["check"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        diagnostic_lines(&run.stdout),
+        [
+            "good.md:3:12: warning[broken-link]: `gone.md` does not exist",
+            "latin1.md:1:1: error[encoding]: this file is not valid UTF-8 (at byte 5), so it was not checked",
+        ]
+    );
+}

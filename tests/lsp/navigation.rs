@@ -444,3 +444,22 @@ fn indexing_reports_progress_to_clients_that_support_it() {
     assert_eq!(begin["token"], end["token"]);
     server.shutdown();
 }
+
+#[test]
+fn definition_on_a_link_to_a_folder_opens_its_readme() {
+    let checkout = "# Checkout\n\nSee [the login KEP](../auth/) and [notes](../notes/).\n";
+    let workspace = Workspace::new(&[
+        ("auth/README.md", "# Login KEP\n\nText.\n"),
+        ("pay/checkout.md", checkout),
+        ("notes/todo.txt", "nothing\n"),
+    ]);
+    let mut server = workspace.start();
+    let uri = workspace.uri("pay/checkout.md");
+    server.open(&uri, checkout);
+    let found = server
+        .request("textDocument/definition", at(&uri, 2, 24))
+        .unwrap();
+    assert_eq!(found["uri"], json!(workspace.uri("auth/README.md")));
+    assert_eq!(found["range"], range(0, 2, 11));
+    server.shutdown();
+}

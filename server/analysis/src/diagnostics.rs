@@ -29,6 +29,7 @@ pub enum Code {
     DependencyCycle,
     DependencyStatus,
     SupersedesMismatch,
+    Encoding,
 }
 
 const CODES: &[(Code, &str)] = &[
@@ -47,6 +48,7 @@ const CODES: &[(Code, &str)] = &[
     (Code::DependencyCycle, "dependency-cycle"),
     (Code::DependencyStatus, "dependency-status"),
     (Code::SupersedesMismatch, "supersedes-mismatch"),
+    (Code::Encoding, "encoding"),
 ];
 
 impl Code {
@@ -68,9 +70,11 @@ impl Code {
 
     pub fn default_severity(self) -> Severity {
         match self {
-            Code::InvalidValue | Code::InvalidDate | Code::FrontmatterSyntax | Code::DuplicateId => {
-                Severity::Error
-            }
+            Code::InvalidValue
+            | Code::InvalidDate
+            | Code::FrontmatterSyntax
+            | Code::DuplicateId
+            | Code::Encoding => Severity::Error,
             Code::EmptySection => Severity::Information,
             Code::DependencyStatus => Severity::Hint,
             _ => Severity::Warning,

@@ -156,11 +156,18 @@ pub fn definition(current: &FileEntry, index: &WorkspaceIndex, target: &Target) 
                     range,
                 }]
             }
-            None if path.exists() => vec![FileRange {
-                path: Arc::from(path.as_path()),
-                range: 0..0,
-            }],
-            None => Vec::new(),
+            // A link to a folder opens its README when it has one.
+            None => match index.file(&path.join("README.md")) {
+                Some(readme) => vec![FileRange {
+                    path: readme.path.clone(),
+                    range: readme.title.as_ref().map_or(0..0, |title| title.range.clone()),
+                }],
+                None if path.exists() => vec![FileRange {
+                    path: Arc::from(path.as_path()),
+                    range: 0..0,
+                }],
+                None => Vec::new(),
+            },
         },
         Target::Label { label, .. } => {
             let wanted = normalize_label(label);

@@ -94,8 +94,8 @@ use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options
 
 use crate::frontmatter::read_frontmatter;
 use crate::model::{
-    Heading, LinkDefinition, Reference, ReferenceKind, SpecModel, field_references, finish_sections,
-    normalize_label, scan_ids, scan_placeholders, split_destination, strip_angle_brackets,
+    Covered, Heading, LinkDefinition, Reference, ReferenceKind, SpecModel, field_references, finish_sections,
+    html_anchors, normalize_label, scan_ids, scan_placeholders, split_destination, strip_angle_brackets,
     trim_heading_title,
 };
 
@@ -285,6 +285,7 @@ impl<'t> Reader<'t> {
             .references
             .sort_by_key(|reference| (reference.range.start, reference.range.end));
         model.link_definitions.sort_by_key(|d| d.range.start);
+        model.html_anchors.sort_by_key(|range| range.start);
         model
     }
 
@@ -785,7 +786,12 @@ impl<'t> Reader<'t> {
             Event::InlineHtml(_) => {
                 if let Some(region) = self.inline_event(&range) {
                     region.tags.push(range.clone());
-                    region.literal.push(range);
+                    region.literal.push(range.clone());
+                    html_anchors(
+                        &self.text[range.clone()],
+                        range.start,
+                        &mut self.model.html_anchors,
+                    );
                 }
             }
             Event::TaskListMarker(_) => self.task_list_marker(range),
@@ -952,7 +958,9 @@ impl<'t> Reader<'t> {
                         line = self.next_line(at);
                     }
                 }
-                self.model.code_blocks.push(start..self.code_block_end(line));
+                let end = self.code_block_end(line);
+                html_anchors(&self.text[start..end], start, &mut self.model.html_anchors);
+                self.model.code_blocks.push(start..end);
                 self.leaf(range.end);
                 self.in_code += 1;
             }
@@ -1361,14 +1369,14 @@ impl<'t> Reader<'t> {
     /// before `[]`, or the label of a full reference link after `[text]`.
     fn bracket_links(&self, region: &mut InlineRegion, range: &Range<usize>) {
         let bytes = self.bytes;
-        let inside = |ranges: &[Range<usize>], at: usize| ranges.iter().any(|r| r.contains(&at));
+        let covered = Covered::new(region.literal.iter().chain(&region.spans));
         let mut open = Vec::new();
         let mut pairs = Vec::new();
         let mut at = range.start;
         let escaped = |at: usize| bytes[..at].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1;
         while at < range.end {
             match bytes[at] {
-                b'[' | b']' if escaped(at) || inside(&region.literal, at) || inside(&region.spans, at) => {}
+                b'[' | b']' if escaped(at) || covered.contains(at) => {}
                 b'[' => open.push(at),
                 b']' => {
                     if let Some(start) = open.pop() {
@@ -1382,7 +1390,9 @@ impl<'t> Reader<'t> {
         // Inner pairs first: a pair that holds a link is none.
         let mut labels: Vec<usize> = Vec::new();
         let mut made: Vec<Range<usize>> = Vec::new();
-        for pair in &pairs {
+        let mut spans_by_start: Vec<&Range<usize>> = region.spans.iter().collect();
+        spans_by_start.sort_unstable_by_key(|span| span.start);
+        for (index, pair) in pairs.iter().enumerate() {
             let (open, close) = (pair.start, pair.end - 1);
             if labels.contains(&open) || close == open + 1 {
                 continue;
@@ -1390,16 +1400,17 @@ impl<'t> Reader<'t> {
             let holds_link =
                 |links: &[Range<usize>]| links.iter().any(|l| pair.start < l.start && l.end <= pair.end);
             let image = open > 0 && bytes[open - 1] == b'!' && !escaped(open - 1);
-            let holds_pair = pairs.iter().any(|p| pair.start < p.start && p.end <= pair.end);
+            // Pairs are in the order they close: the pairs inside this one come right
+            // before it.
+            let holds_pair = index > 0 && pairs[index - 1].start > pair.start;
+            let first_span_inside = spans_by_start.partition_point(|span| span.start <= pair.start);
             if image
                 || holds_pair
                 || holds_link(&made)
-                || region.spans.iter().any(|s| {
-                    pair.start < s.start
-                        && s.end <= pair.end
-                        && bytes[s.start] != b'!'
-                        && !region.tags.contains(s)
-                })
+                || spans_by_start[first_span_inside..]
+                    .iter()
+                    .take_while(|s| s.start < pair.end)
+                    .any(|s| s.end <= pair.end && bytes[s.start] != b'!' && !region.tags.contains(s))
             {
                 continue;
             }

@@ -28,6 +28,9 @@ pub struct SpecModel {
     pub code_blocks: Vec<Range<usize>>,
     /// `{{UPPER_CASE}}` template placeholders in the text (not in code).
     pub placeholders: Vec<Range<usize>>,
+    /// The values of `id` and `name` attributes in HTML blocks and tags, which are
+    /// anchors (`<a id="x">`, `<a name="x">`), sorted.
+    pub html_anchors: Vec<Range<usize>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +119,7 @@ impl SpecModel {
                 }));
             model.code_blocks.extend(part.code_blocks.iter().map(moved));
             model.placeholders.extend(part.placeholders.iter().map(moved));
+            model.html_anchors.extend(part.html_anchors.iter().map(moved));
         }
         finish_sections(&mut model.headings, rope.len_bytes());
         model
@@ -175,6 +179,7 @@ pub(crate) struct ChunkModel {
     link_definitions: Vec<LinkDefinition>,
     code_blocks: Vec<Range<usize>>,
     placeholders: Vec<Range<usize>>,
+    html_anchors: Vec<Range<usize>>,
 }
 
 impl ChunkModel {
@@ -193,13 +198,20 @@ impl ChunkModel {
         read_headings(rope, tree, root, &mut part.headings);
         part.headings.sort_by_key(|heading| heading.range.start);
         part.code_blocks = capture_ranges(&queries().code_blocks, root, "code");
+        for block in capture_ranges(&queries().code_blocks, root, "html") {
+            html_anchors(&text(block.clone()), block.start, &mut part.html_anchors);
+        }
         part.link_definitions = read_link_definitions(root, &text);
         if let Some(frontmatter) = &part.frontmatter {
             part.references.extend(field_references(frontmatter));
         }
         for inline in chunk.inline_trees() {
             read_inline_references(rope, &inline, &mut part.references, &mut part.placeholders);
+            for tag in capture_ranges(&queries().inline_code, inline.root(), "html") {
+                html_anchors(&text(tag.clone()), tag.start, &mut part.html_anchors);
+            }
         }
+        part.html_anchors.sort_by_key(|range| range.start);
         part.references
             .sort_by_key(|reference| (reference.range.start, reference.range.end));
 
@@ -218,6 +230,7 @@ impl ChunkModel {
             .for_each(|d| relative(&mut d.range));
         part.code_blocks.iter_mut().for_each(relative);
         part.placeholders.iter_mut().for_each(relative);
+        part.html_anchors.iter_mut().for_each(relative);
         part
     }
 }
@@ -571,7 +584,8 @@ pub(crate) fn scan_ids(
     out: &mut Vec<Reference>,
 ) {
     let bytes = text.as_bytes();
-    let inside = |ranges: &[Range<usize>], at: usize| ranges.iter().any(|r| r.contains(&at));
+    let (literal, links) = (Covered::new(literal.iter()), Covered::new(links.iter()));
+    let inside = |ranges: &Covered, at: usize| ranges.contains(at);
     let mut i = 0;
     while i < bytes.len() {
         // Only `[` and capital letters start what this looks for.
@@ -580,7 +594,7 @@ pub(crate) fn scan_ids(
             continue;
         }
         let at = base + i;
-        let opens_wiki = bytes[i] == b'[' && bytes.get(i + 1) == Some(&b'[') && !inside(literal, at);
+        let opens_wiki = bytes[i] == b'[' && bytes.get(i + 1) == Some(&b'[') && !inside(&literal, at);
         if let Some(close) = opens_wiki.then(|| text[i + 2..].find("]]")).flatten() {
             let inner = &text[i + 2..i + 2 + close];
             let id = inner.trim();
@@ -602,7 +616,7 @@ pub(crate) fn scan_ids(
             .then(|| id_length(&bytes[i..]))
             .flatten();
         if let Some(len) = id_len {
-            if !inside(literal, at) && !inside(links, at) {
+            if !inside(&literal, at) && !inside(&links, at) {
                 out.push(Reference {
                     kind: ReferenceKind::BareId {
                         id: text[i..i + len].to_string(),
@@ -615,6 +629,72 @@ pub(crate) fn scan_ids(
             continue;
         }
         i += 1;
+    }
+}
+
+/// The values of `id="..."` and `name="..."` attributes (any quoting, any case) in the
+/// HTML `text` found at `base`.
+pub(crate) fn html_anchors(text: &str, base: usize, out: &mut Vec<Range<usize>>) {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(found) = text[at..].find('=') {
+        let equals = at + found;
+        at = equals + 1;
+        let name_end = text[..equals].trim_end_matches([' ', '\t']).len();
+        let name_start = text[..name_end]
+            .rfind(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+            .map_or(0, |i| i + 1);
+        let name = &text[name_start..name_end];
+        let after_space = name_start > 0 && bytes[name_start - 1].is_ascii_whitespace();
+        if !after_space || !(name.eq_ignore_ascii_case("id") || name.eq_ignore_ascii_case("name")) {
+            continue;
+        }
+        let value_start = equals
+            + 1
+            + (text[equals + 1..].len() - text[equals + 1..].trim_start_matches([' ', '\t']).len());
+        let (start, end) = match bytes.get(value_start) {
+            Some(&quote @ (b'"' | b'\'')) => {
+                let Some(close) = text[value_start + 1..].find(quote as char) else {
+                    continue;
+                };
+                (value_start + 1, value_start + 1 + close)
+            }
+            Some(_) => {
+                let len = text[value_start..]
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+                    .unwrap_or(text.len() - value_start);
+                (value_start, value_start + len)
+            }
+            None => continue,
+        };
+        if start < end {
+            out.push(base + start..base + end);
+        }
+        at = end;
+    }
+}
+
+/// Byte ranges merged into sorted, disjoint ones, so that whether an offset is in any of
+/// them takes a binary search: a paragraph may hold tens of thousands of links.
+pub(crate) struct Covered(Vec<Range<usize>>);
+
+impl Covered {
+    pub(crate) fn new<'a>(ranges: impl Iterator<Item = &'a Range<usize>>) -> Self {
+        let mut sorted: Vec<Range<usize>> = ranges.filter(|r| !r.is_empty()).cloned().collect();
+        sorted.sort_unstable_by_key(|r| r.start);
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(sorted.len());
+        for range in sorted {
+            match merged.last_mut() {
+                Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+                _ => merged.push(range),
+            }
+        }
+        Covered(merged)
+    }
+
+    pub(crate) fn contains(&self, at: usize) -> bool {
+        let after = self.0.partition_point(|r| r.start <= at);
+        after > 0 && at < self.0[after - 1].end
     }
 }
 

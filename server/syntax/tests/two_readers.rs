@@ -63,6 +63,12 @@ fn differences(text: &str) -> Option<String> {
         &expected.placeholders,
         &actual.placeholders,
     );
+    list(
+        &mut out,
+        "html_anchors",
+        &expected.html_anchors,
+        &actual.html_anchors,
+    );
     Some(out)
 }
 

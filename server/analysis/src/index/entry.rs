@@ -54,6 +54,8 @@ pub struct FileEntry {
     pub headings: Vec<IndexedHeading>,
     pub references: Vec<Reference>,
     pub link_definitions: Vec<LinkDefinition>,
+    /// Anchors that HTML makes (`<a id="x">`, `<a name="x">`), besides the headings'.
+    pub html_anchors: Vec<String>,
     /// The Overview's first paragraph, whitespace collapsed.
     pub summary: Option<String>,
     pub tasks: Option<TaskCount>,
@@ -136,6 +138,11 @@ impl FileEntry {
             is_spec,
             headings,
             link_definitions: model.link_definitions.clone(),
+            html_anchors: model
+                .html_anchors
+                .iter()
+                .map(|range| text(range.clone()))
+                .collect(),
             summary,
             tasks,
             scope: (!settings.root.as_os_str().is_empty()).then(|| FileKey::from(settings.root.as_path())),
@@ -200,6 +207,17 @@ impl FileEntry {
 
     pub fn heading_by_slug(&self, slug: &str) -> Option<&IndexedHeading> {
         self.headings.iter().find(|h| h.slug.eq_ignore_ascii_case(slug))
+    }
+
+    /// The anchors a link into this file may name, lowercased: heading slugs, HTML
+    /// `id` and `name` values, and `top`, which GitHub always accepts.
+    pub fn anchors(&self) -> std::collections::HashSet<String> {
+        self.headings
+            .iter()
+            .map(|h| h.slug.to_lowercase())
+            .chain(self.html_anchors.iter().map(|anchor| anchor.to_lowercase()))
+            .chain(std::iter::once("top".to_string()))
+            .collect()
     }
 
     /// The ids this spec lists under a frontmatter reference field.
