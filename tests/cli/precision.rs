@@ -316,3 +316,78 @@ fn a_file_that_is_not_utf8_is_a_finding_and_the_run_goes_on() {
         ]
     );
 }
+
+#[test]
+fn a_closing_fence_followed_by_a_tab_closes_the_code_block() {
+    let notes = "# Notes\n\n```sh\nmake\n```\t\n\nSee [gone](gone.md).\n";
+    let found = findings(&[("notes.md", notes)]);
+    assert_eq!(
+        found,
+        ["notes.md:7:12: warning[broken-link]: `gone.md` does not exist"]
+    );
+}
+
+/// Copies `from` into `to`, files and folders (the corpus is read-only).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::write(&target, std::fs::read(entry.path()).unwrap()).unwrap();
+        }
+    }
+}
+
+/// The 949 real EIPs of `../shared/corpora/eips` with the configuration an EIP editor
+/// would write (`tests/fixtures/eips/.specls.yaml`). Each count was judged finding by
+/// finding on a sample: a change in precision changes a count and fails here.
+#[test]
+fn the_eips_check_with_judged_findings() {
+    let root = super::repo_root();
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root.join("../shared/corpora/eips"), dir.path());
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::copy(
+        root.join("tests/fixtures/eips/.specls.yaml"),
+        dir.path().join(".specls.yaml"),
+    )
+    .unwrap();
+    let run = specls(dir.path(), &["check", "--format", "json", "EIPS"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let mut counts = std::collections::BTreeMap::new();
+    for diagnostic in json.as_array().unwrap() {
+        *counts
+            .entry(diagnostic["code"].as_str().unwrap().to_string())
+            .or_insert(0) += 1;
+    }
+    let asset_links = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "broken-link" && d["message"].as_str().unwrap().contains("../assets/"))
+        .count();
+    let expected: std::collections::BTreeMap<String, usize> = [
+        // 217 of them are `../assets/...` files, which the corpus copy leaves out; the
+        // others are `./eip-N` links without `.md` and EIPs that are not in the repository.
+        ("broken-link", 268),
+        ("empty-section", 6),
+        // `description` and `discussions-to` missing from older EIPs (EIP-1 requires them).
+        ("missing-field", 238),
+        // Mostly `Security Considerations`, required by EIP-1, absent from older EIPs.
+        ("missing-section", 237),
+        ("section-order", 10),
+    ]
+    .into_iter()
+    .map(|(code, n)| (code.to_string(), n))
+    .collect();
+    assert_eq!(counts, expected);
+    assert_eq!(asset_links, 217);
+    assert_eq!(
+        run.stderr.trim(),
+        "753 warnings, 6 information in 289 of 949 files"
+    );
+}

@@ -279,6 +279,22 @@ impl<'t> Reader<'t> {
             return self.reread();
         }
 
+        if self.edit_all {
+            for line in self.labels_over_fences(body) {
+                let start = self.skip_spaces(line.start);
+                if self.model.code_blocks.iter().any(|code| code.contains(&start)) {
+                    continue;
+                }
+                let close = start + self.text[start..line.end].find(']').unwrap_or(0);
+                self.model.references.push(Reference {
+                    kind: ReferenceKind::LinkReference {
+                        label: normalize_label(&self.text[start + 1..close]),
+                    },
+                    range: start..close + 1,
+                    target_range: start + 1..close,
+                });
+            }
+        }
         let mut model = self.model;
         finish_sections(&mut model.headings, self.text.len());
         model
@@ -320,6 +336,9 @@ impl<'t> Reader<'t> {
                     .map(|i| (i, '\n')),
             );
         }
+        // pulldown-cmark 0.13 does not close a code fence that a tab follows (```` ```\t ````);
+        // CommonMark, GitHub and tree-sitter-md do. A space reads the same.
+        edits.extend(self.tabs_after_fences(body).into_iter().map(|at| (at, ' ')));
         if self.edit_all {
             // tree-sitter-md lexes `[x]` as a task marker word, so `[x]: a.md` is no link
             // definition there but text; with `;` for `:` it is text for pulldown-cmark.
@@ -331,6 +350,16 @@ impl<'t> Reader<'t> {
                     edits.push((close + 1, ';'));
                 }
                 from = close + 1;
+            }
+            // tree-sitter-md reads a label alone on a line before a line that opens with a
+            // code fence (GFM's footnote `[^1]:` over an indented fence) as a paragraph,
+            // and the fence's line as indented code. Made a thematic break (`*****`),
+            // the label line ends the blocks before it here too and lets indented code
+            // start after it; its shortcut link is added to the model.
+            for line in self.labels_over_fences(body) {
+                let first = self.skip_spaces(line.start);
+                let last = line.start + self.text[line.clone()].trim_end().len();
+                edits.extend((first..last).map(|at| (at, '*')));
             }
             // tree-sitter-md lets any one-digit ordered list marker interrupt a paragraph,
             // CommonMark only `1.` and `1)`; the number is no part of the model.
@@ -423,6 +452,73 @@ impl<'t> Reader<'t> {
         } else {
             Vec::new()
         }
+    }
+
+    /// The tabs on lines that hold only a run of three or more backticks or tildes (at
+    /// most three columns in) and white space.
+    fn tabs_after_fences(&self, body: usize) -> Vec<usize> {
+        let bytes = self.bytes;
+        let mut tabs = Vec::new();
+        let after_fence_character = self.text[body..]
+            .match_indices('\t')
+            .map(|(at, _)| body + at)
+            .filter(|&tab| tab > 0 && matches!(bytes[tab - 1], b'`' | b'~'));
+        for tab in after_fence_character {
+            let line = self.line_start(tab);
+            let first = self.skip_spaces(line);
+            let fence = bytes[first];
+            let run = bytes[first..].iter().take_while(|&&b| b == fence).count();
+            let fence_line = matches!(fence, b'`' | b'~')
+                && run >= 3
+                && first + run == tab
+                && self.columns(line, first) < 4
+                && self.rest_is_blank(tab);
+            if fence_line {
+                tabs.extend((tab..self.line_end(tab)).filter(|&at| bytes[at] == b'\t'));
+            }
+        }
+        tabs
+    }
+
+    /// Whether a code fence (three backticks or tildes) starts at `at`.
+    fn fence_at(&self, at: usize) -> bool {
+        let rest = &self.bytes[at.min(self.bytes.len())..];
+        rest.starts_with(b"```") || rest.starts_with(b"~~~")
+    }
+
+    /// The lines outside containers, after a blank line, that hold only a link label
+    /// and its colon (`[^1]:`) and that a line indented four or more columns opening
+    /// with a code fence follows.
+    fn labels_over_fences(&self, body: usize) -> Vec<Range<usize>> {
+        let bytes = self.bytes;
+        let mut found = Vec::new();
+        let mut line = body;
+        let mut after_blank = true;
+        while line < bytes.len() {
+            let blank = self.rest_is_blank(line);
+            if !std::mem::replace(&mut after_blank, blank) {
+                line = self.next_line(line);
+                continue;
+            }
+            let end = self.line_end(line);
+            let next = self.next_line(line);
+            let first = self.skip_spaces(line);
+            let label_line = bytes.get(first) == Some(&b'[')
+                && self.columns(line, first) < 4
+                && self.text[first..end].trim_end().ends_with("]:")
+                && !self.text[first + 1..end]
+                    .trim_end()
+                    .trim_end_matches("]:")
+                    .contains([']', '[']);
+            if label_line && next < bytes.len() {
+                let content = self.skip_spaces(next);
+                if self.columns(next, content) >= 4 && self.fence_at(content) {
+                    found.push(line..end);
+                }
+            }
+            line = next;
+        }
+        found
     }
 
     /// The digits of the one-digit ordered list markers from `2` to `9` that open a line
@@ -1555,6 +1651,11 @@ impl<'t> Reader<'t> {
         if at < span.end && is_break(bytes[at]) {
             let line = self.next_line(at);
             at = self.skip_spaces(self.match_blocks(line, self.blocks()).1);
+            if !self.edit_all && self.fence_at(at) {
+                // tree-sitter-md reads no definition there (see `Reader::source`).
+                self.reread = true;
+                return;
+            }
         }
         let destination = self.definition_destination(at, span.end);
         let start = self.block_start(span.start);

@@ -642,8 +642,9 @@ pub(crate) fn html_anchors(text: &str, base: usize, out: &mut Vec<Range<usize>>)
         at = equals + 1;
         let name_end = text[..equals].trim_end_matches([' ', '\t']).len();
         let name_start = text[..name_end]
-            .rfind(|c: char| !c.is_ascii_alphanumeric() && c != '-')
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rfind(|(_, c)| !c.is_ascii_alphanumeric() && *c != '-')
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let name = &text[name_start..name_end];
         let after_space = name_start > 0 && bytes[name_start - 1].is_ascii_whitespace();
         if !after_space || !(name.eq_ignore_ascii_case("id") || name.eq_ignore_ascii_case("name")) {
