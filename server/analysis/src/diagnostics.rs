@@ -460,7 +460,7 @@ impl Checker<'_> {
     fn check_sections(&mut self, schema: &TemplateSchema) {
         let headings = &self.model.headings;
         let level = section_level(headings, Some(schema.section_level));
-        let title = headings.iter().find(|h| h.level == 1 && level == 2).cloned();
+        let title = headings.iter().find(|h| h.level == 1 && level >= 2).cloned();
         let sections: Vec<usize> = (0..headings.len())
             .filter(|&i| headings[i].level == level && headings[i].top_level)
             .collect();

@@ -140,8 +140,10 @@ impl TemplateSchema {
     }
 }
 
-/// The level at which a document's sections are: 2 (under an H1 title), or 1 when it
-/// has several H1 headings and, unless its template's sections are H1 too, no H2.
+/// The level at which a document's sections are. A template's: 2 (under an H1 title),
+/// or 1 when it has several H1 headings. A spec's: 1 when its template's are, or when it
+/// has several H1 headings and no H2; else 2, or the first level below it that it uses
+/// when it has no H2 (an old EIP written in H3 throughout).
 pub fn section_level(headings: &[Heading], template_level: Option<u8>) -> u8 {
     let count = |level| {
         headings
@@ -152,6 +154,7 @@ pub fn section_level(headings: &[Heading], template_level: Option<u8>) -> u8 {
     match template_level {
         Some(1) => 1,
         Some(_) if count(1) >= 2 && count(2) == 0 => 1,
+        Some(_) if count(2) == 0 => (3..=6).find(|&level| count(level) > 0).unwrap_or(2),
         Some(_) => 2,
         None if count(1) >= 2 => 1,
         None => 2,
