@@ -32,14 +32,19 @@
 //!   (pulldown-cmark 0.13 misses fences and HTML block ends at a lone `\r`), a last line
 //!   of markers only (`---`, `#`) without a line break gets a character after it
 //!   (tree-sitter-md needs the line break to read a thematic break, an underline or an
-//!   empty heading), and tabs right after frontmatter become spaces when
-//!   tree-sitter-md counts them narrower. When the first reading finds a paragraph line
+//!   empty heading), tabs right after frontmatter become spaces when tree-sitter-md
+//!   counts them narrower, and so do tabs after a closing code fence (pulldown-cmark 0.13
+//!   would not close the block there). When the first reading finds a paragraph line
 //!   opening with a one-digit ordered list marker from `2` (which tree-sitter-md lets
 //!   interrupt the paragraph) or a definition of the label `x` (tree-sitter-md lexes
 //!   `[x]` as a task marker, never a label), the text is read again with that digit
 //!   made `1` and `[x]:` made `[x];`; likewise for a line that opens with a heading tag
 //!   and holds text after it (`<h1 align="center">Title</h1>`), a paragraph for
-//!   tree-sitter-md, whose `<h1` becomes `<x1`;
+//!   tree-sitter-md, whose `<h1` becomes `<x1`; and for a label alone on its line,
+//!   after a blank line, over a line that opens with an indented code fence (a GFM
+//!   footnote `[^1]:` citing a csl-json block, as EIPs do), which tree-sitter-md reads as
+//!   a paragraph and indented code: the label line becomes `*****`, and its shortcut
+//!   link is added to the model;
 //! - tree-sitter-md's `ERROR` recoveries at a last line without a line break are no
 //!   blocks: an empty ATX heading, a text that is one short ATX heading without
 //!   punctuation, a code fence whose info string holds no punctuation.

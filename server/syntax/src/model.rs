@@ -521,6 +521,7 @@ fn read_inline_references(
         capture(query, "text"),
     );
     let mut link_ranges = Vec::new();
+    let first = out.len();
     let mut cursor = QueryCursor::new();
     let mut matches = cursor.matches(query, root, &[] as &[u8]);
     while let Some(m) = matches.next() {
@@ -566,11 +567,85 @@ fn read_inline_references(
         }
     }
 
+    let mut literal = literal;
+    join_bracketed_destinations(rope, root.end_byte(), first, out, &mut link_ranges, &mut literal);
     for range in inline.included() {
         let start = range.start;
         let chunk = text(range);
         scan_ids(&chunk, start, &literal, &link_ranges, out);
         scan_placeholders(&chunk, start, &literal, placeholders);
+    }
+}
+
+/// tree-sitter-md ends a link destination at a bracket: `[x](https://x/?f[repo][0]=a)`
+/// reads as the shortcut link `[x]` and a reference link inside the destination, where
+/// CommonMark, GitHub and the fast reader read one inline link. Such a shortcut link
+/// (among `out[first..]`) and what follows it up to the destination's `)` on its line
+/// become that link.
+fn join_bracketed_destinations(
+    rope: &Rope,
+    end: usize,
+    first: usize,
+    out: &mut Vec<Reference>,
+    link_ranges: &mut Vec<Range<usize>>,
+    literal: &mut Vec<Range<usize>>,
+) {
+    let byte = |at: usize| (at < end).then(|| rope.byte(at));
+    let mut index = first;
+    while index < out.len() {
+        let reference = &out[index];
+        let shortcut = matches!(reference.kind, ReferenceKind::LinkReference { .. })
+            && reference.range.len() == reference.target_range.len() + 2;
+        let open = reference.range.end;
+        if !shortcut || byte(open) != Some(b'(') {
+            index += 1;
+            continue;
+        }
+        let mut at = open + 1;
+        while byte(at).is_some_and(|b| b == b' ' || b == b'\t') {
+            at += 1;
+        }
+        let destination_start = at;
+        let (mut depth, mut bracket) = (0usize, false);
+        while let Some(b) = byte(at) {
+            match b {
+                b'\\' => at += 1,
+                b'(' => depth += 1,
+                b')' if depth == 0 => break,
+                b')' => depth -= 1,
+                b'[' | b']' => bracket = true,
+                b if b <= b' ' => break,
+                _ => {}
+            }
+            at += 1;
+        }
+        let destination = destination_start..at;
+        while byte(at).is_some_and(|b| b == b' ' || b == b'\t') {
+            at += 1;
+        }
+        if !bracket || byte(at) != Some(b')') || destination.is_empty() {
+            index += 1;
+            continue;
+        }
+        let link = reference.range.start..at + 1;
+        let inside = |range: &Range<usize>| link.start <= range.start && range.start < link.end;
+        let rest: Vec<Reference> = out.drain(index..).filter(|r| !inside(&r.range)).collect();
+        out.extend(rest);
+        link_ranges.retain(|range| !inside(range));
+        let text = rope.byte_slice(destination.clone()).to_string();
+        if let Some((path, anchor)) = split_destination(&text) {
+            out.insert(
+                index,
+                Reference {
+                    kind: ReferenceKind::Link { path, anchor },
+                    range: link.clone(),
+                    target_range: destination.clone(),
+                },
+            );
+            index += 1;
+        }
+        link_ranges.push(link);
+        literal.push(destination);
     }
 }
 
