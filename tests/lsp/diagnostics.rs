@@ -263,7 +263,7 @@ fn brackets_in_a_link_destination_keep_the_link_whole() {
     let uri = "file:///workspace/notes.md";
     server.open(
         uri,
-        "# Notes\n\nSee [x](https://x/?filter[repo][0]=a) and [y](gone.md?q[0]=1).\n",
+        "# Notes\n\nSee [x](https://x/?filter[repo][0]=a) and [y](gone.md?filter[repo][0]=1).\n",
     );
     let diagnostics = server.diagnostics(uri, 1);
     let messages: Vec<&str> = diagnostics
