@@ -16,7 +16,8 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct Server {
     child: Child,
-    stdin: ChildStdin,
+    /// `None` once the test closed it.
+    stdin: Option<ChildStdin>,
     messages: Receiver<Value>,
     stderr: Arc<Mutex<String>>,
     next_id: i64,
@@ -57,15 +58,25 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
 }
 
 impl Server {
+    /// Starts the server with extra environment variables, without initializing it.
+    pub fn spawn_with_env(env: &[(&str, &str)]) -> Self {
+        Self::spawn_command(env)
+    }
+
     /// Starts the server without initializing it.
     pub fn spawn() -> Self {
+        Self::spawn_command(&[])
+    }
+
+    fn spawn_command(env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(binary())
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("the specls binary starts");
-        let stdin = child.stdin.take().unwrap();
+        let stdin = child.stdin.take();
         let stdout = child.stdout.take().unwrap();
         let stderr_pipe = child.stderr.take().unwrap();
         let (sender, messages) = channel();
@@ -138,9 +149,75 @@ impl Server {
     }
 
     fn send(&mut self, message: Value) {
-        let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
-        self.stdin.flush().unwrap();
+        self.send_body(&message.to_string());
+    }
+
+    /// Sends a body as it is, framed with its length: malformed JSON reaches the server.
+    pub fn send_body(&mut self, body: &str) {
+        self.send_raw(format!("Content-Length: {}\r\n\r\n{}", body.len(), body).as_bytes());
+    }
+
+    /// Sends bytes as they are, headers included.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        // The server may have exited on purpose; the test looks at how it exited.
+        if let Some(stdin) = self.stdin.as_mut() {
+            let _ = stdin.write_all(bytes);
+            let _ = stdin.flush();
+        }
+    }
+
+    /// Closes the server's stdin, as a client that goes away does.
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Waits for the next message that satisfies `accept` (a response, a notification or
+    /// a server request), keeping the others.
+    pub fn wait_for_message(&mut self, accept: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        if let Some(at) = self.notifications.iter().position(&accept) {
+            return self.notifications.remove(at);
+        }
+        loop {
+            match self
+                .messages
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            {
+                Ok(message) if accept(&message) => return message,
+                Ok(message) => {
+                    self.answer_server_request(&message);
+                    self.notifications.push(message);
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("no such message within {TIMEOUT:?}: {:#?}", self.notifications)
+                }
+                Err(RecvTimeoutError::Disconnected) => panic!("server exited; stderr:\n{}", self.stderr()),
+            }
+        }
+    }
+
+    /// Sends a request without waiting; returns its id.
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        id
+    }
+
+    /// Waits for the process to end by itself; its exit status.
+    pub fn wait_for_exit(&mut self) -> std::process::ExitStatus {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "specls did not exit; stderr:\n{}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// Answers later requests of `method` from the server with `result`.

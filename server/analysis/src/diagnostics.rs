@@ -29,6 +29,9 @@ pub enum Code {
     DependencyCycle,
     DependencyStatus,
     SupersedesMismatch,
+    /// A file that was not analysed: too large, or not a regular file.
+    SkippedFile,
+    /// A file that is not UTF-8.
     Encoding,
 }
 
@@ -48,6 +51,7 @@ const CODES: &[(Code, &str)] = &[
     (Code::DependencyCycle, "dependency-cycle"),
     (Code::DependencyStatus, "dependency-status"),
     (Code::SupersedesMismatch, "supersedes-mismatch"),
+    (Code::SkippedFile, "skipped-file"),
     (Code::Encoding, "encoding"),
 ];
 

@@ -23,7 +23,7 @@ use std::time::Instant;
 use clap::ValueEnum;
 use serde::Serialize;
 use specls_analysis::FileEntry;
-use specls_analysis::index::{self, ScanOptions, WorkspaceIndex};
+use specls_analysis::index::{self, ScanNote, ScanOptions, WorkspaceIndex};
 use specls_analysis::workspace_checks::{WorkspaceContext, check_workspace};
 use specls_analysis::{CheckContext, Code, Settings, Severity};
 use specls_syntax::ropey::Rope;
@@ -115,6 +115,8 @@ enum Outcome {
         entry: Box<FileEntry>,
         settings: Arc<Settings>,
     },
+    /// The file was not read: too large, or not a regular file (a FIFO, a device).
+    Skipped(Report),
     /// The file could not be checked; the message is for stderr.
     Failed(String),
 }
@@ -157,7 +159,7 @@ pub fn run(paths: &[PathBuf], format: Format) -> ExitCode {
             workspace_reports(&workspace, entry, settings, &target.shown)
         }))
         .unwrap_or_default(),
-        Outcome::Failed(_) => Vec::new(),
+        Outcome::Skipped(_) | Outcome::Failed(_) => Vec::new(),
     });
     let checked_at = Instant::now();
 
@@ -179,6 +181,10 @@ pub fn run(paths: &[PathBuf], format: Format) -> ExitCode {
                     broken_configs.entry(config).or_insert(settings);
                 }
             }
+            Outcome::Skipped(report) => {
+                checked += 1;
+                reports.push(report);
+            }
             Outcome::Failed(message) => {
                 failed += 1;
                 io_error = true;
@@ -195,7 +201,7 @@ pub fn run(paths: &[PathBuf], format: Format) -> ExitCode {
             Some(cwd) => index::relative_to(config, cwd),
             None => config.clone(),
         };
-        let text = LineIndex::new(&std::fs::read_to_string(config).unwrap_or_default());
+        let text = LineIndex::new(&settings::read_config_file(config).unwrap_or_default());
         for problem in &settings.problems {
             let report = Report::new(
                 &text,
@@ -275,9 +281,14 @@ fn collect_targets(paths: &[PathBuf], io_error: &mut bool) -> Vec<Target> {
             .or_else(|| lexical.clone())
             .unwrap_or_else(|| shown.clone());
         // A file reached through a symbolic link is its target, where its authors wrote
-        // its links: it is checked once, shown under the target's path.
+        // its links: it is checked once, shown under the target's path when that is a
+        // file of this folder (a link to a device or out of the folder keeps its name).
         let shown = match (&cwd, lexical) {
-            (Some(cwd), Some(lexical)) if lexical != absolute => index::relative_to(&absolute, cwd),
+            (Some(cwd), Some(lexical))
+                if lexical != absolute && absolute.starts_with(cwd) && absolute.is_file() =>
+            {
+                index::relative_to(&absolute, cwd)
+            }
             _ => shown,
         };
         if seen.insert(absolute.clone()) {
@@ -389,9 +400,9 @@ fn check_guarded(target: &Target, cache: &SettingsCache, today: &str, timings: &
 fn check_file(target: &Target, cache: &SettingsCache, today: &str, timings: &Timings) -> Outcome {
     let started = Instant::now();
     let shown = &target.shown;
-    let bytes = match std::fs::read(&target.absolute) {
+    let bytes = match index::read_bytes(&target.absolute, ScanOptions::default().max_file_size) {
         Ok(bytes) => bytes,
-        Err(err) => return Outcome::Failed(format!("specls: {}: {err}", shown.display())),
+        Err(note) => return skipped(shown, note),
     };
     let (settings, config) = cache.for_file(&target.absolute, None);
     let text = match String::from_utf8(bytes) {
@@ -476,6 +487,26 @@ fn not_utf8(target: &Target, settings: Arc<Settings>, valid_up_to: usize) -> Out
     }
 }
 
+/// A file that is not read gets a finding that says why; one that cannot be read fails.
+fn skipped(shown: &Path, note: ScanNote) -> Outcome {
+    let why = match note {
+        ScanNote::TooLarge { size, limit, .. } => {
+            format!("{} MB is over the {} MB limit", size >> 20, limit >> 20)
+        }
+        ScanNote::NotAFile { kind, .. } => format!("{kind} is not a regular file"),
+        other => return Outcome::Failed(format!("specls: {other}")),
+    };
+    let code = specls_analysis::Code::SkippedFile;
+    Outcome::Skipped(Report::new(
+        &LineIndex::new(""),
+        shown,
+        0..0,
+        code.default_severity(),
+        code.name(),
+        format!("not checked: {why}"),
+    ))
+}
+
 /// One index of the checked files and of every other Markdown file of their workspaces,
 /// so that references to specs outside the checked paths resolve.
 fn index_workspaces(targets: &[Target], outcomes: &[Outcome], cache: &SettingsCache) -> WorkspaceIndex {
@@ -496,7 +527,7 @@ fn index_workspaces(targets: &[Target], outcomes: &[Outcome], cache: &SettingsCa
     let (entries, _) = index::scan(&others, &settings_for, &ScanOptions::default(), &|_, _| {});
     let checked_entries = outcomes.iter().filter_map(|outcome| match outcome {
         Outcome::Checked { entry, .. } => Some((**entry).clone()),
-        Outcome::Failed(_) => None,
+        Outcome::Skipped(_) | Outcome::Failed(_) => None,
     });
     WorkspaceIndex::from_entries(entries.into_iter().chain(checked_entries))
 }

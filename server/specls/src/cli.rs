@@ -72,10 +72,7 @@ enum Command {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Lsp) {
-        Command::Lsp => {
-            crate::lsp::run_stdio();
-            ExitCode::SUCCESS
-        }
+        Command::Lsp => crate::lsp::run_stdio(),
         Command::Check { paths, format } => crate::check::run(&paths, format),
         Command::New {
             template,

@@ -37,11 +37,21 @@ pub fn workspace_root(file: &Path) -> PathBuf {
         .to_path_buf()
 }
 
+/// A configuration or template file is never bigger than this.
+const CONFIG_LIMIT: u64 = 1 << 20;
+
+/// Reads a configuration or template file: a regular file of at most a megabyte (a FIFO
+/// named `.specls.yaml` must not block the server).
+pub fn read_config_file(path: &Path) -> std::io::Result<String> {
+    specls_analysis::index::read_text(path, CONFIG_LIMIT)
+        .map_err(|note| std::io::Error::other(note.to_string()))
+}
+
 /// Reads a configuration file; an unreadable file is a problem and the defaults hold.
 pub fn load(config: &Path) -> Settings {
     let root = config.parent().map(Path::to_path_buf).unwrap_or_default();
-    match std::fs::read_to_string(config) {
-        Ok(text) => Settings::from_config(&text, &root, &|path| std::fs::read_to_string(path)),
+    match read_config_file(config) {
+        Ok(text) => Settings::from_config(&text, &root, &|path| read_config_file(path)),
         Err(err) => {
             let mut settings = Settings::defaults(root);
             settings.problems.push(ConfigProblem {

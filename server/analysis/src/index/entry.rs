@@ -198,6 +198,30 @@ impl FileEntry {
         self.named_ids.binary_search_by(|named| (**named).cmp(id)).is_ok()
     }
 
+    /// Whether the file names an id with this prefix (`AUTH` of `AUTH-7`).
+    pub fn may_name_prefix(&self, prefix: &str) -> bool {
+        let start = self.named_ids.partition_point(|named| **named < *prefix);
+        self.named_ids[start..]
+            .iter()
+            .take_while(|named| named.starts_with(prefix))
+            .any(|named| named[prefix.len()..].starts_with('-'))
+    }
+
+    /// Whether this file's workspace diagnostics may read what `change` changed of
+    /// another file.
+    pub fn may_see(&self, change: &super::OutwardChange) -> bool {
+        if *self.path == *change.path {
+            return false;
+        }
+        let own_id = self.spec_id.as_ref().map(|id| id.text.as_str());
+        change
+            .ids
+            .iter()
+            .any(|id| self.may_name_id(id) || own_id == Some(&**id))
+            || change.file_name().is_some_and(|name| self.may_link_to(&name))
+            || change.prefixes.iter().any(|prefix| self.may_name_prefix(prefix))
+    }
+
     /// Whether some link of the file goes to a file of this name.
     pub fn may_link_to(&self, file_name: &str) -> bool {
         self.linked_names

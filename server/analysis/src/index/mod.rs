@@ -13,7 +13,11 @@ use std::sync::{Arc, OnceLock};
 
 pub use cycles::Cycles;
 pub use entry::{FileEntry, IndexedHeading, Located, TaskCount};
-pub use scan::{ScanNote, ScanOptions, entry_from_text, is_markdown, read_entry, scan, scan_folders, walk};
+
+pub use scan::{
+    ScanNote, ScanOptions, entry_from_text, is_markdown, read_bytes, read_entry, read_text, scan,
+    scan_folders, walk,
+};
 
 /// A file's key in the index: its absolute, lexically normalised path.
 pub type FileKey = Arc<Path>;
@@ -49,16 +53,19 @@ impl WorkspaceIndex {
     /// Adds or replaces a file. Returns whether what other files' checks see of it (its
     /// id, status, headings or dependencies) changed, so those checks must run again.
     pub fn insert(&mut self, entry: impl Into<Arc<FileEntry>>) -> bool {
+        self.update(entry).is_some()
+    }
+
+    /// Adds or replaces a file; what other files' checks may see differently, if anything.
+    pub fn update(&mut self, entry: impl Into<Arc<FileEntry>>) -> Option<OutwardChange> {
         let entry: Arc<FileEntry> = entry.into();
         let previous = self.files.insert(entry.path.clone(), entry.clone());
         let changed = previous
             .as_ref()
             .is_none_or(|previous| !previous.same_outward_facts(&entry));
-        if let Some(previous) = previous {
-            self.forget_definition(&previous);
-        }
-        if changed {
-            self.cycles = Arc::default();
+        let prefixes_before = self.prefixes.clone();
+        if let Some(previous) = &previous {
+            self.forget_definition(previous);
         }
         if let Some(id) = &entry.spec_id {
             let id: Arc<str> = Arc::from(id.text.as_str());
@@ -70,19 +77,58 @@ impl WorkspaceIndex {
                 *self.prefixes.entry(Arc::from(prefix)).or_insert(0) += 1;
             }
         }
-        changed
+        if !changed {
+            return None;
+        }
+        // The graph's nodes are ids and its edges `depends-on` lists.
+        let dependencies = previous.as_deref().is_none_or(|previous| {
+            let id = |e: &FileEntry| e.spec_id.as_ref().map(|id| id.text.clone());
+            let depends_on = |e: &FileEntry| {
+                e.field_ids("depends-on")
+                    .map(|(id, _)| id.to_string())
+                    .collect::<Vec<_>>()
+            };
+            id(previous) != id(&entry) || depends_on(previous) != depends_on(&entry)
+        });
+        if dependencies {
+            self.cycles = Arc::default();
+        }
+        let mut ids: Vec<Arc<str>> = previous
+            .iter()
+            .chain([&entry])
+            .filter_map(|e| e.spec_id.as_ref())
+            .map(|id| Arc::from(id.text.as_str()))
+            .collect();
+        ids.dedup();
+        Some(OutwardChange {
+            path: entry.path.clone(),
+            ids,
+            prefixes: changed_prefixes(&prefixes_before, &self.prefixes),
+            dependencies,
+        })
     }
 
     /// Removes a file; returns whether it was indexed.
     pub fn remove(&mut self, path: &Path) -> bool {
-        match self.files.remove(path) {
-            Some(previous) => {
-                self.forget_definition(&previous);
-                self.cycles = Arc::default();
-                true
-            }
-            None => false,
-        }
+        self.remove_file(path).is_some()
+    }
+
+    /// Removes a file; what other files' checks may see differently, if it was indexed.
+    pub fn remove_file(&mut self, path: &Path) -> Option<OutwardChange> {
+        let previous = self.files.remove(path)?;
+        let prefixes_before = self.prefixes.clone();
+        self.forget_definition(&previous);
+        self.cycles = Arc::default();
+        Some(OutwardChange {
+            path: previous.path.clone(),
+            ids: previous
+                .spec_id
+                .iter()
+                .map(|id| Arc::from(id.text.as_str()))
+                .collect(),
+            prefixes: changed_prefixes(&prefixes_before, &self.prefixes),
+            dependencies: true,
+        })
     }
 
     /// Removes every file under a folder (a workspace folder that was closed).
@@ -188,6 +234,37 @@ impl WorkspaceIndex {
         }
         Some(normalize(&from.parent()?.join(target)))
     }
+}
+
+/// What other files' checks may see differently after one file changed in the index:
+/// only files that name one of its ids, link to its file name, or use a prefix that came or
+/// went need checking again (and, when its dependencies changed, the specs on cycles).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutwardChange {
+    pub path: FileKey,
+    /// The ids the file defined before and after.
+    pub ids: Vec<Arc<str>>,
+    /// Id prefixes that came into use or went out of use.
+    pub prefixes: Vec<Arc<str>>,
+    /// Its `depends-on` list changed, or it came or went: cycles may have moved.
+    pub dependencies: bool,
+}
+
+impl OutwardChange {
+    pub fn file_name(&self) -> Option<String> {
+        self.path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+    }
+}
+
+fn changed_prefixes(
+    before: &imbl::HashMap<Arc<str>, u32>,
+    after: &imbl::HashMap<Arc<str>, u32>,
+) -> Vec<Arc<str>> {
+    let gone = before.keys().filter(|p| !after.contains_key(*p));
+    let new = after.keys().filter(|p| !before.contains_key(*p));
+    gone.chain(new).cloned().collect()
 }
 
 /// The folders to scan: each once, and none inside another (it is scanned with it).
@@ -299,6 +376,63 @@ mod tests {
             relative_to(Path::new("/etc/.specls.yaml"), base),
             Path::new("/etc/.specls.yaml")
         );
+    }
+
+    fn entry(path: &str, text: &str) -> FileEntry {
+        let model = specls_syntax::SpecModel::read_fast(text);
+        FileEntry::new(
+            Arc::from(Path::new(path)),
+            &model,
+            &crate::Settings::default(),
+            None,
+            &|range| text[range].to_string(),
+        )
+    }
+
+    #[test]
+    fn an_update_says_what_others_may_see_differently() {
+        let dependency = "---\nspec-id: DEP-1\nstatus: draft\n---\n# Dep\n\n## Data\n";
+        let mut index = WorkspaceIndex::from_entries([entry("/ws/dep.md", dependency)]);
+        let namer = entry("/ws/namer.md", "---\nspec-id: USE-1\ndepends-on: [DEP-1]\n---\n");
+        let linker = entry("/ws/linker.md", "See [data](dep.md#data).\n");
+        let bystander = entry("/ws/other.md", "---\nspec-id: OTHER-1\n---\nNothing here.\n");
+        let same_id = entry("/ws/twin.md", "---\nspec-id: DEP-9\n---\n");
+        for e in [&namer, &linker, &bystander] {
+            index.insert(e.clone());
+        }
+
+        // Typing in a section body changes nothing others see.
+        let edited = dependency.replace("## Data\n", "## Data\n\nMore words.\n");
+        assert_eq!(index.update(entry("/ws/dep.md", &edited)), None);
+
+        let renamed = dependency.replace("DEP-1", "DEP-9");
+        let change = index
+            .update(entry("/ws/dep.md", &renamed))
+            .expect("the id changed");
+        let ids: Vec<&str> = change.ids.iter().map(|id| &**id).collect();
+        assert_eq!(ids, ["DEP-1", "DEP-9"]);
+        assert!(change.dependencies, "an id is a node of the dependency graph");
+        assert!(change.prefixes.is_empty(), "DEP is still in use");
+        assert!(namer.may_see(&change));
+        assert!(linker.may_see(&change));
+        assert!(same_id.may_see(&change), "a duplicate id");
+        assert!(!bystander.may_see(&change));
+        assert!(
+            !entry("/ws/dep.md", &renamed).may_see(&change),
+            "not the file itself"
+        );
+
+        let gone = index
+            .remove_file(Path::new("/ws/dep.md"))
+            .expect("it was indexed");
+        let prefixes: Vec<&str> = gone.prefixes.iter().map(|p| &**p).collect();
+        assert_eq!(prefixes, ["DEP"]);
+        let bare = entry(
+            "/ws/bare.md",
+            "---\nspec-id: X-1\n---\nMentions DEP-4 in passing.\n",
+        );
+        assert!(bare.may_see(&gone), "DEP-4 is no longer a reference");
+        assert!(!bystander.may_see(&gone));
     }
 
     #[test]

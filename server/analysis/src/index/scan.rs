@@ -31,9 +31,23 @@ impl Default for ScanOptions {
 /// Why a file or folder was left out; the caller logs these.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScanNote {
-    TooLarge { path: PathBuf, size: u64, limit: u64 },
-    NotUtf8 { path: PathBuf },
-    Unreadable { path: PathBuf, error: String },
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
+    NotUtf8 {
+        path: PathBuf,
+    },
+    /// A FIFO, a device, a socket or a folder: never read.
+    NotAFile {
+        path: PathBuf,
+        kind: &'static str,
+    },
+    Unreadable {
+        path: PathBuf,
+        error: String,
+    },
 }
 
 impl std::fmt::Display for ScanNote {
@@ -47,6 +61,9 @@ impl std::fmt::Display for ScanNote {
                 limit / (1024 * 1024)
             ),
             ScanNote::NotUtf8 { path } => write!(f, "{}: skipped, not valid UTF-8", path.display()),
+            ScanNote::NotAFile { path, kind } => {
+                write!(f, "{}: skipped, {kind} is not a regular file", path.display())
+            }
             ScanNote::Unreadable { path, error } => write!(f, "{}: skipped: {error}", path.display()),
         }
     }
@@ -68,6 +85,7 @@ pub fn walk(folder: &Path, notes: &mut Vec<ScanNote>) -> Vec<PathBuf> {
     for entry in walker {
         match entry {
             Ok(entry) => {
+                // Only regular files: a FIFO or a device named `*.md` is never opened.
                 if entry.file_type().is_some_and(|kind| kind.is_file()) && is_markdown(entry.path()) {
                     found.push(normalize(entry.path()));
                 }
@@ -84,23 +102,91 @@ pub fn walk(folder: &Path, notes: &mut Vec<ScanNote>) -> Vec<PathBuf> {
 
 /// Reads one file into an entry.
 pub fn read_entry(path: &Path, settings: &Settings, options: &ScanOptions) -> Result<FileEntry, ScanNote> {
+    let text = read_text(path, options.max_file_size)?;
+    Ok(entry_from_text(path, &text, settings))
+}
+
+/// The text of a regular file of at most `limit` bytes. Anything else is refused before a
+/// byte is read: a FIFO would block the reader for good, a device such as `/dev/zero`
+/// never ends, and a file's size as `stat` tells it may be 0 for both. The file is opened
+/// without blocking and checked again once open, so a file swapped for a FIFO between the
+/// two steps is refused too; the read stops at `limit` whatever the file claims.
+pub fn read_text(path: &Path, limit: u64) -> Result<String, ScanNote> {
+    let bytes = read_bytes(path, limit)?;
+    String::from_utf8(bytes).map_err(|_| ScanNote::NotUtf8 {
+        path: path.to_path_buf(),
+    })
+}
+
+/// The bytes of a regular file of at most `limit` bytes (see [`read_text`]).
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ScanNote> {
+    use std::io::Read;
     let unreadable = |err: std::io::Error| ScanNote::Unreadable {
         path: path.to_path_buf(),
         error: err.to_string(),
     };
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
-    if size > options.max_file_size {
-        return Err(ScanNote::TooLarge {
-            path: path.to_path_buf(),
-            size,
-            limit: options.max_file_size,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
-    let text = String::from_utf8(bytes).map_err(|_| ScanNote::NotUtf8 {
+    let not_regular = |kind: std::fs::FileType| ScanNote::NotAFile {
         path: path.to_path_buf(),
-    })?;
-    Ok(entry_from_text(path, &text, settings))
+        kind: file_kind(kind),
+    };
+    let metadata = std::fs::metadata(path).map_err(unreadable)?;
+    if !metadata.is_file() {
+        return Err(not_regular(metadata.file_type()));
+    }
+    let too_large = |size: u64| ScanNote::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit,
+    };
+    if metadata.len() > limit {
+        return Err(too_large(metadata.len()));
+    }
+    let file = open_without_blocking(path).map_err(unreadable)?;
+    let metadata = file.metadata().map_err(unreadable)?;
+    if !metadata.is_file() {
+        return Err(not_regular(metadata.file_type()));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len().min(limit) as usize);
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(metadata.len().max(bytes.len() as u64)));
+    }
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+fn file_kind(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
 }
 
 /// The entry of a file's text read with the fast reader.

@@ -1,6 +1,6 @@
-//! Diagnostics as the protocol carries them: computed on a snapshot, converted to the
-//! negotiated encoding, pushed after open and after changes (or pulled by clients that
-//! ask), and never published for a version that is no longer current.
+//! Diagnostics as the protocol carries them: computed on a world, converted to the
+//! negotiated encoding, and the problems of a broken `.specls.yaml` published on that
+//! file. When they are computed and published is `checks.rs`'s business.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -13,49 +13,53 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use crate::lsp::convert::to_lsp_range;
-use crate::lsp::session::{CheckInput, Session};
-use crate::lsp::workspace::{current_entry, location};
+use crate::lsp::session::{Checked, Session};
+use crate::lsp::world::{Context, World};
 use crate::settings::today;
 
 pub const SOURCE: &str = "specls";
 
-/// Computes (or recalls) the diagnostics of one document version.
-pub fn compute(session: &Session, uri: &Uri, input: &CheckInput) -> Arc<Vec<Diagnostic>> {
-    let version = input.snapshot.version;
-    if let Some(known) = session.remembered_diagnostics(uri, version) {
+/// Computes (or recalls) the diagnostics of a document as the world has it. A result for
+/// an open document is remembered while its version and inputs are current.
+pub fn compute(session: &Session, world: &World, context: &Context) -> Arc<Vec<Diagnostic>> {
+    let snapshot = &context.snapshot;
+    if let (Some(version), Some(inputs)) = (snapshot.version, snapshot.inputs)
+        && let Some(known) = session.recall_checked(&snapshot.uri, version, inputs)
+    {
         return known;
     }
     let today = today();
-    let context = CheckContext {
-        path: input.path.as_deref(),
-        settings: &input.settings,
+    let check_context = CheckContext {
+        path: context.path.as_deref(),
+        settings: &context.settings,
         today: &today,
     };
-    let mut diagnostics = check(&input.snapshot.document, &context);
-    let (entry, _) = current_entry(session, &input.snapshot, &input.settings);
-    let index = session.index();
+    let mut diagnostics = check(&snapshot.document, &check_context);
     let workspace = WorkspaceContext {
-        index: &index,
-        settings: &input.settings,
+        index: &context.index,
+        settings: &context.settings,
         file_exists: &|path| path.exists(),
     };
-    diagnostics.extend(check_workspace(&entry, &workspace));
-    let mut diagnostics = session.editor_settings().apply(diagnostics);
+    diagnostics.extend(check_workspace(&context.entry, &workspace));
+    let mut diagnostics = world.state.editor_settings.apply(diagnostics);
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
     let diagnostics = Arc::new(diagnostics);
-    session.remember_diagnostics(uri, version, diagnostics.clone());
+    if let Some(inputs) = snapshot.inputs {
+        session.remember_checked(
+            &snapshot.uri,
+            Checked {
+                version: snapshot.version,
+                inputs,
+                diagnostics: diagnostics.clone(),
+            },
+        );
+    }
     diagnostics
 }
 
-pub fn to_lsp(
-    session: &Session,
-    document: &Document,
-    input: &CheckInput,
-    diagnostic: &Diagnostic,
-) -> lsp::Diagnostic {
-    let encoding = input.snapshot.encoding;
+pub fn to_lsp(world: &World, context: &Context, diagnostic: &Diagnostic) -> lsp::Diagnostic {
+    let snapshot = &context.snapshot;
     let related_information = (!diagnostic.related.is_empty()).then(|| {
-        let index = session.index();
         diagnostic
             .related
             .iter()
@@ -65,14 +69,14 @@ pub fn to_lsp(
                     range: related.range.clone(),
                 };
                 Some(lsp::DiagnosticRelatedInformation {
-                    location: location(session, &index, &at, encoding)?,
+                    location: world.location(&context.index, &at)?,
                     message: related.message.clone(),
                 })
             })
             .collect()
     });
     lsp::Diagnostic {
-        range: to_lsp_range(document, diagnostic.range.clone(), input.snapshot.encoding),
+        range: to_lsp_range(&snapshot.document, diagnostic.range.clone(), snapshot.encoding),
         severity: Some(severity(diagnostic.severity)),
         code: Some(lsp::NumberOrString::String(diagnostic.code.name().to_string())),
         code_description: None,
@@ -96,23 +100,9 @@ pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-/// All diagnostics of a document in protocol form.
-pub fn lsp_diagnostics(session: &Session, uri: &Uri, input: &CheckInput) -> Vec<lsp::Diagnostic> {
-    let diagnostics = compute(session, uri, input);
-    let document = &input.snapshot.document;
-    diagnostics
-        .iter()
-        .map(|d| to_lsp(session, document, input, d))
-        .collect()
-}
-
-/// Whether the client pulls diagnostics (`textDocument/diagnostic`) instead of
-/// receiving them.
-pub fn client_pulls(session: &Session) -> bool {
-    session
-        .client_capabilities()
-        .and_then(|c| c.text_document.as_ref())
-        .is_some_and(|t| t.diagnostic.is_some())
+/// Diagnostics in protocol form.
+pub fn to_lsp_all(world: &World, context: &Context, diagnostics: &[Diagnostic]) -> Vec<lsp::Diagnostic> {
+    diagnostics.iter().map(|d| to_lsp(world, context, d)).collect()
 }
 
 /// Configuration files whose problems were last published, so a fixed file is cleared.
@@ -140,7 +130,7 @@ impl ConfigReports {
                 reported.insert(key, problems.to_vec());
             }
         }
-        let text = std::fs::read_to_string(config).unwrap_or_default();
+        let text = crate::settings::read_config_file(config).unwrap_or_default();
         let document = Document::new(&text);
         let diagnostics = problems
             .iter()
@@ -159,48 +149,4 @@ impl ConfigReports {
             .collect();
         client.publish_diagnostics(uri, diagnostics, None).await;
     }
-}
-
-/// Checks an open document and pushes its diagnostics, unless a newer version arrived
-/// meanwhile: then that version's own task publishes. When the document changed what
-/// other files see of it (its id, status, headings, dependencies), `others_affected` is told, so
-/// the other open documents are checked again.
-pub async fn publish(
-    session: Arc<Session>,
-    client: Client,
-    reports: Arc<ConfigReports>,
-    others_affected: tokio::sync::mpsc::UnboundedSender<Option<Uri>>,
-    uri: Uri,
-    version: i32,
-) {
-    // Workspace checks before the first scan ends would call every reference unknown.
-    if !session.is_indexed() {
-        session.wait_until_indexed().await;
-    }
-    // Let keystrokes already queued land first: a burst ends in one check.
-    tokio::task::yield_now().await;
-    if session.version(&uri) != Some(version) {
-        return;
-    }
-    let Ok(input) = session.check_input(&uri) else {
-        return;
-    };
-    if input.snapshot.version != Some(version) {
-        return;
-    }
-    let (_, affected) = current_entry(&session, &input.snapshot, &input.settings);
-    if affected {
-        let _ = others_affected.send(Some(uri.clone()));
-    }
-    if let Some(config) = &input.config {
-        reports.publish(&client, config, &input.settings.problems).await;
-    }
-    if client_pulls(&session) {
-        return;
-    }
-    let diagnostics = lsp_diagnostics(&session, &uri, &input);
-    if session.version(&uri) != Some(version) {
-        return;
-    }
-    client.publish_diagnostics(uri, diagnostics, Some(version)).await;
 }

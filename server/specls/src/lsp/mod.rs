@@ -1,158 +1,147 @@
 //! The language server: tower-lsp-server glue. Each LSP method lives in its own file
 //! under `requests/` or `notifications/` and only translates between protocol types
 //! and the analysis crate.
+//!
+//! Notifications change the [`Session`] synchronously, in their first step. Requests read
+//! a [`World`] taken in their first step and do their work on a blocking thread, so a long
+//! request never holds up the messages after it; a panic there becomes an `InternalError`.
 
+mod checks;
 mod convert;
 mod diagnostics;
 mod editor_settings;
 mod notifications;
 mod requests;
 mod session;
+mod transport;
 mod workspace;
+mod world;
 
 use std::sync::Arc;
 
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
-use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+use tower_lsp_server::{Client, LanguageServer, LspService};
 
-use self::diagnostics::ConfigReports;
+use self::checks::Checks;
 use self::session::Session;
+use self::world::World;
+use crate::log::log_warn;
 use crate::settings::is_config_file;
 
 pub struct Backend {
-    client: Client,
-    session: Arc<Session>,
-    config_reports: Arc<ConfigReports>,
-    /// Documents whose change affects other files: the others are checked again.
-    others_affected: UnboundedSender<Option<Uri>>,
+    checks: Arc<Checks>,
 }
 
-pub fn run_stdio() {
+/// Serves LSP on stdin and stdout. Success after `shutdown` and `exit`; failure when the
+/// session ended any other way.
+pub fn run_stdio() -> std::process::ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("a tokio runtime can start");
-    runtime.block_on(async {
-        let (service, socket) = LspService::build(|client| {
-            let session: Arc<Session> = Arc::default();
-            let config_reports: Arc<ConfigReports> = Arc::default();
-            let (others_affected, changes) = tokio::sync::mpsc::unbounded_channel();
-            tokio::spawn(recheck_dependents(
-                session.clone(),
-                client.clone(),
-                config_reports.clone(),
-                others_affected.clone(),
-                changes,
-            ));
-            Backend {
-                client,
-                session,
-                config_reports,
-                others_affected,
-            }
+    let ending = runtime.block_on(async {
+        let (service, socket) = LspService::build(|client| Backend {
+            checks: Arc::new(Checks::new(Arc::new(Session::default()), client)),
         })
         .custom_method(requests::document_state::METHOD, Backend::document_state)
         .finish();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        transport::serve(service, socket).await
     });
+    // Work still running (a scan, a check) has nobody to report to.
+    runtime.shutdown_background();
+    match ending {
+        transport::Ending::Clean => std::process::ExitCode::SUCCESS,
+        transport::Ending::Abrupt => std::process::ExitCode::FAILURE,
+    }
 }
 
-/// Checks the open documents again when another file changed what they see of it: an
-/// open document (`Some`, which is not checked again itself) or a file on disk (`None`).
-/// Changes that arrive together are handled once.
-async fn recheck_dependents(
-    session: Arc<Session>,
-    client: Client,
-    reports: Arc<ConfigReports>,
-    others_affected: UnboundedSender<Option<Uri>>,
-    mut changes: UnboundedReceiver<Option<Uri>>,
-) {
-    while let Some(first) = changes.recv().await {
-        let mut changed = vec![first];
-        while let Ok(more) = changes.try_recv() {
-            changed.push(more);
-        }
-        for uri in session.open_uris() {
-            if changed.len() == 1 && changed[0].as_ref() == Some(&uri) {
-                continue;
-            }
-            if let Some(version) = session.version(&uri) {
-                session.forget_diagnostics(&uri);
-                tokio::spawn(diagnostics::publish(
-                    session.clone(),
-                    client.clone(),
-                    reports.clone(),
-                    others_affected.clone(),
-                    uri,
-                    version,
-                ));
-            }
-        }
-        if diagnostics::client_pulls(&session) {
-            let _ = client.workspace_diagnostic_refresh().await;
-        }
+/// `SPECLS_TEST_PANIC=<method>` makes that request panic: the tests prove a panic is
+/// answered and the session goes on. Nothing else reads it.
+fn injected_panic(method: &str) {
+    static METHOD: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let injected = METHOD.get_or_init(|| std::env::var("SPECLS_TEST_PANIC").ok());
+    if injected.as_deref() == Some(method) {
+        panic!("injected by SPECLS_TEST_PANIC={method}");
     }
 }
 
 impl Backend {
-    /// Checks a document version in the background and publishes the result.
-    fn schedule_diagnostics(&self, uri: Uri, version: i32) {
-        tokio::spawn(diagnostics::publish(
-            self.session.clone(),
-            self.client.clone(),
-            self.config_reports.clone(),
-            self.others_affected.clone(),
-            uri,
-            version,
-        ));
+    fn session(&self) -> &Arc<Session> {
+        &self.checks.session
     }
 
-    /// Reads the workspace again and checks every open document, after a configuration
-    /// change (it decides which files are specs and what an id looks like).
-    async fn recheck_open_documents(&self) {
-        let session = self.session.clone();
-        let client = self.client.clone();
-        let others_affected = self.others_affected.clone();
-        tokio::spawn(async move {
-            workspace::scan_folders(&session, &client, session.roots()).await;
-            let _ = others_affected.send(None);
-        });
-        for uri in self.session.open_uris() {
-            if let Some(version) = self.session.version(&uri) {
-                self.session.forget_diagnostics(&uri);
-                self.schedule_diagnostics(uri, version);
+    fn client(&self) -> &Client {
+        &self.checks.client
+    }
+
+    /// Runs a request's work on a blocking thread over the world as it is now.
+    async fn read<T: Send + 'static>(
+        &self,
+        method: &'static str,
+        uri: Option<&Uri>,
+        work: impl FnOnce(&World) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let world = self.session().world();
+        let about = uri.map(|uri| uri.as_str().to_string()).unwrap_or_default();
+        let done = tokio::task::spawn_blocking(move || {
+            injected_panic(method);
+            work(&world)
+        })
+        .await;
+        match done {
+            Ok(result) => result,
+            Err(err) => {
+                let message = if err.is_panic() {
+                    transport::panic_message(&*err.into_panic())
+                } else {
+                    err.to_string()
+                };
+                log_warn!("{method} {about} panicked: {message}");
+                Err(transport::internal_error(method, &message))
             }
         }
-        if diagnostics::client_pulls(&self.session) {
-            let _ = self.client.workspace_diagnostic_refresh().await;
+    }
+
+    /// [`Backend::read`] once the first scan of the workspace is complete: answers about
+    /// other files would be wrong before.
+    async fn read_indexed<T: Send + 'static>(
+        &self,
+        method: &'static str,
+        uri: Option<&Uri>,
+        work: impl FnOnce(&World) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        if !self.session().is_indexed() {
+            self.session().wait_until_indexed().await;
         }
+        self.read(method, uri, work).await
     }
 
     async fn document_state(
         &self,
         params: requests::document_state::Params,
     ) -> Result<requests::document_state::DocumentState> {
-        requests::document_state::handle(&self.session, params)
+        let uri = params.text_document.uri.clone();
+        self.read(requests::document_state::METHOD, Some(&uri), move |world| {
+            requests::document_state::handle(world, params)
+        })
+        .await
     }
 }
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        Ok(requests::initialize::handle(&self.session, params))
+        Ok(requests::initialize::handle(self.session(), params))
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        crate::log::log_info!("initialized; position encoding {:?}", self.session.encoding());
-        tokio::spawn(workspace::initial_scan(self.session.clone(), self.client.clone()));
-        if let Some(registration) = requests::initialize::watch_registration(&self.session)
-            && let Err(err) = self.client.register_capability(vec![registration]).await
+        crate::log::log_info!("initialized; position encoding {:?}", self.session().encoding());
+        tokio::spawn(self.checks.clone().initial_scan());
+        if let Some(registration) = requests::initialize::watch_registration(self.session())
+            && let Err(err) = self.client().register_capability(vec![registration]).await
         {
-            crate::log::log_warn!("could not watch files: {err}");
+            log_warn!("could not watch files: {err}");
         }
     }
 
@@ -160,31 +149,29 @@ impl LanguageServer for Backend {
         Ok(())
     }
 
-    // Document notifications mutate the session synchronously, before any `.await`:
-    // tower-lsp-server polls handlers concurrently, and only the first poll of each is
-    // guaranteed to happen in arrival order.
+    // Document notifications change the session synchronously, before any `.await`.
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let (uri, version) = (params.text_document.uri.clone(), params.text_document.version);
-        notifications::did_open::handle(&self.session, params);
-        self.schedule_diagnostics(uri, version);
+        notifications::did_open::handle(self.session(), params);
+        self.checks.schedule_own(uri, version);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri.clone();
-        if notifications::did_change::handle(&self.session, params)
-            && let Some(version) = self.session.version(&uri)
+        if notifications::did_change::handle(self.session(), params)
+            && let Some(version) = self.session().version(&uri)
         {
-            self.schedule_diagnostics(uri, version);
+            self.checks.schedule_own(uri, version);
         }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri.clone();
-        if notifications::did_close::handle(&self.session, params) {
-            let _ = self.others_affected.send(None);
+        if let Some(reread) = notifications::did_close::handle(self.session(), params) {
+            self.checks.clone().reread(reread);
         }
-        if !diagnostics::client_pulls(&self.session) {
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        if !self.session().client_pulls() {
+            self.client().publish_diagnostics(uri, Vec::new(), None).await;
         }
     }
 
@@ -195,112 +182,145 @@ impl LanguageServer for Backend {
             .to_file_path()
             .filter(|path| is_config_file(path))
             .map(|path| path.into_owned());
-        notifications::did_save::handle(&self.session, params);
+        notifications::did_save::handle(params);
         if let Some(config) = saved_config {
-            self.session.invalidate_settings(&config);
-            self.recheck_open_documents().await;
+            self.session().invalidate_settings(&config);
+            self.checks.clone().configuration_changed();
         }
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let outcome = notifications::did_change_watched_files::handle(&self.session, params);
+        let outcome = notifications::did_change_watched_files::handle(self.session(), params);
         if outcome.config_changed {
-            self.recheck_open_documents().await;
-        } else if outcome.index_changed {
-            let _ = self.others_affected.send(None);
+            self.checks.clone().configuration_changed();
+        }
+        for reread in outcome.rereads {
+            self.checks.clone().reread(reread);
         }
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
-        let added = notifications::did_change_workspace_folders::handle(&self.session, params);
-        let session = self.session.clone();
-        let client = self.client.clone();
-        let others_affected = self.others_affected.clone();
-        tokio::spawn(async move {
-            workspace::scan_folders(&session, &client, added).await;
-            let _ = others_affected.send(None);
-        });
+        let (added, affected) = notifications::did_change_workspace_folders::handle(self.session(), params);
+        self.checks.recheck(affected);
+        self.checks.clone().scan_added_folders(added);
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        if notifications::did_change_configuration::handle(&self.session, params) {
-            for uri in self.session.open_uris() {
-                if let Some(version) = self.session.version(&uri) {
-                    self.session.forget_diagnostics(&uri);
-                    self.schedule_diagnostics(uri, version);
-                }
-            }
+        if notifications::did_change_configuration::handle(self.session(), params) {
+            self.checks.recheck_all();
         }
     }
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
-        // Answers about other files wait for the first scan of the workspace.
-        self.session.wait_until_indexed().await;
-        requests::definition::handle(&self.session, params)
+        let uri = params.text_document_position_params.text_document.uri.clone();
+        self.read_indexed("textDocument/definition", Some(&uri), move |world| {
+            requests::definition::handle(world, params)
+        })
+        .await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        // Answers about other files wait for the first scan of the workspace.
-        self.session.wait_until_indexed().await;
-        requests::references::handle(&self.session, params)
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.read_indexed("textDocument/references", Some(&uri), move |world| {
+            requests::references::handle(world, params)
+        })
+        .await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        // Answers about other files wait for the first scan of the workspace.
-        self.session.wait_until_indexed().await;
-        requests::hover::handle(&self.session, params)
+        let uri = params.text_document_position_params.text_document.uri.clone();
+        self.read_indexed("textDocument/hover", Some(&uri), move |world| {
+            requests::hover::handle(world, params)
+        })
+        .await
     }
 
     async fn prepare_rename(
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        // Answers about other files wait for the first scan of the workspace.
-        self.session.wait_until_indexed().await;
-        requests::rename::prepare(&self.session, params)
+        let uri = params.text_document.uri.clone();
+        self.read_indexed("textDocument/prepareRename", Some(&uri), move |world| {
+            requests::rename::prepare(world, params)
+        })
+        .await
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-        // Answers about other files wait for the first scan of the workspace.
-        self.session.wait_until_indexed().await;
-        requests::rename::handle(&self.session, params)
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.read_indexed("textDocument/rename", Some(&uri), move |world| {
+            requests::rename::handle(world, params)
+        })
+        .await
     }
 
     async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
-        requests::workspace_symbol::handle(&self.session, params).await
+        self.read_indexed("workspace/symbol", None, move |world| {
+            requests::workspace_symbol::handle(world, params)
+        })
+        .await
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        // Answers about other files wait for the first scan of the workspace.
-        self.session.wait_until_indexed().await;
-        requests::code_lens::handle(&self.session, params)
+        let uri = params.text_document.uri.clone();
+        self.read_indexed("textDocument/codeLens", Some(&uri), move |world| {
+            requests::code_lens::handle(world, params)
+        })
+        .await
     }
 
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
-        requests::diagnostic::handle(&self.session, params)
+        let uri = params.text_document.uri.clone();
+        let session = self.session().clone();
+        self.read_indexed("textDocument/diagnostic", Some(&uri), move |world| {
+            requests::diagnostic::handle(&session, world, params)
+        })
+        .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        requests::code_action::handle(&self.session, params)
+        let uri = params.text_document.uri.clone();
+        let session = self.session().clone();
+        self.read("textDocument/codeAction", Some(&uri), move |world| {
+            requests::code_action::handle(&session, world, params)
+        })
+        .await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        requests::completion::handle(&self.session, params)
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.read("textDocument/completion", Some(&uri), move |world| {
+            requests::completion::handle(world, params)
+        })
+        .await
     }
 
     async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
-        requests::completion_resolve::handle(&self.session, item)
+        self.read("completionItem/resolve", None, move |world| {
+            requests::completion_resolve::handle(world, item)
+        })
+        .await
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
-        requests::execute_command::handle(&self.session, &self.client, params).await
+        injected_panic("workspace/executeCommand");
+        let world = self.session().world();
+        requests::execute_command::handle(&world, self.client(), params).await
     }
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
-        requests::document_symbol::handle(&self.session, params)
+        let uri = params.text_document.uri.clone();
+        self.read("textDocument/documentSymbol", Some(&uri), move |world| {
+            requests::document_symbol::handle(world, params)
+        })
+        .await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        requests::folding_range::handle(&self.session, params)
+        let uri = params.text_document.uri.clone();
+        self.read("textDocument/foldingRange", Some(&uri), move |world| {
+            requests::folding_range::handle(world, params)
+        })
+        .await
     }
 }

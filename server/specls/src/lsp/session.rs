@@ -1,62 +1,52 @@
-//! The server's mutable state: open documents and what `initialize` negotiated.
+//! The server's state and its one rule: it changes only on the notification path (open,
+//! change, close, files changed on disk, configuration, and the results of scans and
+//! checks those started), each change under one lock, and every request reads a
+//! [`World`], an immutable copy taken when it starts.
 //!
-//! Handlers take an immutable [`Snapshot`] (an `Arc` of one document version) and never
-//! hold a map guard across an `.await`.
+//! `revision` counts the changes. Each open document remembers the revision of the last
+//! change that can alter its findings (`inputs`): its own edits, an index change it may
+//! see, a configuration change. A check result carries the `(version, inputs)` it was
+//! computed for and is stored or published only while they are still current.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use dashmap::DashMap;
-use specls_analysis::{Diagnostic, FileEntry, Settings, WorkspaceIndex};
+use specls_analysis::index::{FileKey, OutwardChange};
+use specls_analysis::{Diagnostic, FileEntry, WorkspaceIndex};
 use specls_syntax::{Document, PositionEncoding, TextChange};
-use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::{ClientCapabilities, Uri};
 
 use crate::log::log_warn;
 use crate::lsp::editor_settings::EditorSettings;
+use crate::lsp::world::{World, key_of};
 use crate::settings::SettingsCache;
 
-/// One version of one document, immutable.
+/// One open document's current version.
 #[derive(Debug, Clone)]
-pub struct Snapshot {
-    pub uri: Uri,
-    /// The editor's version; `None` for a file read from disk.
-    pub version: Option<i32>,
+pub struct OpenDocument {
+    pub version: i32,
     pub document: Arc<Document>,
-    pub encoding: PositionEncoding,
+    /// The index entry of this version, built by whoever needs it first.
+    pub entry: Arc<OnceLock<Arc<FileEntry>>>,
+    /// The revision of the last change that can alter this document's findings.
+    pub inputs: u64,
 }
 
-#[derive(Debug)]
-struct OpenDocument {
-    version: i32,
-    document: Arc<Document>,
-}
-
-pub struct Session {
-    open: DashMap<Uri, OpenDocument>,
-    encoding: OnceLock<PositionEncoding>,
-    client_capabilities: OnceLock<ClientCapabilities>,
-    /// Workspace folders, as paths.
-    roots: RwLock<Vec<PathBuf>>,
-    settings: SettingsCache,
-    /// The diagnostics last computed for a document version, for code actions.
-    diagnostics: DashMap<Uri, (Option<i32>, Arc<Vec<Diagnostic>>)>,
-    /// Every Markdown file of the workspace folders; open documents as the editor has them.
-    index: RwLock<WorkspaceIndex>,
-    /// Severities the editor's own settings set.
-    editor_settings: RwLock<EditorSettings>,
-    /// The index entry of each open document's current version.
-    entries: DashMap<Uri, (i32, Arc<FileEntry>)>,
-    /// Becomes true when the first scan of the workspace folders is complete.
-    indexed: tokio::sync::watch::Sender<bool>,
-}
-
-/// A document snapshot with everything a check needs.
-pub struct CheckInput {
-    pub snapshot: Snapshot,
-    pub path: Option<PathBuf>,
-    pub settings: Arc<Settings>,
-    pub config: Option<PathBuf>,
+/// What the notification path changes; a [`World`] is a copy of it.
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    pub documents: imbl::HashMap<Uri, OpenDocument>,
+    /// Every Markdown file of the workspace folders; open documents as the editor has them
+    /// once their check has run.
+    pub index: WorkspaceIndex,
+    pub revision: u64,
+    /// The revision at which each file was last opened, closed or re-read from disk: a
+    /// scan that started before then has older text and leaves the file alone.
+    touched: imbl::HashMap<FileKey, u64>,
+    pub indexed: bool,
+    pub roots: Arc<Vec<PathBuf>>,
+    pub editor_settings: Arc<EditorSettings>,
 }
 
 /// Why a change was not applied.
@@ -66,69 +56,94 @@ pub enum ChangeRejected {
     StaleVersion { current: i32, received: i32 },
 }
 
+/// Diagnostics of one document version, as of the revision of its inputs.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub version: Option<i32>,
+    pub inputs: u64,
+    pub diagnostics: Arc<Vec<Diagnostic>>,
+}
+
+/// The open documents whose findings an index change may alter.
+#[derive(Debug, Default)]
+pub struct Affected {
+    pub documents: Vec<Uri>,
+}
+
+impl Affected {
+    pub fn is_empty(&self) -> bool {
+        self.documents.is_empty()
+    }
+}
+
+pub struct Session {
+    state: Mutex<State>,
+    encoding: OnceLock<PositionEncoding>,
+    capabilities: OnceLock<Arc<ClientCapabilities>>,
+    settings: Arc<SettingsCache>,
+    /// The last diagnostics computed for each open document, for code actions and pulls.
+    checked: DashMap<Uri, Checked>,
+    /// What was last published to a client that is pushed to: `(version, diagnostics)`.
+    published: DashMap<Uri, (i32, Arc<Vec<Diagnostic>>)>,
+    /// Becomes true when the first scan of the workspace folders is complete.
+    indexed: tokio::sync::watch::Sender<bool>,
+}
+
 impl Default for Session {
     fn default() -> Self {
         Session {
-            open: DashMap::default(),
+            state: Mutex::default(),
             encoding: OnceLock::new(),
-            client_capabilities: OnceLock::new(),
-            roots: RwLock::default(),
-            settings: SettingsCache::default(),
-            diagnostics: DashMap::default(),
-            index: RwLock::default(),
-            entries: DashMap::default(),
-            editor_settings: RwLock::default(),
+            capabilities: OnceLock::new(),
+            settings: Arc::default(),
+            checked: DashMap::default(),
+            published: DashMap::default(),
             indexed: tokio::sync::watch::Sender::new(false),
         }
     }
 }
 
 impl Session {
-    /// A snapshot of the workspace index (a cheap clone of persistent maps).
-    pub fn index(&self) -> WorkspaceIndex {
-        self.index.read().unwrap_or_else(|p| p.into_inner()).clone()
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Applies a change to the index; returns what `f` returns.
-    pub fn update_index<T>(&self, f: impl FnOnce(&mut WorkspaceIndex) -> T) -> T {
-        f(&mut self.index.write().unwrap_or_else(|p| p.into_inner()))
+    /// Everything a request reads, as of now.
+    pub fn world(&self) -> World {
+        World {
+            state: self.state().clone(),
+            encoding: self.encoding(),
+            capabilities: self.capabilities.get().cloned().unwrap_or_default(),
+            settings: self.settings.clone(),
+        }
     }
 
-    /// Adds or replaces one file; whether other files' checks are affected.
-    pub fn index_file(&self, entry: impl Into<Arc<FileEntry>>) -> bool {
-        self.update_index(|index| index.insert(entry))
+    pub fn encoding(&self) -> PositionEncoding {
+        self.encoding.get().copied().unwrap_or_default()
     }
 
-    pub fn editor_settings(&self) -> EditorSettings {
-        self.editor_settings
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+    pub fn initialize(&self, encoding: PositionEncoding, capabilities: ClientCapabilities) {
+        if self.encoding.set(encoding).is_err() {
+            log_warn!("initialize received twice; keeping the first negotiation");
+        }
+        let _ = self.capabilities.set(Arc::new(capabilities));
     }
 
-    /// Replaces the editor's settings; whether they changed.
-    pub fn set_editor_settings(&self, settings: EditorSettings) -> bool {
-        let mut current = self.editor_settings.write().unwrap_or_else(|p| p.into_inner());
-        let changed = *current != settings;
-        *current = settings;
-        changed
+    pub fn capabilities(&self) -> Arc<ClientCapabilities> {
+        self.capabilities.get().cloned().unwrap_or_default()
     }
 
-    pub fn cached_entry(&self, uri: &Uri, version: i32) -> Option<Arc<FileEntry>> {
-        let cached = self.entries.get(uri)?;
-        (cached.0 == version).then(|| cached.1.clone())
-    }
-
-    pub fn cache_entry(&self, uri: &Uri, version: i32, entry: Arc<FileEntry>) {
-        self.entries.insert(uri.clone(), (version, entry));
+    /// Whether the client pulls diagnostics (`textDocument/diagnostic`) instead of
+    /// receiving them.
+    pub fn client_pulls(&self) -> bool {
+        self.capabilities
+            .get()
+            .and_then(|c| c.text_document.as_ref())
+            .is_some_and(|t| t.diagnostic.is_some())
     }
 
     pub fn is_indexed(&self) -> bool {
         *self.indexed.borrow()
-    }
-
-    pub fn mark_indexed(&self) {
-        self.indexed.send_replace(true);
     }
 
     /// Waits until the first scan of the workspace is complete.
@@ -137,124 +152,95 @@ impl Session {
         let _ = receiver.wait_for(|done| *done).await;
     }
 
-    pub fn roots(&self) -> Vec<PathBuf> {
-        self.roots.read().unwrap_or_else(|p| p.into_inner()).clone()
-    }
-
-    pub fn initialize(&self, encoding: PositionEncoding, capabilities: ClientCapabilities) {
-        if self.encoding.set(encoding).is_err() {
-            log_warn!("initialize received twice; keeping the first negotiation");
-        }
-        let _ = self.client_capabilities.set(capabilities);
+    pub fn roots(&self) -> Arc<Vec<PathBuf>> {
+        self.state().roots.clone()
     }
 
     pub fn set_roots(&self, roots: Vec<PathBuf>) {
-        *self.roots.write().unwrap_or_else(|p| p.into_inner()) = roots;
-    }
-
-    /// The workspace folder holding `path`, if any.
-    pub fn root_of(&self, path: &Path) -> Option<PathBuf> {
-        let roots = self.roots.read().unwrap_or_else(|p| p.into_inner());
-        roots
-            .iter()
-            .filter(|root| path.starts_with(root))
-            .max_by_key(|root| root.as_os_str().len())
-            .cloned()
-    }
-
-    /// The settings in force for a document, and the configuration file they come from.
-    pub fn settings_for(&self, uri: &Uri) -> (Option<PathBuf>, Arc<Settings>, Option<PathBuf>) {
-        let path = uri.to_file_path().map(|p| p.into_owned());
-        match &path {
-            Some(path) => {
-                let root = self.root_of(path);
-                let (settings, config) = self.settings.for_file(path, root.as_deref());
-                (Some(path.clone()), settings, config)
-            }
-            None => (None, self.settings.defaults(), None),
-        }
-    }
-
-    pub fn check_input(&self, uri: &Uri) -> jsonrpc::Result<CheckInput> {
-        let snapshot = self.snapshot(uri)?;
-        let (path, settings, config) = self.settings_for(uri);
-        Ok(CheckInput {
-            snapshot,
-            path,
-            settings,
-            config,
-        })
-    }
-
-    /// The settings of a file of the workspace.
-    pub fn settings_for_path(&self, path: &Path) -> Arc<Settings> {
-        let root = self.root_of(path);
-        self.settings.for_file(path, root.as_deref()).0
+        let mut state = self.state();
+        state.roots = Arc::new(roots);
+        state.revision += 1;
     }
 
     pub fn invalidate_settings(&self, config: &Path) {
         self.settings.invalidate(config);
     }
 
-    /// The open document at `uri` if it is open.
-    pub fn open_document(&self, uri: &Uri) -> Option<Arc<Document>> {
-        self.open.get(uri).map(|entry| entry.document.clone())
+    /// Replaces the editor's settings; whether they changed (every document's findings
+    /// may then differ).
+    pub fn set_editor_settings(&self, settings: EditorSettings) -> bool {
+        let mut state = self.state();
+        if *state.editor_settings == settings {
+            return false;
+        }
+        state.editor_settings = Arc::new(settings);
+        Self::touch_every_document(&mut state);
+        true
     }
 
-    /// The version of an open document, `None` when it is not open.
+    /// A configuration changed: entries are built again (a file may stop being a spec) and
+    /// every document's findings may differ.
+    pub fn configuration_changed(&self) {
+        let mut state = self.state();
+        Self::touch_every_document(&mut state);
+    }
+
+    fn touch_every_document(state: &mut State) {
+        state.revision += 1;
+        let revision = state.revision;
+        for (_, document) in state.documents.iter_mut() {
+            document.inputs = revision;
+            document.entry = Arc::default();
+        }
+    }
+
+    /// The open documents and their versions.
+    pub fn open_documents(&self) -> Vec<(Uri, i32)> {
+        self.state()
+            .documents
+            .iter()
+            .map(|(uri, document)| (uri.clone(), document.version))
+            .collect()
+    }
+
     pub fn version(&self, uri: &Uri) -> Option<i32> {
-        self.open.get(uri).map(|entry| entry.version)
+        self.state().documents.get(uri).map(|d| d.version)
     }
 
-    pub fn open_uris(&self) -> Vec<Uri> {
-        self.open.iter().map(|entry| entry.key().clone()).collect()
-    }
-
-    pub fn remember_diagnostics(&self, uri: &Uri, version: Option<i32>, diagnostics: Arc<Vec<Diagnostic>>) {
-        self.diagnostics.insert(uri.clone(), (version, diagnostics));
-    }
-
-    pub fn forget_diagnostics(&self, uri: &Uri) {
-        self.diagnostics.remove(uri);
-    }
-
-    /// Diagnostics computed earlier for exactly this version.
-    pub fn remembered_diagnostics(&self, uri: &Uri, version: Option<i32>) -> Option<Arc<Vec<Diagnostic>>> {
-        let entry = self.diagnostics.get(uri)?;
-        (entry.0 == version).then(|| entry.1.clone())
-    }
-
-    pub fn encoding(&self) -> PositionEncoding {
-        self.encoding.get().copied().unwrap_or_default()
-    }
-
-    pub fn client_capabilities(&self) -> Option<&ClientCapabilities> {
-        self.client_capabilities.get()
-    }
-
-    pub fn open(&self, uri: Uri, version: i32, text: &str) {
-        let document = Arc::new(Document::new(text));
-        self.open.insert(uri, OpenDocument { version, document });
-    }
-
-    pub fn close(&self, uri: &Uri) -> bool {
-        self.diagnostics.remove(uri);
-        self.entries.remove(uri);
-        self.open.remove(uri).is_some()
+    pub fn open(&self, uri: Uri, version: i32, document: Document) {
+        let mut state = self.state();
+        state.revision += 1;
+        let revision = state.revision;
+        state.touched.insert(FileKey::from(key_of(&uri)), revision);
+        let document = OpenDocument {
+            version,
+            document: Arc::new(document),
+            entry: Arc::default(),
+            inputs: revision,
+        };
+        if state.documents.insert(uri.clone(), document).is_some() {
+            log_warn!(
+                "didOpen for {}, which was open; its text is replaced",
+                uri.as_str()
+            );
+        }
     }
 
     /// Applies an editor's changes in order. Versions only go up: a change whose version
     /// is not newer than the document's is refused whole.
     pub fn change(&self, uri: &Uri, version: i32, changes: &[TextChange]) -> Result<(), ChangeRejected> {
         let encoding = self.encoding();
-        let mut entry = self.open.get_mut(uri).ok_or(ChangeRejected::NotOpen)?;
-        if version <= entry.version {
+        let mut state = self.state();
+        state.revision += 1;
+        let revision = state.revision;
+        let open = state.documents.get_mut(uri).ok_or(ChangeRejected::NotOpen)?;
+        if version <= open.version {
             return Err(ChangeRejected::StaleVersion {
-                current: entry.version,
+                current: open.version,
                 received: version,
             });
         }
-        let mut document = entry.document.clone();
+        let mut document = open.document.clone();
         for change in changes {
             let (next, outcome) = document.apply_change(change, encoding);
             if outcome.clamped {
@@ -266,52 +252,203 @@ impl Session {
             }
             document = Arc::new(next);
         }
-        entry.version = version;
-        entry.document = document;
+        *open = OpenDocument {
+            version,
+            document,
+            entry: Arc::default(),
+            inputs: revision,
+        };
         Ok(())
     }
 
-    /// The open document at `uri`, or the file on disk when it is not open.
-    pub fn snapshot(&self, uri: &Uri) -> jsonrpc::Result<Snapshot> {
-        let encoding = self.encoding();
-        if let Some(entry) = self.open.get(uri) {
-            return Ok(Snapshot {
-                uri: uri.clone(),
-                version: Some(entry.version),
-                document: entry.document.clone(),
-                encoding,
-            });
-        }
-        let text = read_from_disk(uri)?;
-        Ok(Snapshot {
-            uri: uri.clone(),
-            version: None,
-            document: Arc::new(Document::new(&text)),
-            encoding,
-        })
+    /// Closes a document; the revision its file must be read back at, or `None` when it
+    /// was not open. Until the read lands the index keeps the editor's last entry.
+    pub fn close(&self, uri: &Uri) -> Option<u64> {
+        let mut state = self.state();
+        state.documents.remove(uri)?;
+        state.revision += 1;
+        let revision = state.revision;
+        state.touched.insert(FileKey::from(key_of(uri)), revision);
+        drop(state);
+        self.checked.remove(uri);
+        self.published.remove(uri);
+        Some(revision)
     }
-}
 
-fn invalid_params(message: String) -> jsonrpc::Error {
-    log_warn!("{message}");
-    jsonrpc::Error::invalid_params(message)
-}
+    /// Marks a file as re-read from disk from now on; its read lands with
+    /// [`Session::reindex_file`] only if nothing newer touched it meanwhile.
+    pub fn will_reread(&self, path: &Path) -> u64 {
+        let mut state = self.state();
+        state.revision += 1;
+        let revision = state.revision;
+        state.touched.insert(FileKey::from(path), revision);
+        revision
+    }
 
-fn read_from_disk(uri: &Uri) -> jsonrpc::Result<String> {
-    let path = uri
-        .to_file_path()
-        .ok_or_else(|| invalid_params(format!("{} is not open and is not a file", uri.as_str())))?;
-    let bytes = std::fs::read(&path).map_err(|err| {
-        invalid_params(format!(
-            "{} is not open and cannot be read: {err}",
-            path.display()
-        ))
-    })?;
-    String::from_utf8(bytes).map_err(|err| {
-        invalid_params(format!(
-            "{} is not valid UTF-8 (invalid byte at offset {})",
-            path.display(),
-            err.utf8_error().valid_up_to()
-        ))
-    })
+    /// Puts the index entry of an open document's version in the index, unless the
+    /// document has moved on. The open documents that may see the change are returned
+    /// (their `inputs` are moved to this revision).
+    pub fn commit_entry(&self, uri: &Uri, version: i32, entry: Arc<FileEntry>) -> Affected {
+        let mut state = self.state();
+        if state.documents.get(uri).is_none_or(|d| d.version != version) {
+            return Affected::default();
+        }
+        if state
+            .index
+            .file(&entry.path)
+            .is_some_and(|e| Arc::ptr_eq(e, &entry))
+        {
+            return Affected::default();
+        }
+        let before = state.index.clone();
+        match state.index.update(entry) {
+            Some(change) => Self::affected_by(&mut state, &before, &[change]),
+            None => Affected::default(),
+        }
+    }
+
+    /// A file read again from disk (changed, created, closed), or gone (`None`): applied
+    /// when it is not open and no later read or open touched it since `revision`.
+    pub fn reindex_file(&self, path: &Path, entry: Option<FileEntry>, revision: u64) -> Affected {
+        let mut state = self.state();
+        if state.touched.get(path).is_some_and(|&at| at > revision) || Self::is_open_path(&state, path) {
+            return Affected::default();
+        }
+        let before = state.index.clone();
+        let change = match entry {
+            Some(entry) => state.index.update(entry),
+            None => state.index.remove_file(path),
+        };
+        match change {
+            Some(change) => Self::affected_by(&mut state, &before, &[change]),
+            None => Affected::default(),
+        }
+    }
+
+    /// The entries of a scan that started at `revision`. A file opened, closed or re-read
+    /// since keeps what the index has of it; but a file the index does not hold yet goes
+    /// in as the disk has it (an open document's own entry replaces it once its check
+    /// runs). Every open document may see them.
+    pub fn index_scanned(&self, entries: Vec<FileEntry>, revision: u64) -> Affected {
+        let mut state = self.state();
+        let open: std::collections::HashSet<PathBuf> = state.documents.keys().map(key_of).collect();
+        for entry in entries {
+            let newer = state.touched.get(&entry.path).is_some_and(|&at| at > revision)
+                || open.contains(&*entry.path);
+            if !newer || state.index.file(&entry.path).is_none() {
+                state.index.insert(entry);
+            }
+        }
+        Self::touch_all_documents_for_index(&mut state)
+    }
+
+    /// Forgets the files under folders that left the workspace: how many, and the
+    /// documents that may see it.
+    pub fn remove_folders(&self, folders: &[PathBuf]) -> (usize, Affected) {
+        let mut state = self.state();
+        let removed: usize = folders.iter().map(|f| state.index.remove_under(f)).sum();
+        if removed == 0 {
+            return (0, Affected::default());
+        }
+        (removed, Self::touch_all_documents_for_index(&mut state))
+    }
+
+    /// The revision now: a scan or read that starts here compares against it.
+    pub fn revision(&self) -> u64 {
+        self.state().revision
+    }
+
+    fn touch_all_documents_for_index(state: &mut State) -> Affected {
+        state.revision += 1;
+        let revision = state.revision;
+        let mut documents = Vec::new();
+        for (uri, document) in state.documents.iter_mut() {
+            document.inputs = revision;
+            documents.push(uri.clone());
+        }
+        Affected { documents }
+    }
+
+    fn is_open_path(state: &State, path: &Path) -> bool {
+        // Open documents are few; their keys are computed from their URIs.
+        state.documents.keys().any(|uri| key_of(uri) == path)
+    }
+
+    /// The open documents that may see `changes` (made to `before`), their inputs moved to
+    /// a new revision.
+    fn affected_by(state: &mut State, before: &WorkspaceIndex, changes: &[OutwardChange]) -> Affected {
+        state.revision += 1;
+        let revision = state.revision;
+        let cycles = changes
+            .iter()
+            .any(|c| c.dependencies)
+            .then(|| (before.cycles(), state.index.cycles()));
+        let index = state.index.clone();
+        let mut documents = Vec::new();
+        for (uri, document) in state.documents.iter_mut() {
+            let path = key_of(uri);
+            let Some(entry) = document
+                .entry
+                .get()
+                .cloned()
+                .or_else(|| index.file(&path).cloned())
+            else {
+                continue;
+            };
+            let on_cycle = cycles.as_ref().is_some_and(|(old, new)| {
+                entry
+                    .spec_id
+                    .as_ref()
+                    .is_some_and(|id| old.on_cycle(&id.text) || new.on_cycle(&id.text))
+            });
+            if on_cycle || changes.iter().any(|change| entry.may_see(change)) {
+                document.inputs = revision;
+                documents.push(uri.clone());
+            }
+        }
+        Affected { documents }
+    }
+
+    pub fn mark_indexed(&self) {
+        self.state().indexed = true;
+        self.indexed.send_replace(true);
+    }
+
+    /// Whether a result for `(version, inputs)` of a document is still current.
+    pub fn is_current(&self, uri: &Uri, version: i32, inputs: u64) -> bool {
+        self.state()
+            .documents
+            .get(uri)
+            .is_some_and(|d| d.version == version && d.inputs == inputs)
+    }
+
+    /// Remembers diagnostics computed for a document, if they are still current.
+    pub fn remember_checked(&self, uri: &Uri, checked: Checked) {
+        let Some(version) = checked.version else {
+            return;
+        };
+        if self.is_current(uri, version, checked.inputs) {
+            self.checked.insert(uri.clone(), checked);
+        }
+    }
+
+    /// Diagnostics computed earlier for exactly this version and inputs.
+    pub fn recall_checked(&self, uri: &Uri, version: i32, inputs: u64) -> Option<Arc<Vec<Diagnostic>>> {
+        let checked = self.checked.get(uri)?;
+        (checked.version == Some(version) && checked.inputs == inputs).then(|| checked.diagnostics.clone())
+    }
+
+    /// Whether these diagnostics differ from what the client was last sent for the
+    /// document; records them as sent when they do.
+    pub fn should_publish(&self, uri: &Uri, version: i32, diagnostics: &Arc<Vec<Diagnostic>>) -> bool {
+        if self
+            .published
+            .get(uri)
+            .is_some_and(|last| last.0 == version && *last.1 == **diagnostics)
+        {
+            return false;
+        }
+        self.published.insert(uri.clone(), (version, diagnostics.clone()));
+        true
+    }
 }

@@ -1,15 +1,16 @@
-use tower_lsp_server::ls_types::{DidChangeWatchedFilesParams, FileChangeType};
+use tower_lsp_server::ls_types::DidChangeWatchedFilesParams;
 
+use crate::lsp::checks::Reread;
 use crate::lsp::session::Session;
-use crate::lsp::workspace::{key_of, reread};
+use crate::lsp::world::key_of;
 use crate::settings::is_config_file;
 
 pub struct Outcome {
-    /// A configuration file changed: every open document is checked again (the settings
-    /// cache re-reads the file).
+    /// A configuration file changed: the settings cache reads it again.
     pub config_changed: bool,
-    /// An indexed file changed in a way other files can see.
-    pub index_changed: bool,
+    /// Files to read again (created or changed) or to forget (deleted: the read finds
+    /// nothing).
+    pub rereads: Vec<Reread>,
 }
 
 /// Files created, changed or deleted on disk. Open documents keep the editor's text: the
@@ -17,7 +18,7 @@ pub struct Outcome {
 pub fn handle(session: &Session, params: DidChangeWatchedFilesParams) -> Outcome {
     let mut outcome = Outcome {
         config_changed: false,
-        index_changed: false,
+        rereads: Vec::new(),
     };
     for change in params.changes {
         let Some(path) = change.uri.to_file_path() else {
@@ -28,11 +29,8 @@ pub fn handle(session: &Session, params: DidChangeWatchedFilesParams) -> Outcome
             outcome.config_changed = true;
         } else if session.version(&change.uri).is_none() {
             let path = key_of(&change.uri);
-            outcome.index_changed |= if change.typ == FileChangeType::DELETED {
-                session.update_index(|index| index.remove(&path))
-            } else {
-                reread(session, &path)
-            };
+            let revision = session.will_reread(&path);
+            outcome.rereads.push(Reread { path, revision });
         }
     }
     outcome

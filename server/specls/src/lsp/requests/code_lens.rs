@@ -6,12 +6,12 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use crate::lsp::convert::to_lsp_range;
-use crate::lsp::session::Session;
-use crate::lsp::workspace::request_context;
+use crate::lsp::world::World;
 
-pub fn handle(session: &Session, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-    let (snapshot, _, entry, index) = request_context(session, &params.text_document.uri)?;
-    let lenses = spec_lenses(&entry, &index)
+pub fn handle(world: &World, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+    let context = world.context(&params.text_document.uri)?;
+    let snapshot = &context.snapshot;
+    let lenses = spec_lenses(&context.entry, &context.index)
         .into_iter()
         .map(|lens| CodeLens {
             range: to_lsp_range(&snapshot.document, lens.range, snapshot.encoding),

@@ -9,7 +9,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use crate::lsp::convert::{to_lsp_range, to_position};
-use crate::lsp::session::Session;
+use crate::lsp::world::World;
 use crate::settings::today;
 
 /// `key:` + space asks for values; `#` a section or an anchor; `[[` an id; `](` and
@@ -23,10 +23,11 @@ struct ClientSupport {
     markdown: bool,
 }
 
-fn client_support(session: &Session) -> ClientSupport {
-    let item = session
-        .client_capabilities()
-        .and_then(|c| c.text_document.as_ref())
+fn client_support(world: &World) -> ClientSupport {
+    let item = world
+        .capabilities
+        .text_document
+        .as_ref()
         .and_then(|t| t.completion.as_ref())
         .and_then(|c| c.completion_item.as_ref());
     ClientSupport {
@@ -40,22 +41,23 @@ fn client_support(session: &Session) -> ClientSupport {
     }
 }
 
-pub fn handle(session: &Session, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+pub fn handle(world: &World, params: CompletionParams) -> Result<Option<CompletionResponse>> {
     let uri = params.text_document_position.text_document.uri;
-    let input = session.check_input(&uri)?;
-    let document = &input.snapshot.document;
-    let encoding = input.snapshot.encoding;
+    let snapshot = world.document(&uri)?;
+    let (path, settings, _) = world.settings_for(&uri);
+    let document = &snapshot.document;
+    let encoding = snapshot.encoding;
     let position = to_position(params.text_document_position.position);
     let offset = document.offset_at(position, encoding).offset;
-    let index = session.index();
+    let index = &world.state.index;
     let today = today();
-    let support = client_support(session);
+    let support = client_support(world);
     let completions = complete(&CompletionInput {
         document,
         offset,
-        path: input.path.as_deref(),
-        settings: &input.settings,
-        index: &index,
+        path: path.as_deref(),
+        settings: &settings,
+        index,
         today: &today,
         snippets: support.snippets,
     });
@@ -69,8 +71,8 @@ pub fn handle(session: &Session, params: CompletionParams) -> Result<Option<Comp
                 if support.resolves_documentation {
                     lsp_item.data = Some(resolve_data(&uri, &key));
                 } else {
-                    lsp_item.documentation = documentation(&key, &input.settings, &index)
-                        .map(|text| markup(text, support.markdown));
+                    lsp_item.documentation =
+                        documentation(&key, &settings, index).map(|text| markup(text, support.markdown));
                 }
             }
             lsp_item
@@ -153,6 +155,6 @@ pub fn markup(text: String, markdown: bool) -> Documentation {
     })
 }
 
-pub fn client_reads_markdown(session: &Session) -> bool {
-    client_support(session).markdown
+pub fn client_reads_markdown(world: &World) -> bool {
+    client_support(world).markdown
 }

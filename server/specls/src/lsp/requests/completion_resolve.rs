@@ -6,9 +6,9 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use crate::lsp::requests::completion::{client_reads_markdown, documentation_key, markup};
-use crate::lsp::session::Session;
+use crate::lsp::world::World;
 
-pub fn handle(session: &Session, mut item: CompletionItem) -> Result<CompletionItem> {
+pub fn handle(world: &World, mut item: CompletionItem) -> Result<CompletionItem> {
     if item.documentation.is_some() {
         return Ok(item);
     }
@@ -21,9 +21,8 @@ pub fn handle(session: &Session, mut item: CompletionItem) -> Result<CompletionI
     ) else {
         return Ok(item);
     };
-    let (_, settings, _) = session.settings_for(&uri);
-    let index = session.index();
-    item.documentation =
-        documentation(&key, &settings, &index).map(|text| markup(text, client_reads_markdown(session)));
+    let (_, settings, _) = world.settings_for(&uri);
+    item.documentation = documentation(&key, &settings, &world.state.index)
+        .map(|text| markup(text, client_reads_markdown(world)));
     Ok(item)
 }

@@ -5,18 +5,18 @@ use specls_analysis::navigation::definition;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use crate::lsp::session::Session;
-use crate::lsp::workspace::{location, request_at};
+use crate::lsp::world::World;
 
-pub fn handle(session: &Session, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+pub fn handle(world: &World, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
     let at = params.text_document_position_params;
-    let request = request_at(session, &at.text_document.uri, at.position)?;
+    let request = world.request_at(&at.text_document.uri, at.position)?;
     let Some(target) = request.target() else {
         return Ok(None);
     };
-    let locations: Vec<Location> = definition(&request.entry, &request.index, &target)
+    let context = &request.context;
+    let locations: Vec<Location> = definition(&context.entry, &context.index, &target)
         .iter()
-        .filter_map(|found| location(session, &request.index, found, request.snapshot.encoding))
+        .filter_map(|found| world.location(&context.index, found))
         .collect();
     Ok(match locations.len() {
         0 => None,

@@ -3,13 +3,18 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use crate::lsp::diagnostics::lsp_diagnostics;
+use crate::lsp::diagnostics::{compute, to_lsp_all};
 use crate::lsp::session::Session;
+use crate::lsp::world::World;
 
-pub fn handle(session: &Session, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
-    let uri = params.text_document.uri;
-    let input = session.check_input(&uri)?;
-    let items = lsp_diagnostics(session, &uri, &input);
+pub fn handle(
+    session: &Session,
+    world: &World,
+    params: DocumentDiagnosticParams,
+) -> Result<DocumentDiagnosticReportResult> {
+    let context = world.context(&params.text_document.uri)?;
+    let diagnostics = compute(session, world, &context);
+    let items = to_lsp_all(world, &context, &diagnostics);
     Ok(DocumentDiagnosticReportResult::Report(
         DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
             related_documents: None,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::TextDocumentIdentifier;
 
-use crate::lsp::session::Session;
+use crate::lsp::world::World;
 
 pub const METHOD: &str = "specls/documentState";
 
@@ -24,8 +24,8 @@ pub struct DocumentState {
     pub line_count: usize,
 }
 
-pub fn handle(session: &Session, params: Params) -> Result<DocumentState> {
-    let snapshot = session.snapshot(&params.text_document.uri)?;
+pub fn handle(world: &World, params: Params) -> Result<DocumentState> {
+    let snapshot = world.document(&params.text_document.uri)?;
     Ok(DocumentState {
         version: snapshot.version,
         text: snapshot.document.text(),

@@ -6,20 +6,16 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use crate::lsp::convert::to_lsp_range;
-use crate::lsp::session::{Session, Snapshot};
+use crate::lsp::world::{Snapshot, World};
 
-pub fn handle(session: &Session, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
-    let snapshot = session.snapshot(&params.text_document.uri)?;
+pub fn handle(world: &World, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+    let snapshot = world.document(&params.text_document.uri)?;
     let items = outline(&snapshot.document.model());
-    let hierarchical = session
-        .client_capabilities()
-        .and_then(|c| {
-            c.text_document
-                .as_ref()?
-                .document_symbol
-                .as_ref()?
-                .hierarchical_document_symbol_support
-        })
+    let hierarchical = world
+        .capabilities
+        .text_document
+        .as_ref()
+        .and_then(|t| t.document_symbol.as_ref()?.hierarchical_document_symbol_support)
         .unwrap_or(false);
     if hierarchical {
         let symbols = items.iter().map(|item| nested(&snapshot, item)).collect();

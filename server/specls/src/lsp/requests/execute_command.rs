@@ -9,7 +9,7 @@ use tower_lsp_server::Client;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
-use crate::lsp::session::Session;
+use crate::lsp::world::World;
 use crate::settings::today;
 
 pub const NEW_SPEC: &str = "specls.newSpec";
@@ -30,11 +30,7 @@ struct ListTemplates {
     uri: Option<Uri>,
 }
 
-pub async fn handle(
-    session: &Session,
-    client: &Client,
-    params: ExecuteCommandParams,
-) -> Result<Option<Value>> {
+pub async fn handle(world: &World, client: &Client, params: ExecuteCommandParams) -> Result<Option<Value>> {
     let argument = params.arguments.into_iter().next();
     match params.command.as_str() {
         NEW_SPEC => {
@@ -43,11 +39,11 @@ pub async fn handle(
                     "{NEW_SPEC} takes one argument {{template, uri, id?, title?}}"
                 ))
             })?)?;
-            new_spec(session, client, arguments).await.map(Some)
+            new_spec(world, client, arguments).await.map(Some)
         }
         LIST_TEMPLATES => {
             let arguments: ListTemplates = argument.map(parse).transpose()?.unwrap_or_default();
-            Ok(Some(list_templates(session, arguments)))
+            Ok(Some(list_templates(world, arguments)))
         }
         other => Err(Error::invalid_params(format!(
             "unknown command {other:?}; commands are {}",
@@ -69,19 +65,19 @@ fn failed(message: String) -> Error {
     }
 }
 
-async fn new_spec(session: &Session, client: &Client, arguments: NewSpec) -> Result<Value> {
+async fn new_spec(world: &World, client: &Client, arguments: NewSpec) -> Result<Value> {
     let uri = arguments.uri;
     let path = uri
         .to_file_path()
         .ok_or_else(|| Error::invalid_params(format!("{} is not a file", uri.as_str())))?
         .into_owned();
-    if path.exists() || session.version(&uri).is_some() {
+    if path.exists() || world.state.documents.contains_key(&uri) {
         return Err(failed(format!(
             "{} already exists; not overwriting it",
             path.display()
         )));
     }
-    let (_, settings, _) = session.settings_for(&uri);
+    let (_, settings, _) = world.settings_for(&uri);
     let template = settings.template(&arguments.template).ok_or_else(|| {
         let known: Vec<&str> = settings.templates.iter().map(|t| t.name()).collect();
         Error::invalid_params(format!(
@@ -90,7 +86,7 @@ async fn new_spec(session: &Session, client: &Client, arguments: NewSpec) -> Res
             known.join(", ")
         ))
     })?;
-    let index = session.index();
+    let index = &world.state.index;
     let text = scaffold_file(
         template,
         &settings,
@@ -139,14 +135,14 @@ async fn new_spec(session: &Session, client: &Client, arguments: NewSpec) -> Res
     Ok(json!(uri))
 }
 
-fn list_templates(session: &Session, arguments: ListTemplates) -> Value {
+fn list_templates(world: &World, arguments: ListTemplates) -> Value {
     // Without a file, the first workspace folder's configuration applies.
     let uri = arguments.uri.or_else(|| {
-        let root = session.roots().into_iter().next()?;
+        let root = world.state.roots.first()?;
         Uri::from_file_path(root.join("new.md"))
     });
     let settings = match &uri {
-        Some(uri) => session.settings_for(uri).1,
+        Some(uri) => world.settings_for(uri).1,
         None => std::sync::Arc::new(specls_analysis::Settings::default()),
     };
     settings

@@ -5,10 +5,10 @@ use specls_syntax::PositionEncoding;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use crate::lsp::session::Session;
+use crate::lsp::world::World;
 
-pub fn handle(session: &Session, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-    let snapshot = session.snapshot(&params.text_document.uri)?;
+pub fn handle(world: &World, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+    let snapshot = world.document(&params.text_document.uri)?;
     let document = &snapshot.document;
     let folds = folding_ranges(document, &document.model());
     // Folds are whole lines: any encoding gives the same line numbers.

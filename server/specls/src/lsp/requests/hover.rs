@@ -6,18 +6,18 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use crate::lsp::convert::to_lsp_range;
-use crate::lsp::session::Session;
-use crate::lsp::workspace::{key_of, request_at};
+use crate::lsp::world::{World, key_of};
 
-pub fn handle(session: &Session, params: HoverParams) -> Result<Option<Hover>> {
+pub fn handle(world: &World, params: HoverParams) -> Result<Option<Hover>> {
     let at = params.text_document_position_params;
-    let request = request_at(session, &at.text_document.uri, at.position)?;
-    let document = &request.snapshot.document;
+    let request = world.request_at(&at.text_document.uri, at.position)?;
+    let context = &request.context;
+    let document = &context.snapshot.document;
     let found = match request.target() {
-        Some(target) => hover_target(&request.entry, &request.index, &target),
+        Some(target) => hover_target(&context.entry, &context.index, &target),
         None => {
-            let path = key_of(&request.snapshot.uri);
-            hover_field_key(&document.model(), &request.settings, Some(&path), request.offset)
+            let path = key_of(&context.snapshot.uri);
+            hover_field_key(&document.model(), &context.settings, Some(&path), request.offset)
         }
     };
     Ok(found.map(|hover| Hover {
@@ -25,6 +25,6 @@ pub fn handle(session: &Session, params: HoverParams) -> Result<Option<Hover>> {
             kind: MarkupKind::Markdown,
             value: hover.markdown,
         }),
-        range: Some(to_lsp_range(document, hover.range, request.snapshot.encoding)),
+        range: Some(to_lsp_range(document, hover.range, context.snapshot.encoding)),
     }))
 }

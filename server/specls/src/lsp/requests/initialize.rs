@@ -123,7 +123,7 @@ fn workspace_roots(params: &InitializeParams) -> Vec<std::path::PathBuf> {
 /// register watchers.
 pub fn watch_registration(session: &Session) -> Option<Registration> {
     let dynamic = session
-        .client_capabilities()?
+        .capabilities()
         .workspace
         .as_ref()?
         .did_change_watched_files

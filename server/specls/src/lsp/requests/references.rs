@@ -5,25 +5,25 @@ use specls_analysis::navigation::references;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use crate::lsp::session::Session;
-use crate::lsp::workspace::{location, request_at};
+use crate::lsp::world::World;
 
-pub fn handle(session: &Session, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+pub fn handle(world: &World, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
     let at = params.text_document_position;
-    let request = request_at(session, &at.text_document.uri, at.position)?;
+    let request = world.request_at(&at.text_document.uri, at.position)?;
     let Some(target) = request.target() else {
         return Ok(None);
     };
+    let context = &request.context;
     let found = references(
-        &request.entry,
-        &request.index,
+        &context.entry,
+        &context.index,
         &target,
         params.context.include_declaration,
     );
     Ok(Some(
         found
             .iter()
-            .filter_map(|found| location(session, &request.index, found, request.snapshot.encoding))
+            .filter_map(|found| world.location(&context.index, found))
             .collect(),
     ))
 }

@@ -9,37 +9,30 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
 use crate::lsp::convert::to_lsp_range;
-use crate::lsp::session::Session;
-use crate::lsp::workspace::{RequestAt, range_in, request_at};
+use crate::lsp::world::{RequestAt, World};
 
-pub fn prepare(
-    session: &Session,
-    params: TextDocumentPositionParams,
-) -> Result<Option<PrepareRenameResponse>> {
-    let request = request_at(session, &params.text_document.uri, params.position)?;
+pub fn prepare(world: &World, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
+    let request = world.request_at(&params.text_document.uri, params.position)?;
     let Some(target) = request.target() else {
         return Ok(None);
     };
-    let renamed = prepare_rename(&request.entry, &request.index, &target).map_err(Error::invalid_params)?;
+    let context = &request.context;
+    let renamed = prepare_rename(&context.entry, &context.index, &target).map_err(Error::invalid_params)?;
     Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
         range: to_lsp_range(
-            &request.snapshot.document,
+            &context.snapshot.document,
             renamed.range,
-            request.snapshot.encoding,
+            context.snapshot.encoding,
         ),
         placeholder: renamed.placeholder,
     }))
 }
 
-pub fn handle(session: &Session, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+pub fn handle(world: &World, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
     let at = params.text_document_position;
-    let RequestAt {
-        snapshot,
-        settings,
-        entry,
-        index,
-        offset,
-    } = request_at(session, &at.text_document.uri, at.position)?;
+    let RequestAt { context, offset } = world.request_at(&at.text_document.uri, at.position)?;
+    let (snapshot, settings, entry, index) =
+        (context.snapshot, context.settings, context.entry, context.index);
     let Some(target) = target_at(&entry, offset) else {
         return Err(Error::invalid_params(
             "nothing to rename here: place the cursor on a spec id or a heading",
@@ -60,7 +53,7 @@ pub fn handle(session: &Session, params: RenameParams) -> Result<Option<Workspac
                 path: path.clone(),
                 range: edit.range,
             };
-            let Some(range) = range_in(session, &index, &uri, &at, snapshot.encoding) else {
+            let Some(range) = world.range_in(&index, &uri, &at) else {
                 return Err(Error::invalid_params(format!("cannot read {}", path.display())));
             };
             changes.entry(uri.clone()).or_default().push(TextEdit {

@@ -5,18 +5,12 @@ use specls_analysis::symbols::{SymbolKind as Kind, workspace_symbols};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use crate::lsp::session::Session;
-use crate::lsp::workspace::location;
+use crate::lsp::world::World;
 
 #[allow(deprecated)] // `deprecated` is a required field of the protocol struct.
-pub async fn handle(
-    session: &Session,
-    params: WorkspaceSymbolParams,
-) -> Result<Option<WorkspaceSymbolResponse>> {
-    session.wait_until_indexed().await;
-    let index = session.index();
-    let encoding = session.encoding();
-    let symbols = workspace_symbols(&index, &params.query)
+pub fn handle(world: &World, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+    let index = &world.state.index;
+    let symbols = workspace_symbols(index, &params.query)
         .into_iter()
         .filter_map(|symbol| {
             let at = specls_analysis::navigation::FileRange {
@@ -32,7 +26,7 @@ pub async fn handle(
                 },
                 tags: None,
                 deprecated: None,
-                location: location(session, &index, &at, encoding)?,
+                location: world.location(index, &at)?,
                 container_name: symbol.container,
             })
         })

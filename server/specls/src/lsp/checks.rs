@@ -1,0 +1,238 @@
+//! The work the notification path starts and whose results change the session: checking
+//! a document version (its entry goes into the index, its diagnostics to the client),
+//! re-checking the open documents an index change may alter, scans of workspace folders
+//! and files read again from disk. All of it runs off the message loop; results land in
+//! the session only while they are current.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use specls_analysis::index::{self, ScanOptions};
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::Uri;
+
+use crate::log::log_warn;
+use crate::lsp::diagnostics::{self, ConfigReports};
+use crate::lsp::session::{Affected, Session};
+use crate::lsp::workspace;
+
+/// A file to read from disk again, as of the revision its notification arrived at.
+pub struct Reread {
+    pub path: PathBuf,
+    pub revision: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trigger {
+    /// The document was opened or edited: its entry goes into the index and its
+    /// diagnostics are published for the new version.
+    Edited,
+    /// Another file changed what this document sees: published only if they differ.
+    Affected,
+}
+
+pub struct Checks {
+    pub session: Arc<Session>,
+    pub client: Client,
+    reports: ConfigReports,
+}
+
+impl Checks {
+    pub fn new(session: Arc<Session>, client: Client) -> Checks {
+        Checks {
+            session,
+            client,
+            reports: ConfigReports::default(),
+        }
+    }
+
+    /// Checks a version the editor just sent.
+    pub fn schedule_own(self: &Arc<Self>, uri: Uri, version: i32) {
+        tokio::spawn(self.clone().check(uri, version, Trigger::Edited));
+    }
+
+    /// The documents an index change may alter: checked again (clients that are pushed
+    /// to), or the client asked to pull again.
+    pub fn recheck(self: &Arc<Self>, affected: Affected) {
+        if affected.is_empty() {
+            return;
+        }
+        if self.session.client_pulls() {
+            self.refresh();
+            return;
+        }
+        for uri in affected.documents {
+            if let Some(version) = self.session.version(&uri) {
+                tokio::spawn(self.clone().check(uri, version, Trigger::Affected));
+            }
+        }
+    }
+
+    /// Every open document again (the editor's settings changed).
+    pub fn recheck_all(self: &Arc<Self>) {
+        let documents = self
+            .session
+            .open_documents()
+            .into_iter()
+            .map(|(uri, _)| uri)
+            .collect();
+        self.recheck(Affected { documents });
+    }
+
+    /// Asks a pulling client to pull diagnostics again, when it can be asked.
+    fn refresh(&self) {
+        let supported = self
+            .session
+            .capabilities()
+            .workspace
+            .as_ref()
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
+        if supported {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                if let Err(err) = client.workspace_diagnostic_refresh().await {
+                    log_warn!("workspace/diagnostic/refresh failed: {err}");
+                }
+            });
+        }
+    }
+
+    async fn check(self: Arc<Self>, uri: Uri, version: i32, trigger: Trigger) {
+        // Workspace checks before the first scan ends would call every reference unknown.
+        if !self.session.is_indexed() {
+            self.session.wait_until_indexed().await;
+        }
+        // Let keystrokes already queued land first: a burst ends in one check.
+        tokio::task::yield_now().await;
+        if self.session.version(&uri) != Some(version) {
+            return;
+        }
+        let world = self.session.world();
+        let session = self.session.clone();
+        let about = uri.clone();
+        let pushes = !world.client_pulls();
+        let done = tokio::task::spawn_blocking(move || {
+            crate::lsp::injected_panic("specls/check");
+            let context = world.context(&about).ok()?;
+            if context.snapshot.version != Some(version) {
+                return None;
+            }
+            let affected = match trigger {
+                Trigger::Edited => session.commit_entry(&about, version, context.entry.clone()),
+                Trigger::Affected => Affected::default(),
+            };
+            let found = diagnostics::compute(&session, &world, &context);
+            let converted = pushes.then(|| diagnostics::to_lsp_all(&world, &context, &found));
+            let config = context
+                .config
+                .clone()
+                .map(|config| (config, context.settings.problems.clone()));
+            Some((affected, found, converted, config, context.snapshot.inputs))
+        })
+        .await;
+        let (affected, found, converted, config, inputs) = match done {
+            Ok(Some(done)) => done,
+            Ok(None) => return,
+            Err(err) => {
+                // The last good diagnostics stay where they are.
+                let message = if err.is_panic() {
+                    crate::lsp::transport::panic_message(&*err.into_panic())
+                } else {
+                    err.to_string()
+                };
+                log_warn!(
+                    "the check of {} version {version} panicked: {message}",
+                    uri.as_str()
+                );
+                return;
+            }
+        };
+        self.recheck(affected);
+        if let Some((config, problems)) = config {
+            self.reports.publish(&self.client, &config, &problems).await;
+        }
+        let Some(converted) = converted else { return };
+        let Some(inputs) = inputs else { return };
+        if !self.session.is_current(&uri, version, inputs) {
+            return;
+        }
+        let changed = self.session.should_publish(&uri, version, &found);
+        if trigger == Trigger::Affected && !changed {
+            return;
+        }
+        self.client
+            .publish_diagnostics(uri, converted, Some(version))
+            .await;
+    }
+
+    /// Scans the workspace folders at start, then lets the checks waiting for it run.
+    pub async fn initial_scan(self: Arc<Self>) {
+        let roots = self.session.roots();
+        let revision = self.session.revision();
+        let entries = workspace::scan(&self.session, &self.client, roots.to_vec()).await;
+        let affected = self.session.index_scanned(entries, revision);
+        self.session.mark_indexed();
+        if self.session.client_pulls() {
+            self.refresh();
+        } else {
+            self.recheck(affected);
+        }
+    }
+
+    /// Folders added to the workspace.
+    pub fn scan_added_folders(self: Arc<Self>, folders: Vec<PathBuf>) {
+        if folders.is_empty() {
+            return;
+        }
+        tokio::spawn(async move {
+            let revision = self.session.revision();
+            let entries = workspace::scan(&self.session, &self.client, folders).await;
+            let affected = self.session.index_scanned(entries, revision);
+            self.recheck(affected);
+        });
+    }
+
+    /// A configuration changed (it decides which files are specs and what an id looks
+    /// like): the workspace is read again and every open document checked again.
+    pub fn configuration_changed(self: Arc<Self>) {
+        self.session.configuration_changed();
+        self.recheck_all();
+        tokio::spawn(async move {
+            let revision = self.session.revision();
+            let roots = self.session.roots();
+            let entries = workspace::scan(&self.session, &self.client, roots.to_vec()).await;
+            let affected = self.session.index_scanned(entries, revision);
+            self.recheck(affected);
+        });
+    }
+
+    /// Reads a file of the workspace again (changed on disk, or closed in the editor), or
+    /// forgets it when it is gone.
+    pub fn reread(self: Arc<Self>, reread: Reread) {
+        tokio::spawn(async move {
+            let world = self.session.world();
+            let path = reread.path.clone();
+            let read = tokio::task::spawn_blocking(move || {
+                if !index::is_markdown(&path) || world.root_of(&path).is_none() {
+                    return None;
+                }
+                let settings = world.settings_for_path(&path);
+                match index::read_entry(&path, &settings, &ScanOptions::default()) {
+                    Ok(entry) => Some(entry),
+                    Err(note) => {
+                        if path.exists() {
+                            log_warn!("{note}");
+                        }
+                        None
+                    }
+                }
+            })
+            .await
+            .unwrap_or_default();
+            let affected = self.session.reindex_file(&reread.path, read, reread.revision);
+            self.recheck(affected);
+        });
+    }
+}
