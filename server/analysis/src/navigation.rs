@@ -203,10 +203,18 @@ pub fn references(
     include_declaration: bool,
 ) -> Vec<FileRange> {
     match target {
-        Target::Id { id, .. } => id_references(current, index, id, include_declaration)
-            .into_iter()
-            .map(|(path, range)| FileRange { path, range })
-            .collect(),
+        Target::Id { id, .. } => {
+            let mut found: Vec<FileRange> = id_references(current, index, id, include_declaration)
+                .into_iter()
+                .map(|(path, range)| FileRange { path, range })
+                .collect();
+            // A link to the file that defines the id (`./eip-2718.md`) names the spec too
+            // (not renamed with the id: rename reads `id_references` alone).
+            for definition in index.definitions_for(id, current.scope.as_ref()) {
+                found.extend(heading_references(current, index, &definition.path, None, false));
+            }
+            found
+        }
         Target::Heading { slug, .. } => {
             heading_references(current, index, &current.path, Some(slug), include_declaration)
         }
