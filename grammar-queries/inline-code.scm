@@ -2,6 +2,7 @@
 (code_span) @literal
 (uri_autolink) @literal
 (email_autolink) @literal
-(html_tag) @literal
+; HTML tags are also read for the anchors their `id` and `name` attributes make.
+(html_tag) @literal @html
 (latex_block) @literal
 (link_destination) @literal

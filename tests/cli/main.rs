@@ -13,6 +13,7 @@ mod gates;
 mod hostile;
 mod list;
 mod new;
+mod precision;
 
 /// The repository root (this crate is `server/specls`).
 fn repo_root() -> PathBuf {
@@ -183,7 +184,7 @@ fn invalid_priority_exits_1_with_human_lines_and_summary() {
 fn human_output_is_sorted_and_columns_count_characters() {
     // A placeholder after an emoji (two UTF-16 units, one character) and CJK text.
     let mut spec = urgent_spec();
-    spec.push_str("\nSee 🔑 {{OWNER}} 日本 [Your Name]\n");
+    spec.push_str("\nSee 🔑 {{OWNER}} 日本 {{TITLE}}\n");
     let dir = workspace(&[("b.md", spec.as_bytes()), ("a.md", urgent_spec().as_bytes())]);
     let run = specls(dir.path(), &["check"]);
     assert_eq!(run.code, 1);
@@ -310,18 +311,21 @@ fn missing_path_exits_2_and_still_checks_the_others() {
 }
 
 #[test]
-fn invalid_utf8_exits_2_and_still_checks_the_others() {
+fn invalid_utf8_is_an_encoding_finding_and_the_others_are_still_checked() {
     let dir = workspace(&[
         ("broken.md", b"---\nspec-id: AUTH-1\n---\n\n# Caf\xe9\n"),
         ("specs/passkeys.md", urgent_spec().as_bytes()),
         ("specs/ok.md", complete_spec().as_bytes()),
     ]);
     let run = specls(dir.path(), &["check"]);
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stderr, "");
     assert!(
-        run.stderr.contains("specls: broken.md: not valid UTF-8"),
+        run.stdout.contains(
+            "broken.md:1:1: error[encoding]: this file is not valid UTF-8 (at byte 30), so it was not checked"
+        ),
         "{}",
-        run.stderr
+        run.stdout
     );
     assert!(
         run.stdout
@@ -329,10 +333,7 @@ fn invalid_utf8_exits_2_and_still_checks_the_others() {
         "{}",
         run.stdout
     );
-    assert_eq!(
-        summary_line(&run.stdout),
-        "1 error in 1 of 2 files; 1 file could not be checked"
-    );
+    assert_eq!(summary_line(&run.stdout), "2 errors in 2 of 3 files");
 }
 
 #[test]

@@ -254,3 +254,24 @@ fn editor_settings_override_severities() {
     assert_eq!(find(&diagnostics, "invalid-value")["severity"], json!(1));
     server.shutdown();
 }
+
+/// `[x](https://x/?filter[repo][0]=a)` is one link in the editor too (tree-sitter-md
+/// alone ends the destination at the bracket).
+#[test]
+fn brackets_in_a_link_destination_keep_the_link_whole() {
+    let mut server = Server::start();
+    let uri = "file:///workspace/notes.md";
+    server.open(
+        uri,
+        "# Notes\n\nSee [x](https://x/?filter[repo][0]=a) and [y](gone.md?filter[repo][0]=1).\n",
+    );
+    let diagnostics = server.diagnostics(uri, 1);
+    let messages: Vec<&str> = diagnostics
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages, ["`gone.md` does not exist"], "{diagnostics:#?}");
+    let link = find(&diagnostics, "broken-link");
+    assert_eq!(link["range"]["start"], json!({ "line": 2, "character": 46 }));
+    server.shutdown();
+}

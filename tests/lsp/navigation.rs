@@ -444,3 +444,58 @@ fn indexing_reports_progress_to_clients_that_support_it() {
     assert_eq!(begin["token"], end["token"]);
     server.shutdown();
 }
+
+#[test]
+fn definition_on_a_link_to_a_folder_opens_its_readme() {
+    let checkout = "# Checkout\n\nSee [the login KEP](../auth/) and [notes](../notes/).\n";
+    let workspace = Workspace::new(&[
+        ("auth/README.md", "# Login KEP\n\nText.\n"),
+        ("pay/checkout.md", checkout),
+        ("notes/todo.txt", "nothing\n"),
+    ]);
+    let mut server = workspace.start();
+    let uri = workspace.uri("pay/checkout.md");
+    server.open(&uri, checkout);
+    let found = server
+        .request("textDocument/definition", at(&uri, 2, 24))
+        .unwrap();
+    assert_eq!(found["uri"], json!(workspace.uri("auth/README.md")));
+    assert_eq!(found["range"], range(0, 2, 11));
+    server.shutdown();
+}
+
+/// EIPs name each other by number (`requires: 1`) and by link (`./eip-1.md`): both are
+/// references to the spec.
+#[test]
+fn references_to_a_configured_id_include_links_to_its_file() {
+    let config = "id-field: eip\nid-pattern: \"[0-9]+\"\ntemplates:\n  - name: eip\n    file: eip-template.md\n    match: [\"EIPS/*.md\"]\n    fields:\n      requires: {type: reference}\n";
+    let one = "---\neip: 1\ntitle: One\nstatus: Final\n---\n\n## Abstract\n\nOne.\n";
+    let two = "---\neip: 2\ntitle: Two\nstatus: Final\nrequires: 1\n---\n\n## Abstract\n\nSee [EIP-1](./eip-1.md).\n";
+    let workspace = Workspace::new(&[
+        (".specls.yaml", config),
+        ("eip-template.md", "---\neip: <number>\n---\n\n## Abstract\n"),
+        ("EIPS/eip-1.md", one),
+        ("EIPS/eip-2.md", two),
+    ]);
+    let mut server = workspace.start();
+    let uri = workspace.uri("EIPS/eip-1.md");
+    server.open(&uri, one);
+    let mut params = at(&uri, 1, 5);
+    params["context"] = json!({ "includeDeclaration": false });
+    let found = server.request("textDocument/references", params).unwrap();
+    let mut places: Vec<String> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let file = l["uri"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+            format!(
+                "{file}:{}:{}",
+                l["range"]["start"]["line"], l["range"]["start"]["character"]
+            )
+        })
+        .collect();
+    places.sort();
+    assert_eq!(places, ["eip-2.md:4:10", "eip-2.md:9:12"], "{found:#}");
+    server.shutdown();
+}

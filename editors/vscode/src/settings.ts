@@ -22,6 +22,7 @@ export const DIAGNOSTIC_CODES = [
   'dependency-status',
   'supersedes-mismatch',
   'skipped-file',
+  'encoding',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -8,7 +8,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use regex::Regex;
 use serde::Deserialize;
 use specls_syntax::SpecModel;
@@ -30,6 +30,7 @@ pub struct ConfigFile {
     #[serde(default)]
     pub values: BTreeMap<String, Vec<String>>,
     pub id_pattern: Option<String>,
+    pub id_field: Option<String>,
     #[serde(default)]
     pub severity: BTreeMap<String, SeverityLevel>,
 }
@@ -41,6 +42,48 @@ pub struct TemplateEntry {
     pub file: String,
     #[serde(default, rename = "match")]
     pub patterns: Vec<String>,
+    /// Rules for frontmatter fields of specs of this template, by key.
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldRuleEntry>,
+    /// Specs whose field holds one of these values are stubs (a proposal moved
+    /// elsewhere): their sections and required fields are not checked.
+    #[serde(default)]
+    pub stubs: BTreeMap<String, Vec<String>>,
+}
+
+/// One field's rule as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldRuleEntry {
+    pub required: Option<bool>,
+    pub values: Option<Vec<String>>,
+    pub pattern: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<FieldType>,
+}
+
+/// The shape a field's value takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    Text,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// An integer.
+    Number,
+    /// A YAML sequence.
+    List,
+    /// Spec ids: one, a YAML sequence, or a comma-separated list (`requires: 2718, 2930`).
+    Reference,
+}
+
+/// A field's rule, resolved.
+#[derive(Debug, Clone, Default)]
+pub struct FieldRule {
+    pub required: Option<bool>,
+    pub values: Option<Vec<String>>,
+    pub pattern: Option<(Regex, String)>,
+    pub kind: Option<FieldType>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -67,11 +110,57 @@ pub struct Template {
     /// Where it comes from: `built-in` or the template file's path.
     pub origin: String,
     globs: GlobSet,
+    pub fields: BTreeMap<String, FieldRule>,
+    /// Field values that make a spec a stub.
+    pub stubs: BTreeMap<String, Vec<String>>,
 }
 
 impl Template {
     pub fn name(&self) -> &str {
         &self.schema.name
+    }
+
+    /// Whether a spec must have this field: its rule says so, else the template has it
+    /// and no comment calls it optional.
+    pub fn requires_field(&self, key: &str) -> bool {
+        self.fields
+            .get(key)
+            .and_then(|rule| rule.required)
+            .unwrap_or_else(|| self.schema.field_is_required(key))
+    }
+
+    /// The fields a spec must have: the template's required ones, then those only
+    /// rules require.
+    pub fn required_fields(&self) -> impl Iterator<Item = &str> {
+        let configured = self
+            .fields
+            .iter()
+            .filter(|(key, rule)| rule.required == Some(true) && !self.schema.fields.contains(key))
+            .map(|(key, _)| key.as_str());
+        self.schema
+            .fields
+            .iter()
+            .map(String::as_str)
+            .filter(|key| self.requires_field(key))
+            .chain(configured)
+    }
+
+    /// Whether a spec of this template is a stub (see [`TemplateEntry::stubs`]).
+    pub fn is_stub(&self, model: &SpecModel) -> bool {
+        let frontmatter = model.frontmatter.as_ref();
+        self.stubs.iter().any(|(key, values)| {
+            frontmatter
+                .and_then(|fm| fm.scalar(key))
+                .is_some_and(|value| values.iter().any(|v| v == value))
+        })
+    }
+
+    /// The frontmatter keys whose values are spec ids, beyond the built-in reference lists.
+    pub fn reference_fields(&self) -> impl Iterator<Item = &str> {
+        self.fields
+            .iter()
+            .filter(|(_, rule)| rule.kind == Some(FieldType::Reference))
+            .map(|(key, _)| key.as_str())
     }
 
     /// One line for pickers and `specls templates`: what the template is for, and its
@@ -106,6 +195,7 @@ pub const DEFAULT_STATUS: &[&str] = &[
 ];
 pub const DEFAULT_PRIORITY: &[&str] = &["critical", "high", "medium", "low"];
 pub const DEFAULT_ID_PATTERN: &str = "[A-Z][A-Z0-9]*-[0-9]+";
+pub const DEFAULT_ID_FIELD: &str = "spec-id";
 
 const BUILT_IN: &[(&str, &str)] = &[
     ("feature-spec", include_str!("../templates/feature-spec.md")),
@@ -122,6 +212,8 @@ pub fn built_in_templates() -> &'static [Template] {
                 schema: Arc::new(TemplateSchema::derive(name, text)),
                 origin: "built-in".to_string(),
                 globs: GlobSet::empty(),
+                fields: BTreeMap::new(),
+                stubs: BTreeMap::new(),
             })
             .collect()
     })
@@ -138,7 +230,11 @@ pub struct Settings {
     pub id_pattern: Regex,
     /// The id pattern as configured, for messages.
     pub id_pattern_source: String,
+    /// The frontmatter key that holds a spec's id (`spec-id`, or e.g. `eip`).
+    pub id_field: String,
     specs: GlobSet,
+    /// The configured template files: templates, never specs.
+    template_files: Vec<PathBuf>,
     severity: BTreeMap<Code, Option<Severity>>,
     pub problems: Vec<ConfigProblem>,
 }
@@ -170,7 +266,9 @@ impl Settings {
             values,
             id_pattern: anchored(DEFAULT_ID_PATTERN).expect("the default id pattern is valid"),
             id_pattern_source: DEFAULT_ID_PATTERN.to_string(),
+            id_field: DEFAULT_ID_FIELD.to_string(),
             specs: GlobSet::empty(),
+            template_files: Vec::new(),
             severity: BTreeMap::new(),
             problems: Vec::new(),
         }
@@ -221,7 +319,8 @@ impl Settings {
         let globs = |patterns: &[String], problem: &mut dyn FnMut(String, &str)| {
             let mut builder = GlobSetBuilder::new();
             for pattern in patterns {
-                match Glob::new(pattern) {
+                // As in `.gitignore`: `*` stays within a folder, `**` crosses folders.
+                match GlobBuilder::new(pattern).literal_separator(true).build() {
                     Ok(glob) => {
                         builder.add(glob);
                     }
@@ -236,11 +335,36 @@ impl Settings {
         let mut configured = Vec::new();
         for entry in &file.templates {
             let path = self.root.join(&entry.file);
+            self.template_files.push(crate::index::normalize(&path));
+            let mut fields = BTreeMap::new();
+            for (key, rule) in &entry.fields {
+                let pattern = rule.pattern.as_ref().and_then(|pattern| match anchored(pattern) {
+                    Ok(regex) => Some((regex, pattern.clone())),
+                    Err(err) => {
+                        problem(
+                            format!("invalid pattern {pattern:?} of field {key:?}: {err}"),
+                            pattern,
+                        );
+                        None
+                    }
+                });
+                fields.insert(
+                    key.clone(),
+                    FieldRule {
+                        required: rule.required,
+                        values: rule.values.clone(),
+                        pattern,
+                        kind: rule.kind,
+                    },
+                );
+            }
             match read_template(&path) {
                 Ok(template_text) => configured.push(Template {
                     schema: Arc::new(TemplateSchema::derive(&entry.name, &template_text)),
                     origin: entry.file.clone(),
                     globs: globs(&entry.patterns, &mut problem),
+                    fields,
+                    stubs: entry.stubs.clone(),
                 }),
                 Err(err) => problem(
                     format!("template {:?}: cannot read {}: {err}", entry.name, path.display()),
@@ -272,6 +396,10 @@ impl Settings {
                 }
                 Err(err) => problem(format!("invalid id-pattern {pattern:?}: {err}"), pattern),
             }
+        }
+
+        if let Some(field) = &file.id_field {
+            self.id_field = field.clone();
         }
 
         for (code, level) in &file.severity {
@@ -308,10 +436,12 @@ impl Settings {
         path.strip_prefix(&self.root).ok()
     }
 
-    /// Whether the configuration's `specs` globs name this file.
+    /// Whether the configuration's `specs` globs, or a template's `match` globs, name
+    /// this file.
     pub fn matches_specs(&self, path: Option<&Path>) -> bool {
-        path.and_then(|p| self.relative(p))
-            .is_some_and(|p| self.specs.is_match(p))
+        path.and_then(|p| self.relative(p)).is_some_and(|p| {
+            self.specs.is_match(p) || self.templates.iter().any(|template| template.globs.is_match(p))
+        })
     }
 
     /// The template a spec follows: its `template:` key, else a configured glob, else
@@ -337,15 +467,33 @@ impl Settings {
             .ok_or_else(|| best.to_string())
     }
 
-    /// A Markdown file is a spec when its frontmatter has `template`, `spec-id` or
-    /// `status`, or when a `specs` glob names it.
+    /// A Markdown file is a spec when its frontmatter has `template`, the id field or
+    /// `status`, or when a `specs` or template `match` glob names it; never when it is a
+    /// configured template.
     pub fn is_spec(&self, path: Option<&Path>, model: &SpecModel) -> bool {
+        if path.is_some_and(|path| self.is_template_file(path)) {
+            return false;
+        }
         let keyed = model.frontmatter.as_ref().is_some_and(|fm| {
-            ["template", "spec-id", "status"]
+            ["template", self.id_field.as_str(), "status"]
                 .iter()
                 .any(|key| fm.field(key).is_some())
         });
         keyed || self.matches_specs(path)
+    }
+
+    /// Whether the configuration names this file as a template.
+    pub fn is_template_file(&self, path: &Path) -> bool {
+        self.template_files.iter().any(|file| file == path)
+    }
+
+    /// The allowed values of a field for a spec of `template`: its rule's, else the
+    /// workspace's.
+    pub fn allowed_values_in<'a>(&'a self, template: &'a Template, field: &str) -> Option<&'a [String]> {
+        match template.fields.get(field).and_then(|rule| rule.values.as_deref()) {
+            Some(values) => Some(values),
+            None => self.allowed_values(field),
+        }
     }
 
     /// The allowed values of a field, if it has a fixed set.

@@ -7,8 +7,10 @@ use std::path::Path;
 use specls_syntax::ropey::Rope;
 use specls_syntax::{Document, FieldValue, Heading, ReferenceKind, SpecModel};
 
-use crate::config::{Settings, SeverityLevel, Template};
-use crate::schema::{SectionKind, SectionRule, SkeletonStyle, TemplateSchema, placeholder_ranges};
+use crate::config::{FieldType, Settings, SeverityLevel, Template};
+use crate::schema::{
+    SectionKind, SectionRule, SkeletonStyle, TemplateSchema, placeholder_ranges, section_level,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
@@ -29,6 +31,8 @@ pub enum Code {
     SupersedesMismatch,
     /// A file that was not analysed: too large, or not a regular file.
     SkippedFile,
+    /// A file that is not UTF-8.
+    Encoding,
 }
 
 /// The one list of diagnostic codes: each code's stable name (what users configure and
@@ -116,6 +120,11 @@ const CODES: &[(Code, &str, &str)] = &[
         "skipped-file",
         "A file that was not analysed: over the size limit, or not a regular file.",
     ),
+    (
+        Code::Encoding,
+        "encoding",
+        "A file that is not UTF-8: it is not read as Markdown.",
+    ),
 ];
 
 impl Code {
@@ -150,9 +159,11 @@ impl Code {
 
     pub fn default_severity(self) -> Severity {
         match self {
-            Code::InvalidValue | Code::InvalidDate | Code::FrontmatterSyntax | Code::DuplicateId => {
-                Severity::Error
-            }
+            Code::InvalidValue
+            | Code::InvalidDate
+            | Code::FrontmatterSyntax
+            | Code::DuplicateId
+            | Code::Encoding => Severity::Error,
             Code::EmptySection => Severity::Information,
             Code::DependencyStatus => Severity::Hint,
             _ => Severity::Warning,
@@ -258,8 +269,11 @@ pub fn check_model(text: &Rope, model: &SpecModel, context: &CheckContext<'_>) -
     match settings.select_template(context.path, model) {
         Ok(template) => {
             checker.template = Some(template);
-            checker.check_fields(template);
-            checker.check_sections(&template.schema);
+            let stub = template.is_stub(model);
+            checker.check_fields(template, stub);
+            if !stub {
+                checker.check_sections(&template.schema);
+            }
         }
         Err(unknown) => checker.unknown_template(&unknown),
     }
@@ -334,12 +348,13 @@ impl Checker<'_> {
         );
     }
 
-    fn check_fields(&mut self, template: &Template) {
+    /// Required fields (not of a stub), and the values of those present.
+    fn check_fields(&mut self, template: &Template, stub: bool) {
         let model = self.model;
         let frontmatter = model.frontmatter.as_ref();
         // Broken YAML hides fields that are there: report the syntax error alone.
         let readable = frontmatter.is_none_or(|fm| fm.error.is_none());
-        for key in template.schema.fields.iter().filter(|_| readable) {
+        for key in template.required_fields().filter(|_| readable && !stub) {
             if frontmatter.and_then(|fm| fm.field(key)).is_none() {
                 self.push(
                     Code::MissingField,
@@ -355,7 +370,7 @@ impl Checker<'_> {
                 continue;
             };
             let raw = self.text(value_range.clone());
-            let placeholders = value_placeholders(&raw);
+            let placeholders = value_placeholders(&raw, &template.schema.placeholders);
             if !placeholders.is_empty() {
                 for local in placeholders {
                     let range = value_range.start + local.start..value_range.start + local.end;
@@ -370,8 +385,48 @@ impl Checker<'_> {
                 }
                 continue;
             }
+            let rule = template.fields.get(&field.key);
+            let kind = rule
+                .and_then(|rule| rule.kind)
+                .or_else(|| matches!(field.key.as_str(), "created" | "updated").then_some(FieldType::Date));
+            if let (Some((pattern, source)), FieldValue::Scalar(scalar)) =
+                (rule.and_then(|rule| rule.pattern.as_ref()), &field.value)
+                && !pattern.is_match(&scalar.text)
+            {
+                self.push(
+                    Code::InvalidValue,
+                    scalar.range.clone(),
+                    format!(
+                        "`{}` is not a valid {}: it must match `{source}`",
+                        scalar.text, field.key
+                    ),
+                    None,
+                );
+                continue;
+            }
+            let shape = match (kind, &field.value) {
+                (Some(FieldType::Number), FieldValue::Scalar(scalar))
+                    if scalar.text.parse::<i64>().is_err() =>
+                {
+                    Some((scalar, "a number"))
+                }
+                (Some(FieldType::List), FieldValue::Scalar(scalar)) => Some((scalar, "a list")),
+                _ => None,
+            };
+            if let Some((scalar, shape)) = shape {
+                self.push(
+                    Code::InvalidValue,
+                    scalar.range.clone(),
+                    format!(
+                        "`{}` is not a valid {}: it must be {shape}",
+                        scalar.text, field.key
+                    ),
+                    None,
+                );
+                continue;
+            }
             match (&field.value, field.key.as_str()) {
-                (FieldValue::Scalar(scalar), "created" | "updated") => {
+                (FieldValue::Scalar(scalar), _) if kind == Some(FieldType::Date) => {
                     if !is_valid_date(&scalar.text) {
                         let fix = (field.key == "updated").then(|| self.today_fix(scalar.range.clone()));
                         self.push(
@@ -385,7 +440,7 @@ impl Checker<'_> {
                         );
                     }
                 }
-                (FieldValue::Scalar(scalar), "spec-id") => {
+                (FieldValue::Scalar(scalar), key) if key == self.context.settings.id_field => {
                     if !self.context.settings.id_pattern.is_match(&scalar.text) {
                         self.push(
                             Code::InvalidValue,
@@ -398,13 +453,13 @@ impl Checker<'_> {
                         );
                     }
                 }
-                (value, key) => self.check_allowed_value(key, value),
+                (value, key) => self.check_allowed_value(template, key, value),
             }
         }
     }
 
-    fn check_allowed_value(&mut self, key: &str, value: &FieldValue) {
-        let Some(allowed) = self.context.settings.allowed_values(key) else {
+    fn check_allowed_value(&mut self, template: &Template, key: &str, value: &FieldValue) {
+        let Some(allowed) = self.context.settings.allowed_values_in(template, key) else {
             return;
         };
         let (text, range) = match value {
@@ -445,9 +500,48 @@ impl Checker<'_> {
         }
     }
 
+    /// `{{NAME}}` anywhere, and the template's own placeholder texts: bracketed ones
+    /// where they read as a link to nothing, braced and angled ones as text outside code.
+    /// Other bracketed text (`[sig-network]`, `[optional]`, `[^note]`, `> [!NOTE]`) is
+    /// the writer's.
     fn check_body_placeholders(&mut self) {
         let model = self.model;
-        for range in model.placeholders.iter().cloned() {
+        let mut found: Vec<Range<usize>> = model.placeholders.clone();
+        let template_placeholders: &[String] = self.template.map_or(&[], |t| &t.schema.placeholders);
+        if !template_placeholders.is_empty() {
+            let defined: Vec<&str> = model.link_definitions.iter().map(|d| d.label.as_str()).collect();
+            for reference in &model.references {
+                let ReferenceKind::LinkReference { label } = &reference.kind else {
+                    continue;
+                };
+                let shortcut = reference.range.len() == reference.target_range.len() + 2;
+                if !shortcut || defined.contains(&label.as_str()) {
+                    continue;
+                }
+                let text = self.text(reference.range.clone());
+                if template_placeholders.contains(&text) {
+                    found.push(reference.range.clone());
+                }
+            }
+            let body_start = model.frontmatter.as_ref().map_or(0, |fm| fm.range.end);
+            let body = self.text(body_start..self.text.len_bytes());
+            let in_code = |at: usize| model.code_blocks.iter().any(|block| block.contains(&at));
+            for placeholder in template_placeholders.iter().filter(|p| {
+                !p.starts_with(['[', '{'].as_slice()) || p.starts_with('{') && !p.starts_with("{{")
+            }) {
+                for (at, _) in body.match_indices(placeholder.as_str()) {
+                    let start = body_start + at;
+                    let line_start = body[..at].rfind('\n').map_or(0, |i| i + 1);
+                    let in_code_span = body[line_start..at].matches('`').count() % 2 == 1;
+                    if !in_code(start) && !in_code_span {
+                        found.push(start..start + placeholder.len());
+                    }
+                }
+            }
+        }
+        found.sort_by_key(|range| (range.start, range.end));
+        found.dedup();
+        for range in found {
             let text = self.text(range.clone());
             self.push(
                 Code::UnfilledPlaceholder,
@@ -456,38 +550,15 @@ impl Checker<'_> {
                 None,
             );
         }
-        // `[Your Name]`: bracketed template text reads as a link to nothing.
-        let defined: Vec<&str> = self
-            .model
-            .link_definitions
-            .iter()
-            .map(|d| d.label.as_str())
-            .collect();
-        let references = self.model.references.clone();
-        for reference in references {
-            let ReferenceKind::LinkReference { label } = &reference.kind else {
-                continue;
-            };
-            if defined.contains(&label.as_str()) || reference.range.len() != reference.target_range.len() + 2
-            {
-                continue;
-            }
-            let text = self.text(reference.range.clone());
-            if placeholder_ranges(&text).next() == Some(0..text.len()) {
-                self.push(
-                    Code::UnfilledPlaceholder,
-                    reference.range.clone(),
-                    format!("template placeholder `{text}` left in the spec"),
-                    None,
-                );
-            }
-        }
     }
 
     fn check_sections(&mut self, schema: &TemplateSchema) {
         let headings = &self.model.headings;
-        let title = headings.iter().find(|h| h.level == 1).cloned();
-        let sections: Vec<usize> = (0..headings.len()).filter(|&i| headings[i].level == 2).collect();
+        let level = section_level(headings, Some(schema.section_level));
+        let title = headings.iter().find(|h| h.level == 1 && level >= 2).cloned();
+        let sections: Vec<usize> = (0..headings.len())
+            .filter(|&i| headings[i].level == level && headings[i].top_level)
+            .collect();
         let fallback = title
             .map(|t| title_or_heading(&t))
             .unwrap_or_else(|| self.top_range());
@@ -546,7 +617,7 @@ impl Checker<'_> {
                 _ => latest = Some((rule_index, index)),
             }
             let children: Vec<usize> = self.children_of(index);
-            if heading.level == 2 {
+            if parent.is_none() {
                 let end = heading.section_range.end;
                 self.check_level(
                     schema,
@@ -578,7 +649,7 @@ impl Checker<'_> {
                 Some(i) => headings[i].range.start,
                 None => self.trimmed_end(parent.map_or(0, |p| p.range.start), insert_end),
             };
-            let kind = if rule.level == 2 { "section" } else { "subsection" };
+            let kind = if parent.is_none() { "section" } else { "subsection" };
             let within = parent.map(|p| format!(" in `{}`", p.title)).unwrap_or_default();
             let hashes = "#".repeat(rule.level.into());
             self.push(
@@ -598,13 +669,15 @@ impl Checker<'_> {
         let headings = &self.model.headings;
         let level = headings[index].level;
         (index + 1..headings.len())
+            .filter(|&i| headings[i].top_level)
             .take_while(|&i| headings[i].level > level)
             .filter(|&i| headings[i].level == level + 1)
             .collect()
     }
 
+    /// A required section with nothing of its own (an optional one may stay empty).
     fn check_empty(&mut self, rule: &SectionRule, heading: &Heading, own_end: usize, has_subsections: bool) {
-        if has_subsections {
+        if has_subsections || rule.kind == SectionKind::Optional {
             return;
         }
         let own = self
@@ -694,19 +767,21 @@ fn title_or_heading(heading: &Heading) -> Range<usize> {
     }
 }
 
-/// Placeholders in a frontmatter value as written: `{{NAME}}`, `[Your Name]` (a
-/// one-item list of words), `YYYY-MM-DD` and `TBD`. Ranges are relative to `raw`.
-fn value_placeholders(raw: &str) -> Vec<Range<usize>> {
+/// Placeholders in a frontmatter value as written: `{{NAME}}`, `YYYY-MM-DD`, `TBD`, and
+/// the template's own placeholder texts (`[Your Name]`, `<EIP title>`). Ranges are
+/// relative to `raw`.
+fn value_placeholders(raw: &str, template_placeholders: &[String]) -> Vec<Range<usize>> {
     let mut found: Vec<Range<usize>> = placeholder_ranges(raw)
         .filter(|range| {
-            let inner = &raw[range.start + 1..range.end - 1];
-            // A flow list of several items (`[a, b]`) is a value, not a placeholder.
-            raw[range.clone()].starts_with("{{")
-                || (inner.contains([' ', '/']) && !inner.contains(','))
-                || inner.contains("YYYY")
-                || inner == "TBD"
+            let text = &raw[range.clone()];
+            text.starts_with("{{") || text.contains("YYYY") || text == "[TBD]"
         })
         .collect();
+    for placeholder in template_placeholders {
+        for (at, _) in raw.match_indices(placeholder.as_str()) {
+            found.push(at..at + placeholder.len());
+        }
+    }
     for word in ["YYYY-MM-DD", "TBD"] {
         let mut from = 0;
         while let Some(at) = raw[from..].find(word).map(|i| from + i) {
@@ -718,8 +793,15 @@ fn value_placeholders(raw: &str) -> Vec<Range<usize>> {
             }
         }
     }
-    found.sort_by_key(|r| r.start);
-    found
+    found.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    // A placeholder inside another (`YYYY-MM-DD` in `[YYYY-MM-DD]`) is reported once.
+    let mut outermost: Vec<Range<usize>> = Vec::new();
+    for range in found {
+        if outermost.last().is_none_or(|last| range.start >= last.end) {
+            outermost.push(range);
+        }
+    }
+    outermost
 }
 
 fn is_valid_date(text: &str) -> bool {
@@ -813,14 +895,20 @@ mod tests {
 
     #[test]
     fn frontmatter_placeholders() {
+        let template = [
+            "[Your Name]".to_string(),
+            "[Reviewer 1]".to_string(),
+            "[Reviewer 2]".to_string(),
+        ];
         let found = |raw: &str| -> Vec<String> {
-            value_placeholders(raw)
+            value_placeholders(raw, &template)
                 .into_iter()
                 .map(|r| raw[r].to_string())
                 .collect()
         };
         assert_eq!(found("{{SPEC_ID}}"), vec!["{{SPEC_ID}}"]);
         assert_eq!(found("[Your Name]"), vec!["[Your Name]"]);
+        assert_eq!(found("[My Name]"), Vec::<String>::new());
         assert_eq!(found("[YYYY-MM-DD]"), vec!["[YYYY-MM-DD]"]);
         assert_eq!(found("TBD"), vec!["TBD"]);
         assert_eq!(found("[AUTH-1, PAY-2]"), Vec::<String>::new());

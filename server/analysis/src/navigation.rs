@@ -156,11 +156,18 @@ pub fn definition(current: &FileEntry, index: &WorkspaceIndex, target: &Target) 
                     range,
                 }]
             }
-            None if path.exists() => vec![FileRange {
-                path: Arc::from(path.as_path()),
-                range: 0..0,
-            }],
-            None => Vec::new(),
+            // A link to a folder opens its README when it has one.
+            None => match index.file(&path.join("README.md")) {
+                Some(readme) => vec![FileRange {
+                    path: readme.path.clone(),
+                    range: readme.title.as_ref().map_or(0..0, |title| title.range.clone()),
+                }],
+                None if path.exists() => vec![FileRange {
+                    path: Arc::from(path.as_path()),
+                    range: 0..0,
+                }],
+                None => Vec::new(),
+            },
         },
         Target::Label { label, .. } => {
             let wanted = normalize_label(label);
@@ -196,10 +203,18 @@ pub fn references(
     include_declaration: bool,
 ) -> Vec<FileRange> {
     match target {
-        Target::Id { id, .. } => id_references(current, index, id, include_declaration)
-            .into_iter()
-            .map(|(path, range)| FileRange { path, range })
-            .collect(),
+        Target::Id { id, .. } => {
+            let mut found: Vec<FileRange> = id_references(current, index, id, include_declaration)
+                .into_iter()
+                .map(|(path, range)| FileRange { path, range })
+                .collect();
+            // A link to the file that defines the id (`./eip-2718.md`) names the spec too
+            // (not renamed with the id: rename reads `id_references` alone).
+            for definition in index.definitions_for(id, current.scope.as_ref()) {
+                found.extend(heading_references(current, index, &definition.path, None, false));
+            }
+            found
+        }
         Target::Heading { slug, .. } => {
             heading_references(current, index, &current.path, Some(slug), include_declaration)
         }

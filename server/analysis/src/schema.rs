@@ -1,21 +1,32 @@
 //! Template schemas, derived from a template's Markdown: its H2 headings are required
-//! sections and its H3 headings required subsections of their H2, in order; a heading
-//! marked "(if applicable)" or "(optional)" is optional; a heading that holds a
+//! sections and its H3 headings required subsections of their H2, in order (a template
+//! with several H1 headings has H1 sections and H2 subsections); a heading marked
+//! "(if applicable)", "(optional)" or "[optional]", or with an HTML comment right above
+//! or under it that says it is optional, is optional; a heading that holds a
 //! placeholder or numbers an example ("Alternative 1", "Phase 2: ...", "Component A",
 //! "Appendix B: ...") is an example that may repeat and is never required. The
-//! template's frontmatter keys are the required fields, and each section's own text is
-//! its guidance: a spec section still holding only that text is empty.
+//! template's frontmatter keys are the required fields but for those a YAML comment
+//! calls optional, and each section's guidance is its HTML comments, or its own text
+//! when it has none: a spec section still holding only that is empty.
 
 use std::ops::Range;
 
-use specls_syntax::{Document, Heading, ReferenceKind};
+use specls_syntax::{Document, Frontmatter, Heading, ReferenceKind, SpecModel};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateSchema {
     pub name: String,
     pub sections: Vec<SectionRule>,
+    /// The heading level of sections: 2, or 1 when the template has several H1 headings.
+    pub section_level: u8,
     /// Frontmatter keys, in template order.
     pub fields: Vec<String>,
+    /// The keys among `fields` that a YAML comment on their line, or on a line above
+    /// their group of keys, calls optional.
+    pub optional_fields: Vec<String>,
+    /// The template's own placeholder texts (`[Your Name]`, `{title of option 1}`,
+    /// `<EIP title>`, `{{OWNER}}`), sorted and each once: what a spec must not keep.
+    pub placeholders: Vec<String>,
     /// The value each of `fields` has in the template, as written (`{{CREATED}}`,
     /// `[YYYY-MM-DD]`, `draft`): what shape a value takes.
     pub field_examples: Vec<String>,
@@ -44,8 +55,10 @@ pub struct SectionRule {
     pub level: u8,
     pub kind: SectionKind,
     pub subsections: Vec<SectionRule>,
-    /// The section's own text in the template (before its first subsection), with
-    /// white space collapsed.
+    /// What the template says to the writer in the section's own part (before its
+    /// first subsection), white space collapsed: its HTML comments in a template that
+    /// guides in comments (the text outside them is boilerplate a spec keeps, such as a
+    /// licence line), else its whole text.
     pub guidance: String,
     /// The section's own Markdown in the template (between its heading and its first
     /// subsection), trimmed: the guidance as written, for skeletons and documentation.
@@ -77,7 +90,13 @@ impl TemplateSchema {
                     .unwrap_or_default()
             })
             .collect();
-        let sections = rules_at_level(&document, &model.headings, 2);
+        let section_level = section_level(&model.headings, None);
+        let sections = rules_at_level(&document, &model, &model.headings, section_level, section_level);
+        let optional_fields = model
+            .frontmatter
+            .as_ref()
+            .map(|fm| optional_fields(&document, fm))
+            .unwrap_or_default();
         let mut example_links: Vec<String> = model
             .references
             .iter()
@@ -90,12 +109,20 @@ impl TemplateSchema {
         example_links.dedup();
         TemplateSchema {
             name: name.to_string(),
+            section_level,
             sections,
             fields,
+            optional_fields,
+            placeholders: template_placeholders(text, &model),
             field_examples,
             example_links,
             source: text.to_string(),
         }
+    }
+
+    /// Whether a template field must be present in a spec.
+    pub fn field_is_required(&self, key: &str) -> bool {
+        self.fields.iter().any(|field| field == key) && !self.optional_fields.iter().any(|field| field == key)
     }
 
     /// The value a field has in the template, as written.
@@ -127,12 +154,42 @@ impl TemplateSchema {
     }
 }
 
+/// The level at which a document's sections are. A template's: 2 (under an H1 title),
+/// or 1 when it has several H1 headings. A spec's: 1 when its template's are, or when it
+/// has several H1 headings and no H2; else 2, or the first level below it that it uses
+/// when it has no H2 (an old EIP written in H3 throughout).
+pub fn section_level(headings: &[Heading], template_level: Option<u8>) -> u8 {
+    let count = |level| {
+        headings
+            .iter()
+            .filter(|h| h.level == level && h.top_level)
+            .count()
+    };
+    match template_level {
+        Some(1) => 1,
+        Some(_) if count(1) >= 2 && count(2) == 0 => 1,
+        Some(_) if count(2) == 0 => (3..=6).find(|&level| count(level) > 0).unwrap_or(2),
+        Some(_) => 2,
+        None if count(1) >= 2 => 1,
+        None => 2,
+    }
+}
+
 /// The headings of `level` directly under the given heading list (which holds a
 /// section's descendants), each with its own subsections one level down.
-fn rules_at_level(document: &Document, headings: &[Heading], level: u8) -> Vec<SectionRule> {
+fn rules_at_level(
+    document: &Document,
+    model: &SpecModel,
+    headings: &[Heading],
+    level: u8,
+    section_level: u8,
+) -> Vec<SectionRule> {
     let mut rules = Vec::new();
+    let has_subsections = level == section_level;
+    // A template that guides in HTML comments keeps its other text as boilerplate.
+    let guides_in_comments = model.code_blocks.iter().any(|block| is_comment(document, block));
     for (index, heading) in headings.iter().enumerate() {
-        if heading.level != level {
+        if heading.level != level || !heading.top_level {
             continue;
         }
         let descendants: Vec<Heading> = headings[index + 1..]
@@ -140,18 +197,31 @@ fn rules_at_level(document: &Document, headings: &[Heading], level: u8) -> Vec<S
             .take_while(|h| h.level > level)
             .cloned()
             .collect();
-        let subsections = if level < 3 {
-            rules_at_level(document, &descendants, level + 1)
+        let subsections = if has_subsections {
+            rules_at_level(document, model, &descendants, level + 1, section_level)
         } else {
             Vec::new()
         };
         let own_end = descendants
             .iter()
-            .find(|h| h.level == level + 1 && level < 3)
+            .find(|h| h.level == level + 1 && has_subsections)
             .map_or(heading.section_range.end, |h| h.range.start);
-        let own_text = document.slice(heading.range.end..own_end.max(heading.range.end));
-        let guidance = collapse_whitespace(&own_text);
-        let (kind, key) = classify(&heading.title);
+        let own = heading.range.end..own_end.max(heading.range.end);
+        let own_text = document.slice(own.clone());
+        let comments: Vec<String> = comments_in(document, model, &own)
+            .map(|range| document.slice(range))
+            .collect();
+        let guidance = if !comments.is_empty() {
+            collapse_whitespace(&comments.join(" "))
+        } else if guides_in_comments {
+            String::new()
+        } else {
+            collapse_whitespace(&own_text)
+        };
+        let (mut kind, key) = classify(&heading.title);
+        if kind == SectionKind::Required && marked_optional_by_comment(document, model, heading, &own) {
+            kind = SectionKind::Optional;
+        }
         rules.push(SectionRule {
             title: heading.title.clone(),
             key,
@@ -163,6 +233,113 @@ fn rules_at_level(document: &Document, headings: &[Heading], level: u8) -> Vec<S
         });
     }
     rules
+}
+
+/// The template keys that a YAML comment calls optional: one at the end of the key's
+/// line (`category: <Core> # Only required for Standards Track.`), or a comment line
+/// above a group of keys (`# optional`), which holds until the next blank line.
+fn optional_fields(document: &Document, frontmatter: &Frontmatter) -> Vec<String> {
+    let says_optional = |comment: &str| {
+        let comment = comment.to_lowercase();
+        ["optional", "only required", "if applicable", "not required"]
+            .iter()
+            .any(|phrase| comment.contains(phrase))
+    };
+    let yaml = document.slice(frontmatter.content_range.clone());
+    let base = frontmatter.content_range.start;
+    let mut optional = Vec::new();
+    let mut group_optional = false;
+    let mut line_start = base;
+    for line in yaml.split_inclusive('\n') {
+        let line_range = line_start..line_start + line.len();
+        line_start = line_range.end;
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            group_optional = false;
+            continue;
+        }
+        if let Some(comment) = trimmed.strip_prefix('#') {
+            group_optional = says_optional(comment);
+            continue;
+        }
+        let Some(field) = frontmatter
+            .fields
+            .iter()
+            .find(|f| line_range.contains(&f.key_range.start))
+        else {
+            continue;
+        };
+        let after_value = field.value.range().map_or(field.key_range.end, |r| r.end);
+        let trailing = document.slice(after_value.min(line_range.end)..line_range.end);
+        let commented = trailing.trim_start().strip_prefix('#').is_some_and(says_optional);
+        if group_optional || commented {
+            optional.push(field.key.clone());
+        }
+    }
+    optional
+}
+
+/// The placeholder texts a template holds outside code: `[Bracketed words]`,
+/// `{braced words}`, `{{NAME}}` and `<angle bracket words>`, in its frontmatter values
+/// and its text.
+fn template_placeholders(text: &str, model: &SpecModel) -> Vec<String> {
+    let in_code = |at: usize| {
+        model
+            .code_blocks
+            .iter()
+            .any(|block| block.contains(&at) && !text[block.clone()].starts_with("<!--"))
+    };
+    let mut found: Vec<String> = placeholder_ranges(text)
+        .chain(braced_and_angled(text))
+        .filter(|range| {
+            !in_code(range.start)
+                || model
+                    .frontmatter
+                    .as_ref()
+                    .is_some_and(|fm| fm.range.contains(&range.start))
+        })
+        .map(|range| text[range].to_string())
+        .filter(|placeholder| !placeholder.contains('\n'))
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// `{words}` and `<words>` spans of template text: at least two letters, no markup
+/// inside, and for angle brackets a space (so that `<br>` or `<details>` are tags).
+pub fn braced_and_angled(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while let Some(found) = text[at..].find(['{', '<']) {
+            let start = at + found;
+            let (open, close) = if text[start..].starts_with('{') {
+                ('{', '}')
+            } else {
+                ('<', '>')
+            };
+            at = start + 1;
+            if open == '{' && (text[start..].starts_with("{{") || start > 0 && text[..start].ends_with('{')) {
+                continue;
+            }
+            let Some(length) = text[start + 1..].find([close, open, '\n']) else {
+                continue;
+            };
+            let inner = &text[start + 1..start + 1 + length];
+            if !text[start + 1 + length..].starts_with(close) {
+                continue;
+            }
+            let words = inner.chars().filter(|c| c.is_alphabetic()).count() >= 2;
+            let spaced = open == '{' || inner.contains(' ');
+            let markup =
+                inner.contains(['<', '>', '{', '}', '[', ']', '=', '/', '"']) || inner.starts_with('!');
+            if words && spaced && !markup {
+                at = start + length + 2;
+                return Some(start..at);
+            }
+        }
+        None
+    })
 }
 
 impl SectionRule {
@@ -224,36 +401,130 @@ pub fn escape_snippet(text: &str) -> String {
     out
 }
 
+/// The marks with which a heading says its section is optional.
+const OPTIONAL_MARKS: &[&str] = &["(if applicable)", "[if applicable]", "(optional)", "[optional]"];
+
 fn classify(title: &str) -> (SectionKind, String) {
     if let Some(family) = example_family(title) {
         return (SectionKind::Example, family);
     }
     let lower = title.to_lowercase();
-    if lower.contains("(if applicable)") || lower.contains("(optional)") {
+    if OPTIONAL_MARKS.iter().any(|mark| lower.contains(mark)) {
         return (SectionKind::Optional, heading_key(title));
     }
     (SectionKind::Required, heading_key(title))
 }
 
-/// How headings are compared: case and spacing ignored, an "(if applicable)" or
-/// "(optional)" mark and a trailing colon dropped.
+/// Whether an HTML comment right under the heading (the first thing in its section) or
+/// right above it (only blank lines between) says the section is optional, as MADR's
+/// `<!-- This is an optional element. -->` and the EIP template's "This section is
+/// optional." do.
+fn marked_optional_by_comment(
+    document: &Document,
+    model: &SpecModel,
+    heading: &Heading,
+    own: &Range<usize>,
+) -> bool {
+    let says_optional = |range: Range<usize>| {
+        let text = collapse_whitespace(&document.slice(range).to_lowercase());
+        let inner = text.trim_start_matches("<!--").trim();
+        inner.starts_with("optional")
+            || [
+                "is optional",
+                "optional element",
+                "optional section",
+                "optional subsection",
+            ]
+            .iter()
+            .any(|phrase| inner.contains(phrase))
+    };
+    let blank = |range: Range<usize>| document.slice(range).trim().is_empty();
+    let under = comments_in(document, model, own)
+        .next()
+        .filter(|c| blank(own.start..c.start));
+    // A comment above the heading that is the first thing under the heading before it
+    // is that one's.
+    let previous_heading_end = model
+        .headings
+        .iter()
+        .rfind(|h| h.range.end <= heading.range.start)
+        .map_or(0, |h| h.range.end);
+    let above = model
+        .code_blocks
+        .iter()
+        .rfind(|block| block.end <= heading.range.start && is_comment(document, block))
+        .filter(|block| blank(block.end..heading.range.start))
+        .filter(|block| block.start >= previous_heading_end && !blank(previous_heading_end..block.start));
+    under.into_iter().chain(above.cloned()).any(says_optional)
+}
+
+fn is_comment(document: &Document, block: &Range<usize>) -> bool {
+    let start = block.start;
+    document.slice(start..(start + 4).min(block.end)) == "<!--"
+}
+
+/// The HTML comment blocks that start inside `range`.
+fn comments_in<'a>(
+    document: &'a Document,
+    model: &'a SpecModel,
+    range: &Range<usize>,
+) -> impl Iterator<Item = Range<usize>> + 'a {
+    let range = range.clone();
+    model
+        .code_blocks
+        .iter()
+        .filter(move |block| range.start <= block.start && block.start < range.end)
+        .filter(|block| is_comment(document, block))
+        .cloned()
+}
+
+/// How headings are compared: case, emphasis and code markup, `-`, `_` and spacing
+/// ignored, leading numbering (`1.`, `1.2`, `A.`), trailing punctuation and marks such
+/// as "(optional)" or "(if applicable)" dropped.
 pub fn heading_key(title: &str) -> String {
-    // Most headings are plain ASCII words with single spaces: their key is their
-    // lowercase (checks and completion compare thousands of headings a request).
-    let plain = title
-        .bytes()
-        .all(|b| (b' '..=b'~').contains(&b) && b != b'(' && b != b':')
+    // Most headings are plain words with single spaces: their key is their lowercase
+    // (checks and completion compare thousands of headings a request).
+    let plain = title.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ')
         && !title.contains("  ")
         && title.trim() == title;
     if plain {
         return title.to_ascii_lowercase();
     }
-    let lower = title.to_lowercase();
-    let without_marks = lower.replace("(if applicable)", "").replace("(optional)", "");
-    collapse_whitespace(&without_marks)
-        .trim_end_matches(':')
-        .trim()
+    let mut key = title.to_lowercase();
+    for mark in OPTIONAL_MARKS {
+        key = key.replace(mark, " ");
+    }
+    let key: String = key
+        .chars()
+        .filter(|c| !matches!(c, '*' | '`'))
+        .map(|c| if matches!(c, '-' | '_') { ' ' } else { c })
+        .collect();
+    let key = collapse_whitespace(&key);
+    let key = without_numbering(&key);
+    key.trim_end_matches(|c: char| matches!(c, ':' | '.' | '?' | '!') || c.is_whitespace())
         .to_string()
+}
+
+/// `overview` of `1. overview`, `1.2 overview`, `a. overview`, `iv. overview`; a
+/// heading that is only a number keeps it.
+fn without_numbering(key: &str) -> &str {
+    let Some((first, rest)) = key.split_once(' ') else {
+        return key;
+    };
+    let numbered = first.trim_end_matches(['.', ')']);
+    let is_number = !numbered.is_empty()
+        && numbered
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+    let is_letter =
+        first.len() == 2 && first.ends_with(['.', ')']) && first.as_bytes()[0].is_ascii_lowercase();
+    let is_roman =
+        first.ends_with('.') && numbered.len() > 1 && numbered.bytes().all(|b| b"ivxlc".contains(&b));
+    if is_number || is_letter || is_roman {
+        rest
+    } else {
+        key
+    }
 }
 
 /// The family of an example heading ("alternative" for "Alternative 2: Kafka"), or

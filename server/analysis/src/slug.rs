@@ -3,10 +3,12 @@
 
 use std::collections::HashMap;
 
-/// The slug of one heading's text, before repeats are numbered.
+/// The slug of one heading's title as written, before repeats are numbered: GitHub
+/// builds it from the rendered text (markup gives its text only).
 pub fn slug(title: &str) -> String {
-    let mut out = String::with_capacity(title.len());
-    for c in title.trim().chars() {
+    let text = specls_syntax::model::rendered_text(title);
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
         if c.is_alphanumeric() || c == '_' || c == '-' {
             out.extend(c.to_lowercase());
         } else if c == ' ' {
@@ -51,6 +53,12 @@ mod tests {
         assert_eq!(slug("What's `new` (v2)?"), "whats-new-v2");
         assert_eq!(slug("Données & Café 🚀"), "données--café-");
         assert_eq!(slug("snake_case API"), "snake_case-api");
+        assert_eq!(slug("[logcheck](https://x.io/a)"), "logcheck");
+        assert_eq!(
+            slug("The _exec-style_ __bold__ **x** <code>c</code>"),
+            "the-exec-style-bold-x-c"
+        );
+        assert_eq!(slug("An ![icon](i.png) image"), "an-icon-image");
     }
 
     #[test]

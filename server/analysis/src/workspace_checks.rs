@@ -4,6 +4,7 @@
 //! [`FileEntry`] and the index, never the text, so `specls check` runs them on files it
 //! no longer holds in memory.
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
@@ -30,6 +31,10 @@ const SETTLED: &[&str] = &["approved", "implemented"];
 /// The workspace diagnostics of one file, sorted by position.
 pub fn check_workspace(entry: &FileEntry, context: &WorkspaceContext<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // A template's links are written for the specs made from it, in their folders.
+    if context.settings.is_template_file(&entry.path) {
+        return out;
+    }
     let mut push = |code: Code, range: Range<usize>, message: String, related: Vec<Related>| {
         if let Some(severity) = context.settings.severity(code) {
             out.push(Diagnostic {
@@ -97,10 +102,24 @@ fn check_links(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Pus
         }
         _ => None,
     });
-    let definitions = entry.link_definitions.iter().filter_map(|d| {
-        let (path, anchor) = split_destination(&d.destination)?;
-        Some((path, anchor, d.range.clone()))
-    });
+    // A definition that no link uses renders nothing; one whose label starts with `^` is
+    // a footnote.
+    let used: HashSet<&str> = entry
+        .references
+        .iter()
+        .filter_map(|r| match &r.kind {
+            ReferenceKind::LinkReference { label } => Some(label.as_str()),
+            _ => None,
+        })
+        .collect();
+    let definitions = entry
+        .link_definitions
+        .iter()
+        .filter(|d| !d.label.starts_with('^') && used.contains(d.label.as_str()))
+        .filter_map(|d| {
+            let (path, anchor) = split_destination(&d.destination)?;
+            Some((path, anchor, d.range.clone()))
+        });
     // Definitions own their strings; links borrow theirs.
     let definitions: Vec<(String, Option<String>, Range<usize>)> = definitions.collect();
     let all = destinations.chain(
@@ -108,7 +127,9 @@ fn check_links(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Pus
             .iter()
             .map(|(p, a, r)| (p.as_str(), a.as_deref(), r.clone())),
     );
-    let own_slugs: std::cell::OnceCell<std::collections::HashSet<String>> = std::cell::OnceCell::new();
+    // The anchors of each file linked to, gathered once: a file may hold tens of
+    // thousands of links.
+    let mut anchors: HashMap<&Path, HashSet<String>> = HashMap::new();
     for (path, anchor, range) in all {
         let target = if path.is_empty() {
             Some(entry)
@@ -132,19 +153,12 @@ fn check_links(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Pus
                 }
             }
         };
-        let has_heading = |target: &FileEntry, anchor: &str| {
-            if std::ptr::eq(target, entry) {
-                // A long spec links to its own sections often: look them up in a set.
-                own_slugs
-                    .get_or_init(|| entry.headings.iter().map(|h| h.slug.to_lowercase()).collect())
-                    .contains(&anchor.to_lowercase())
-            } else {
-                target.heading_by_slug(anchor).is_some()
-            }
-        };
         if let (Some(target), Some(anchor)) = (target, anchor)
             && !anchor.is_empty()
-            && !has_heading(target, anchor)
+            && !anchors
+                .entry(&target.path)
+                .or_insert_with(|| target.anchors())
+                .contains(&anchor.to_lowercase())
         {
             let file = if path.is_empty() {
                 "this document".to_string()

@@ -131,7 +131,17 @@ fn json_schema_matches_the_configuration() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas/specls.schema.json");
     let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let keys: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["id-pattern", "severity", "specs", "templates", "values"]);
+    assert_eq!(
+        keys,
+        [
+            "id-field",
+            "id-pattern",
+            "severity",
+            "specs",
+            "templates",
+            "values"
+        ]
+    );
     let pattern = schema["properties"]["severity"]["patternProperties"]
         .as_object()
         .unwrap()

@@ -7,10 +7,10 @@
 //!
 //! Exit status: 0 when no diagnostic has error severity, 1 when one has (a broken
 //! `.specls.yaml` is such an error: it is reported as a `config` diagnostic on the
-//! configuration file, once, and on stderr) or when `--deny warnings` or
-//! `--max-warnings` say the warnings are too many, 2 when a path does not exist or a
-//! file cannot be read or is not UTF-8, or on a usage error. 2 wins over 1; the other
-//! files are still checked.
+//! configuration file, once, and on stderr; a file that is not UTF-8 is an `encoding`
+//! error on that file) or when `--deny warnings` or `--max-warnings` say the warnings are
+//! too many, 2 when a path does not exist or a file cannot be read, or on a usage error.
+//! 2 wins over 1; the other files are still checked.
 //!
 //! `--fix` applies the safe quick fixes first (`crate::fix`), then checks what is left;
 //! `--diff` prints those fixes and checks nothing. `--stdin-filename PATH` checks the
@@ -512,11 +512,27 @@ fn collect_targets(paths: &[PathBuf], io_error: &mut bool) -> Vec<Target> {
     let paths = if paths.is_empty() { &default[..] } else { paths };
     let mut seen = HashSet::new();
     let mut targets = Vec::new();
+    let cwd = std::env::current_dir().and_then(|dir| dir.canonicalize()).ok();
     let mut add = |shown: PathBuf| {
+        let lexical = std::path::absolute(&shown)
+            .ok()
+            .map(|path| index::normalize(&path));
         let absolute = shown
             .canonicalize()
-            .or_else(|_| std::path::absolute(&shown))
-            .unwrap_or_else(|_| shown.clone());
+            .ok()
+            .or_else(|| lexical.clone())
+            .unwrap_or_else(|| shown.clone());
+        // A file reached through a symbolic link is its target, where its authors wrote
+        // its links: it is checked once, shown under the target's path when that is a
+        // file of this folder (a link to a device or out of the folder keeps its name).
+        let shown = match (&cwd, lexical) {
+            (Some(cwd), Some(lexical))
+                if lexical != absolute && absolute.starts_with(cwd) && absolute.is_file() =>
+            {
+                index::relative_to(&absolute, cwd)
+            }
+            _ => shown,
+        };
         if seen.insert(absolute.clone()) {
             targets.push(Target {
                 shown,
@@ -661,10 +677,11 @@ fn check_file(
         Ok(bytes) => bytes,
         Err(note) => return skipped(shown, note),
     };
-    let Ok(text) = String::from_utf8(bytes) else {
-        return Outcome::Failed(format!("specls: {}: not valid UTF-8", shown.display()));
-    };
     let (settings, config) = cache.for_file(&target.absolute, None);
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => return not_utf8(target, settings, err.utf8_error().valid_up_to()),
+    };
     let read = Timings::add(&timings.read, started);
     // Files on disk are read with the fast reader; it yields the model the editor's
     // tree-sitter reader would (tests/two_readers.rs).
@@ -706,6 +723,41 @@ fn check_file(
         reports,
         text: keep_text.then_some(text),
         broken_config,
+        entry: Box::new(entry),
+        settings,
+    }
+}
+
+/// A file that is not UTF-8: one `encoding` finding on it, and an empty entry (links
+/// to it still find it).
+fn not_utf8(target: &Target, settings: Arc<Settings>, valid_up_to: usize) -> Outcome {
+    let lines = LineIndex::new("");
+    let reports = settings
+        .severity(Code::Encoding)
+        .map(|severity| {
+            Report::new(
+                &lines,
+                &target.shown,
+                0..0,
+                severity,
+                Code::Encoding.name(),
+                format!("this file is not valid UTF-8 (at byte {valid_up_to}), so it was not checked"),
+            )
+        })
+        .into_iter()
+        .collect();
+    let entry = FileEntry::new(
+        Arc::from(target.absolute.as_path()),
+        &SpecModel::default(),
+        &settings,
+        Some(lines),
+        &|_| String::new(),
+    );
+    Outcome::Checked {
+        reports,
+        // Not text: no excerpt to show, nothing to fix.
+        text: None,
+        broken_config: None,
         entry: Box::new(entry),
         settings,
     }

@@ -32,14 +32,19 @@
 //!   (pulldown-cmark 0.13 misses fences and HTML block ends at a lone `\r`), a last line
 //!   of markers only (`---`, `#`) without a line break gets a character after it
 //!   (tree-sitter-md needs the line break to read a thematic break, an underline or an
-//!   empty heading), and tabs right after frontmatter become spaces when
-//!   tree-sitter-md counts them narrower. When the first reading finds a paragraph line
+//!   empty heading), tabs right after frontmatter become spaces when tree-sitter-md
+//!   counts them narrower, and so do tabs after a closing code fence (pulldown-cmark 0.13
+//!   would not close the block there). When the first reading finds a paragraph line
 //!   opening with a one-digit ordered list marker from `2` (which tree-sitter-md lets
 //!   interrupt the paragraph) or a definition of the label `x` (tree-sitter-md lexes
 //!   `[x]` as a task marker, never a label), the text is read again with that digit
 //!   made `1` and `[x]:` made `[x];`; likewise for a line that opens with a heading tag
 //!   and holds text after it (`<h1 align="center">Title</h1>`), a paragraph for
-//!   tree-sitter-md, whose `<h1` becomes `<x1`;
+//!   tree-sitter-md, whose `<h1` becomes `<x1`; and for a label alone on its line,
+//!   after a blank line, over a line that opens with an indented code fence (a GFM
+//!   footnote `[^1]:` citing a csl-json block, as EIPs do), which tree-sitter-md reads as
+//!   a paragraph and indented code: the label line becomes `*****`, and its shortcut
+//!   link is added to the model;
 //! - tree-sitter-md's `ERROR` recoveries at a last line without a line break are no
 //!   blocks: an empty ATX heading, a text that is one short ATX heading without
 //!   punctuation, a code fence whose info string holds no punctuation.
@@ -94,8 +99,8 @@ use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options
 
 use crate::frontmatter::read_frontmatter;
 use crate::model::{
-    Heading, LinkDefinition, Reference, ReferenceKind, SpecModel, field_references, finish_sections,
-    normalize_label, scan_ids, scan_placeholders, split_destination, strip_angle_brackets,
+    Covered, Heading, LinkDefinition, Reference, ReferenceKind, SpecModel, field_references, finish_sections,
+    html_anchors, normalize_label, scan_ids, scan_placeholders, split_destination, strip_angle_brackets,
     trim_heading_title,
 };
 
@@ -279,12 +284,29 @@ impl<'t> Reader<'t> {
             return self.reread();
         }
 
+        if self.edit_all {
+            for line in self.labels_over_fences(body) {
+                let start = self.skip_spaces(line.start);
+                if self.model.code_blocks.iter().any(|code| code.contains(&start)) {
+                    continue;
+                }
+                let close = start + self.text[start..line.end].find(']').unwrap_or(0);
+                self.model.references.push(Reference {
+                    kind: ReferenceKind::LinkReference {
+                        label: normalize_label(&self.text[start + 1..close]),
+                    },
+                    range: start..close + 1,
+                    target_range: start + 1..close,
+                });
+            }
+        }
         let mut model = self.model;
         finish_sections(&mut model.headings, self.text.len());
         model
             .references
             .sort_by_key(|reference| (reference.range.start, reference.range.end));
         model.link_definitions.sort_by_key(|d| d.range.start);
+        model.html_anchors.sort_by_key(|range| range.start);
         model
     }
 
@@ -319,6 +341,9 @@ impl<'t> Reader<'t> {
                     .map(|i| (i, '\n')),
             );
         }
+        // pulldown-cmark 0.13 does not close a code fence that a tab follows (```` ```\t ````);
+        // CommonMark, GitHub and tree-sitter-md do. A space reads the same.
+        edits.extend(self.tabs_after_fences(body).into_iter().map(|at| (at, ' ')));
         if self.edit_all {
             // tree-sitter-md lexes `[x]` as a task marker word, so `[x]: a.md` is no link
             // definition there but text; with `;` for `:` it is text for pulldown-cmark.
@@ -330,6 +355,16 @@ impl<'t> Reader<'t> {
                     edits.push((close + 1, ';'));
                 }
                 from = close + 1;
+            }
+            // tree-sitter-md reads a label alone on a line before a line that opens with a
+            // code fence (GFM's footnote `[^1]:` over an indented fence) as a paragraph,
+            // and the fence's line as indented code. Made a thematic break (`*****`),
+            // the label line ends the blocks before it here too and lets indented code
+            // start after it; its shortcut link is added to the model.
+            for line in self.labels_over_fences(body) {
+                let first = self.skip_spaces(line.start);
+                let last = line.start + self.text[line.clone()].trim_end().len();
+                edits.extend((first..last).map(|at| (at, '*')));
             }
             // tree-sitter-md lets any one-digit ordered list marker interrupt a paragraph,
             // CommonMark only `1.` and `1)`; the number is no part of the model.
@@ -422,6 +457,73 @@ impl<'t> Reader<'t> {
         } else {
             Vec::new()
         }
+    }
+
+    /// The tabs on lines that hold only a run of three or more backticks or tildes (at
+    /// most three columns in) and white space.
+    fn tabs_after_fences(&self, body: usize) -> Vec<usize> {
+        let bytes = self.bytes;
+        let mut tabs = Vec::new();
+        let after_fence_character = self.text[body..]
+            .match_indices('\t')
+            .map(|(at, _)| body + at)
+            .filter(|&tab| tab > 0 && matches!(bytes[tab - 1], b'`' | b'~'));
+        for tab in after_fence_character {
+            let line = self.line_start(tab);
+            let first = self.skip_spaces(line);
+            let fence = bytes[first];
+            let run = bytes[first..].iter().take_while(|&&b| b == fence).count();
+            let fence_line = matches!(fence, b'`' | b'~')
+                && run >= 3
+                && first + run == tab
+                && self.columns(line, first) < 4
+                && self.rest_is_blank(tab);
+            if fence_line {
+                tabs.extend((tab..self.line_end(tab)).filter(|&at| bytes[at] == b'\t'));
+            }
+        }
+        tabs
+    }
+
+    /// Whether a code fence (three backticks or tildes) starts at `at`.
+    fn fence_at(&self, at: usize) -> bool {
+        let rest = &self.bytes[at.min(self.bytes.len())..];
+        rest.starts_with(b"```") || rest.starts_with(b"~~~")
+    }
+
+    /// The lines outside containers, after a blank line, that hold only a link label
+    /// and its colon (`[^1]:`) and that a line indented four or more columns opening
+    /// with a code fence follows.
+    fn labels_over_fences(&self, body: usize) -> Vec<Range<usize>> {
+        let bytes = self.bytes;
+        let mut found = Vec::new();
+        let mut line = body;
+        let mut after_blank = true;
+        while line < bytes.len() {
+            let blank = self.rest_is_blank(line);
+            if !std::mem::replace(&mut after_blank, blank) {
+                line = self.next_line(line);
+                continue;
+            }
+            let end = self.line_end(line);
+            let next = self.next_line(line);
+            let first = self.skip_spaces(line);
+            let label_line = bytes.get(first) == Some(&b'[')
+                && self.columns(line, first) < 4
+                && self.text[first..end].trim_end().ends_with("]:")
+                && !self.text[first + 1..end]
+                    .trim_end()
+                    .trim_end_matches("]:")
+                    .contains([']', '[']);
+            if label_line && next < bytes.len() {
+                let content = self.skip_spaces(next);
+                if self.columns(next, content) >= 4 && self.fence_at(content) {
+                    found.push(line..end);
+                }
+            }
+            line = next;
+        }
+        found
     }
 
     /// The digits of the one-digit ordered list markers from `2` to `9` that open a line
@@ -785,7 +887,12 @@ impl<'t> Reader<'t> {
             Event::InlineHtml(_) => {
                 if let Some(region) = self.inline_event(&range) {
                     region.tags.push(range.clone());
-                    region.literal.push(range);
+                    region.literal.push(range.clone());
+                    html_anchors(
+                        &self.text[range.clone()],
+                        range.start,
+                        &mut self.model.html_anchors,
+                    );
                 }
             }
             Event::TaskListMarker(_) => self.task_list_marker(range),
@@ -952,7 +1059,9 @@ impl<'t> Reader<'t> {
                         line = self.next_line(at);
                     }
                 }
-                self.model.code_blocks.push(start..self.code_block_end(line));
+                let end = self.code_block_end(line);
+                html_anchors(&self.text[start..end], start, &mut self.model.html_anchors);
+                self.model.code_blocks.push(start..end);
                 self.leaf(range.end);
                 self.in_code += 1;
             }
@@ -1076,6 +1185,7 @@ impl<'t> Reader<'t> {
             range: start..end,
             title_range,
             section_range: start..end,
+            top_level: self.containers.is_empty(),
         });
         self.inline = Some(region);
     }
@@ -1360,14 +1470,14 @@ impl<'t> Reader<'t> {
     /// before `[]`, or the label of a full reference link after `[text]`.
     fn bracket_links(&self, region: &mut InlineRegion, range: &Range<usize>) {
         let bytes = self.bytes;
-        let inside = |ranges: &[Range<usize>], at: usize| ranges.iter().any(|r| r.contains(&at));
+        let covered = Covered::new(region.literal.iter().chain(&region.spans));
         let mut open = Vec::new();
         let mut pairs = Vec::new();
         let mut at = range.start;
         let escaped = |at: usize| bytes[..at].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1;
         while at < range.end {
             match bytes[at] {
-                b'[' | b']' if escaped(at) || inside(&region.literal, at) || inside(&region.spans, at) => {}
+                b'[' | b']' if escaped(at) || covered.contains(at) => {}
                 b'[' => open.push(at),
                 b']' => {
                     if let Some(start) = open.pop() {
@@ -1381,7 +1491,9 @@ impl<'t> Reader<'t> {
         // Inner pairs first: a pair that holds a link is none.
         let mut labels: Vec<usize> = Vec::new();
         let mut made: Vec<Range<usize>> = Vec::new();
-        for pair in &pairs {
+        let mut spans_by_start: Vec<&Range<usize>> = region.spans.iter().collect();
+        spans_by_start.sort_unstable_by_key(|span| span.start);
+        for (index, pair) in pairs.iter().enumerate() {
             let (open, close) = (pair.start, pair.end - 1);
             if labels.contains(&open) || close == open + 1 {
                 continue;
@@ -1389,16 +1501,17 @@ impl<'t> Reader<'t> {
             let holds_link =
                 |links: &[Range<usize>]| links.iter().any(|l| pair.start < l.start && l.end <= pair.end);
             let image = open > 0 && bytes[open - 1] == b'!' && !escaped(open - 1);
-            let holds_pair = pairs.iter().any(|p| pair.start < p.start && p.end <= pair.end);
+            // Pairs are in the order they close: the pairs inside this one come right
+            // before it.
+            let holds_pair = index > 0 && pairs[index - 1].start > pair.start;
+            let first_span_inside = spans_by_start.partition_point(|span| span.start <= pair.start);
             if image
                 || holds_pair
                 || holds_link(&made)
-                || region.spans.iter().any(|s| {
-                    pair.start < s.start
-                        && s.end <= pair.end
-                        && bytes[s.start] != b'!'
-                        && !region.tags.contains(s)
-                })
+                || spans_by_start[first_span_inside..]
+                    .iter()
+                    .take_while(|s| s.start < pair.end)
+                    .any(|s| s.end <= pair.end && bytes[s.start] != b'!' && !region.tags.contains(s))
             {
                 continue;
             }
@@ -1543,6 +1656,11 @@ impl<'t> Reader<'t> {
         if at < span.end && is_break(bytes[at]) {
             let line = self.next_line(at);
             at = self.skip_spaces(self.match_blocks(line, self.blocks()).1);
+            if !self.edit_all && self.fence_at(at) {
+                // tree-sitter-md reads no definition there (see `Reader::source`).
+                self.reread = true;
+                return;
+            }
         }
         let destination = self.definition_destination(at, span.end);
         let start = self.block_start(span.start);

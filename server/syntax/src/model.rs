@@ -10,7 +10,7 @@ use ropey::Rope;
 use tree_sitter::{Node, Query, QueryCursor, StreamingIterator};
 
 use crate::document::Document;
-use crate::frontmatter::{FieldValue, Frontmatter, read_frontmatter};
+use crate::frontmatter::{FieldValue, Frontmatter, Scalar, read_frontmatter};
 use crate::markdown::{BlockChunk, InlineView, MarkdownTree};
 use crate::queries::{capture, captured, queries};
 
@@ -28,6 +28,9 @@ pub struct SpecModel {
     pub code_blocks: Vec<Range<usize>>,
     /// `{{UPPER_CASE}}` template placeholders in the text (not in code).
     pub placeholders: Vec<Range<usize>>,
+    /// The values of `id` and `name` attributes in HTML blocks and tags, which are
+    /// anchors (`<a id="x">`, `<a name="x">`), sorted.
+    pub html_anchors: Vec<Range<usize>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,8 +42,11 @@ pub struct Heading {
     /// The heading's lines, markers included.
     pub range: Range<usize>,
     pub title_range: Range<usize>,
-    /// From the heading to the next heading of the same or a higher level.
+    /// From the heading to the next top-level heading of the same or a higher level.
     pub section_range: Range<usize>,
+    /// Whether the heading stands outside block quotes and list items: only those are
+    /// sections of a spec (a quoted heading still has an anchor).
+    pub top_level: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +119,7 @@ impl SpecModel {
                 }));
             model.code_blocks.extend(part.code_blocks.iter().map(moved));
             model.placeholders.extend(part.placeholders.iter().map(moved));
+            model.html_anchors.extend(part.html_anchors.iter().map(moved));
         }
         finish_sections(&mut model.headings, rope.len_bytes());
         model
@@ -172,6 +179,7 @@ pub(crate) struct ChunkModel {
     link_definitions: Vec<LinkDefinition>,
     code_blocks: Vec<Range<usize>>,
     placeholders: Vec<Range<usize>>,
+    html_anchors: Vec<Range<usize>>,
 }
 
 impl ChunkModel {
@@ -190,13 +198,20 @@ impl ChunkModel {
         read_headings(rope, tree, root, &mut part.headings);
         part.headings.sort_by_key(|heading| heading.range.start);
         part.code_blocks = capture_ranges(&queries().code_blocks, root, "code");
+        for block in capture_ranges(&queries().code_blocks, root, "html") {
+            html_anchors(&text(block.clone()), block.start, &mut part.html_anchors);
+        }
         part.link_definitions = read_link_definitions(root, &text);
         if let Some(frontmatter) = &part.frontmatter {
             part.references.extend(field_references(frontmatter));
         }
         for inline in chunk.inline_trees() {
             read_inline_references(rope, &inline, &mut part.references, &mut part.placeholders);
+            for tag in capture_ranges(&queries().inline_code, inline.root(), "html") {
+                html_anchors(&text(tag.clone()), tag.start, &mut part.html_anchors);
+            }
         }
+        part.html_anchors.sort_by_key(|range| range.start);
         part.references
             .sort_by_key(|reference| (reference.range.start, reference.range.end));
 
@@ -215,6 +230,7 @@ impl ChunkModel {
             .for_each(|d| relative(&mut d.range));
         part.code_blocks.iter_mut().for_each(relative);
         part.placeholders.iter_mut().for_each(relative);
+        part.html_anchors.iter_mut().for_each(relative);
         part
     }
 }
@@ -277,16 +293,39 @@ fn read_headings(rope: &Rope, tree: &MarkdownTree, root: Node<'_>, headings: &mu
             range: heading.byte_range(),
             title_range,
             section_range: heading.start_byte()..heading.end_byte(),
+            top_level: !inside_container(root, heading),
         });
     }
 }
 
-/// Ends each section at the next heading of its level or higher, or at `text_end`.
+/// Whether a block node of the tree at `root` is inside a block quote or a list item.
+/// (Walked down from the chunk's root: `Node::parent` walks from the tree's own root,
+/// which does not carry the chunk's offset.)
+fn inside_container(root: Node<'_>, node: Node<'_>) -> bool {
+    let mut current = root;
+    while let Some(child) = current.child_with_descendant(node) {
+        if child == node {
+            return false;
+        }
+        if matches!(child.kind(), "block_quote" | "list_item") {
+            return true;
+        }
+        current = child;
+    }
+    false
+}
+
+/// Ends each section at the next top-level heading of its level or higher, or at
+/// `text_end`; a heading in a block quote or list ends no section but its own, at the
+/// next heading of its level or higher.
 pub(crate) fn finish_sections(headings: &mut [Heading], text_end: usize) {
     for i in 0..headings.len() {
-        let level = headings[i].level;
+        let (level, top_level) = (headings[i].level, headings[i].top_level);
         headings[i].section_range.end = text_end;
-        if let Some(next) = headings[i + 1..].iter().find(|h| h.level <= level) {
+        if let Some(next) = headings[i + 1..]
+            .iter()
+            .find(|h| h.level <= level && (h.top_level || !top_level))
+        {
             headings[i].section_range.end = next.range.start;
         }
     }
@@ -345,6 +384,25 @@ fn read_link_definitions(root: Node<'_>, text: &impl Fn(Range<usize>) -> String)
     definitions
 }
 
+/// The text a heading's title renders to, as GitHub shows it and builds its anchor
+/// from: emphasis, code, link and image markup and HTML tags give their text only
+/// (`[logcheck](https://x)` is `logcheck`, `_exec-style_` is `exec-style`).
+pub fn rendered_text(title: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    if !title.contains(['[', '*', '_', '`', '<', '!', '&', '\\', '~']) {
+        return title.to_string();
+    }
+    let mut text = String::with_capacity(title.len());
+    for event in Parser::new_ext(title, pulldown_cmark::Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Text(part) | Event::Code(part) => text.push_str(&part),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
 /// Link labels match case-insensitively with inner white space collapsed.
 pub fn normalize_label(label: &str) -> String {
     let inner = label.trim().trim_start_matches('[').trim_end_matches(']');
@@ -391,29 +449,58 @@ pub fn split_destination(destination: &str) -> Option<(String, Option<String>)> 
     Some((path.to_string(), anchor))
 }
 
+/// The spec ids listed under the built-in reference fields.
 pub(crate) fn field_references(frontmatter: &Frontmatter) -> impl Iterator<Item = Reference> + '_ {
+    field_references_of(frontmatter, |key| REFERENCE_FIELDS.contains(&key))
+}
+
+/// The spec ids listed under the frontmatter fields `is_reference_field` accepts: a
+/// YAML sequence, one value, or values separated by commas (`requires: 2718, 2930`).
+pub fn field_references_of<'a>(
+    frontmatter: &'a Frontmatter,
+    is_reference_field: impl Fn(&str) -> bool + 'a,
+) -> impl Iterator<Item = Reference> + 'a {
     frontmatter
         .fields
         .iter()
-        .filter(|field| REFERENCE_FIELDS.contains(&field.key.as_str()))
+        .filter(move |field| is_reference_field(&field.key))
         .flat_map(|field| {
             let items = match &field.value {
                 FieldValue::List { items, .. } => items.as_slice(),
                 FieldValue::Scalar(scalar) => std::slice::from_ref(scalar),
                 _ => &[],
             };
-            items
-                .iter()
-                .filter(|item| !item.text.is_empty())
-                .map(|item| Reference {
+            items.iter().flat_map(move |item| {
+                comma_separated(item).map(move |(id, range)| Reference {
                     kind: ReferenceKind::FieldId {
                         field: field.key.clone(),
-                        id: item.text.clone(),
+                        id,
                     },
-                    range: item.range.clone(),
-                    target_range: item.range.clone(),
+                    range: range.clone(),
+                    target_range: range,
                 })
+            })
         })
+}
+
+/// The values of a scalar written `a, b, c` (unquoted), each with its range; the whole
+/// value otherwise. Empty values are none.
+fn comma_separated(item: &Scalar) -> impl Iterator<Item = (String, Range<usize>)> + '_ {
+    let unquoted = item.text.len() == item.range.len() && item.text.contains(',');
+    let parts: Vec<(String, Range<usize>)> = if unquoted {
+        let mut offset = item.range.start;
+        item.text
+            .split(',')
+            .map(|part| {
+                let start = offset + (part.len() - part.trim_start().len());
+                offset += part.len() + 1;
+                (part.trim().to_string(), start..start + part.trim().len())
+            })
+            .collect()
+    } else {
+        vec![(item.text.clone(), item.range.clone())]
+    };
+    parts.into_iter().filter(|(text, _)| !text.is_empty())
 }
 
 fn read_inline_references(
@@ -434,6 +521,7 @@ fn read_inline_references(
         capture(query, "text"),
     );
     let mut link_ranges = Vec::new();
+    let first = out.len();
     let mut cursor = QueryCursor::new();
     let mut matches = cursor.matches(query, root, &[] as &[u8]);
     while let Some(m) = matches.next() {
@@ -479,11 +567,85 @@ fn read_inline_references(
         }
     }
 
+    let mut literal = literal;
+    join_bracketed_destinations(rope, root.end_byte(), first, out, &mut link_ranges, &mut literal);
     for range in inline.included() {
         let start = range.start;
         let chunk = text(range);
         scan_ids(&chunk, start, &literal, &link_ranges, out);
         scan_placeholders(&chunk, start, &literal, placeholders);
+    }
+}
+
+/// tree-sitter-md ends a link destination at a bracket: `[x](https://x/?f[repo][0]=a)`
+/// reads as the shortcut link `[x]` and a reference link inside the destination, where
+/// CommonMark, GitHub and the fast reader read one inline link. Such a shortcut link
+/// (among `out[first..]`) and what follows it up to the destination's `)` on its line
+/// become that link.
+fn join_bracketed_destinations(
+    rope: &Rope,
+    end: usize,
+    first: usize,
+    out: &mut Vec<Reference>,
+    link_ranges: &mut Vec<Range<usize>>,
+    literal: &mut Vec<Range<usize>>,
+) {
+    let byte = |at: usize| (at < end).then(|| rope.byte(at));
+    let mut index = first;
+    while index < out.len() {
+        let reference = &out[index];
+        let shortcut = matches!(reference.kind, ReferenceKind::LinkReference { .. })
+            && reference.range.len() == reference.target_range.len() + 2;
+        let open = reference.range.end;
+        if !shortcut || byte(open) != Some(b'(') {
+            index += 1;
+            continue;
+        }
+        let mut at = open + 1;
+        while byte(at).is_some_and(|b| b == b' ' || b == b'\t') {
+            at += 1;
+        }
+        let destination_start = at;
+        let (mut depth, mut bracket) = (0usize, false);
+        while let Some(b) = byte(at) {
+            match b {
+                b'\\' => at += 1,
+                b'(' => depth += 1,
+                b')' if depth == 0 => break,
+                b')' => depth -= 1,
+                b'[' | b']' => bracket = true,
+                b if b <= b' ' => break,
+                _ => {}
+            }
+            at += 1;
+        }
+        let destination = destination_start..at;
+        while byte(at).is_some_and(|b| b == b' ' || b == b'\t') {
+            at += 1;
+        }
+        if !bracket || byte(at) != Some(b')') || destination.is_empty() {
+            index += 1;
+            continue;
+        }
+        let link = reference.range.start..at + 1;
+        let inside = |range: &Range<usize>| link.start <= range.start && range.start < link.end;
+        let rest: Vec<Reference> = out.drain(index..).filter(|r| !inside(&r.range)).collect();
+        out.extend(rest);
+        link_ranges.retain(|range| !inside(range));
+        let text = rope.byte_slice(destination.clone()).to_string();
+        if let Some((path, anchor)) = split_destination(&text) {
+            out.insert(
+                index,
+                Reference {
+                    kind: ReferenceKind::Link { path, anchor },
+                    range: link.clone(),
+                    target_range: destination.clone(),
+                },
+            );
+            index += 1;
+        }
+        link_ranges.push(link);
+        literal.push(destination);
     }
 }
 
@@ -497,7 +659,8 @@ pub(crate) fn scan_ids(
     out: &mut Vec<Reference>,
 ) {
     let bytes = text.as_bytes();
-    let inside = |ranges: &[Range<usize>], at: usize| ranges.iter().any(|r| r.contains(&at));
+    let (literal, links) = (Covered::new(literal.iter()), Covered::new(links.iter()));
+    let inside = |ranges: &Covered, at: usize| ranges.contains(at);
     let mut i = 0;
     while i < bytes.len() {
         // Only `[` and capital letters start what this looks for.
@@ -506,11 +669,13 @@ pub(crate) fn scan_ids(
             continue;
         }
         let at = base + i;
-        let opens_wiki = bytes[i] == b'[' && bytes.get(i + 1) == Some(&b'[') && !inside(literal, at);
+        let opens_wiki = bytes[i] == b'[' && bytes.get(i + 1) == Some(&b'[') && !inside(&literal, at);
         if let Some(close) = opens_wiki.then(|| text[i + 2..].find("]]")).flatten() {
             let inner = &text[i + 2..i + 2 + close];
             let id = inner.trim();
-            if !id.is_empty() && !id.contains(['[', ']', '\n', '\r']) {
+            // `[[1]](https://x)` renders as a link whose text is `[1]`, no wiki id.
+            let link_text = text[i + 2 + close + 2..].starts_with('(');
+            if !id.is_empty() && !id.contains(['[', ']', '\n', '\r']) && !link_text {
                 let id_start = at + 2 + (inner.len() - inner.trim_start().len());
                 out.push(Reference {
                     kind: ReferenceKind::WikiId { id: id.to_string() },
@@ -526,7 +691,7 @@ pub(crate) fn scan_ids(
             .then(|| id_length(&bytes[i..]))
             .flatten();
         if let Some(len) = id_len {
-            if !inside(literal, at) && !inside(links, at) {
+            if !inside(&literal, at) && !inside(&links, at) {
                 out.push(Reference {
                     kind: ReferenceKind::BareId {
                         id: text[i..i + len].to_string(),
@@ -539,6 +704,73 @@ pub(crate) fn scan_ids(
             continue;
         }
         i += 1;
+    }
+}
+
+/// The values of `id="..."` and `name="..."` attributes (any quoting, any case) in the
+/// HTML `text` found at `base`.
+pub(crate) fn html_anchors(text: &str, base: usize, out: &mut Vec<Range<usize>>) {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(found) = text[at..].find('=') {
+        let equals = at + found;
+        at = equals + 1;
+        let name_end = text[..equals].trim_end_matches([' ', '\t']).len();
+        let name_start = text[..name_end]
+            .char_indices()
+            .rfind(|(_, c)| !c.is_ascii_alphanumeric() && *c != '-')
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let name = &text[name_start..name_end];
+        let after_space = name_start > 0 && bytes[name_start - 1].is_ascii_whitespace();
+        if !after_space || !(name.eq_ignore_ascii_case("id") || name.eq_ignore_ascii_case("name")) {
+            continue;
+        }
+        let value_start = equals
+            + 1
+            + (text[equals + 1..].len() - text[equals + 1..].trim_start_matches([' ', '\t']).len());
+        let (start, end) = match bytes.get(value_start) {
+            Some(&quote @ (b'"' | b'\'')) => {
+                let Some(close) = text[value_start + 1..].find(quote as char) else {
+                    continue;
+                };
+                (value_start + 1, value_start + 1 + close)
+            }
+            Some(_) => {
+                let len = text[value_start..]
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+                    .unwrap_or(text.len() - value_start);
+                (value_start, value_start + len)
+            }
+            None => continue,
+        };
+        if start < end {
+            out.push(base + start..base + end);
+        }
+        at = end;
+    }
+}
+
+/// Byte ranges merged into sorted, disjoint ones, so that whether an offset is in any of
+/// them takes a binary search: a paragraph may hold tens of thousands of links.
+pub(crate) struct Covered(Vec<Range<usize>>);
+
+impl Covered {
+    pub(crate) fn new<'a>(ranges: impl Iterator<Item = &'a Range<usize>>) -> Self {
+        let mut sorted: Vec<Range<usize>> = ranges.filter(|r| !r.is_empty()).cloned().collect();
+        sorted.sort_unstable_by_key(|r| r.start);
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(sorted.len());
+        for range in sorted {
+            match merged.last_mut() {
+                Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+                _ => merged.push(range),
+            }
+        }
+        Covered(merged)
+    }
+
+    pub(crate) fn contains(&self, at: usize) -> bool {
+        let after = self.0.partition_point(|r| r.start <= at);
+        after > 0 && at < self.0[after - 1].end
     }
 }
 

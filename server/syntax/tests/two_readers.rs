@@ -63,6 +63,12 @@ fn differences(text: &str) -> Option<String> {
         &expected.placeholders,
         &actual.placeholders,
     );
+    list(
+        &mut out,
+        "html_anchors",
+        &expected.html_anchors,
+        &actual.html_anchors,
+    );
     Some(out)
 }
 
@@ -166,6 +172,14 @@ fn documents_written_to_differ_read_the_same() {
         // A heading tag with text after it opens a paragraph for tree-sitter-md.
         "<h1 align=\"center\">SPEC-5 <b>x</b></h1>\n\n<h2>\n\nSPEC-6\n",
         "---\ntitle: 日本\n---\n\tcode SPEC-2\n",
+        // Brackets inside a link destination keep the link whole.
+        "See [x](https://x/?filter[repo][0]=a) [y](b.md?f[a]=1#sec) SPEC-1 [z][w] [q](c.md).\n",
+        "[a](x[y) [b](x]y) [c](<d[e].md>) [d] (e[f]).\n",
+        // A closing fence may be followed by tabs.
+        "# A\n\n```\ncode\n```\t\n\n## B SPEC-1\n",
+        "~~~~ \t\ncode\n~~~~\t \t\n## B\n",
+        // GFM footnotes over an indented fence (as EIPs cite their references).
+        "# T\n\n[^1]:\n    ```csl-json\n    {\"a\": [[2023, 2]]}\n    ```\n\n[^2]:\n    ```csl-json\n    x\n    ```\n",
     ];
     let failures: Vec<String> = cases
         .iter()

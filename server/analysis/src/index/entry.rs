@@ -4,6 +4,9 @@
 
 use std::ops::Range;
 
+use std::path::Path;
+
+use specls_syntax::model::{REFERENCE_FIELDS, field_references_of};
 use specls_syntax::{FieldValue, LineIndex, LinkDefinition, Reference, ReferenceKind, SpecModel};
 
 use super::FileKey;
@@ -56,6 +59,8 @@ pub struct FileEntry {
     pub headings: Vec<IndexedHeading>,
     pub references: Vec<Reference>,
     pub link_definitions: Vec<LinkDefinition>,
+    /// Anchors that HTML makes (`<a id="x">`, `<a name="x">`), besides the headings'.
+    pub html_anchors: Vec<String>,
     /// The Overview's first paragraph, whitespace collapsed.
     pub summary: Option<String>,
     pub tasks: Option<TaskCount>,
@@ -73,9 +78,10 @@ pub struct FileEntry {
 const SUMMARY_LIMIT: usize = 400;
 
 impl FileEntry {
-    /// The entry of a file read into `model`, under the settings in force for it. `text`
-    /// gives the text of a byte range (the file is a string on disk and a rope in the
-    /// editor).
+    /// The entry of a file read into `model`, as the configuration in force for it
+    /// (`settings`) reads it: whether it is a spec, its id field, its reference fields,
+    /// its scope. `text` gives the text of a byte range (the file is a string on disk
+    /// and a rope in the editor).
     pub fn new(
         path: FileKey,
         model: &SpecModel,
@@ -129,8 +135,9 @@ impl FileEntry {
             let outside_code = |at: usize| !model.code_blocks.iter().any(|code| code.contains(&at));
             count_tasks(&text(body.clone()), body.start, outside_code)
         });
+        let references = configured_references(model, settings, &path);
         FileEntry {
-            spec_id: scalar("spec-id"),
+            spec_id: scalar(&settings.id_field),
             status: scalar("status"),
             priority: scalar("priority").map(|v| v.text),
             owner: scalar("owner").or_else(|| scalar("author")).map(|v| v.text),
@@ -148,21 +155,23 @@ impl FileEntry {
             lines,
             is_spec,
             headings,
-            references: model.references.clone(),
             link_definitions: model.link_definitions.clone(),
+            html_anchors: model
+                .html_anchors
+                .iter()
+                .map(|range| text(range.clone()))
+                .collect(),
             summary,
             tasks,
-            // Ids resolve within the configuration of the file's folder first.
             scope: (!settings.root.as_os_str().is_empty()).then(|| FileKey::from(settings.root.as_path())),
-            named_ids: sorted_names(model.references.iter().filter_map(|r| match &r.kind {
+            named_ids: sorted_names(references.iter().filter_map(|r| match &r.kind {
                 ReferenceKind::WikiId { id }
                 | ReferenceKind::BareId { id }
                 | ReferenceKind::FieldId { id, .. } => Some(id.as_str()),
                 _ => None,
             })),
             linked_names: sorted_names(
-                model
-                    .references
+                references
                     .iter()
                     .filter_map(|r| match &r.kind {
                         ReferenceKind::Link { path, .. } => Some(path.as_str()),
@@ -171,6 +180,7 @@ impl FileEntry {
                     .chain(model.link_definitions.iter().map(|d| d.destination.as_str()))
                     .filter_map(link_file_name),
             ),
+            references,
         }
     }
 
@@ -241,6 +251,17 @@ impl FileEntry {
         self.headings.iter().find(|h| h.slug.eq_ignore_ascii_case(slug))
     }
 
+    /// The anchors a link into this file may name, lowercased: heading slugs, HTML
+    /// `id` and `name` values, and `top`, which GitHub always accepts.
+    pub fn anchors(&self) -> std::collections::HashSet<String> {
+        self.headings
+            .iter()
+            .map(|h| h.slug.to_lowercase())
+            .chain(self.html_anchors.iter().map(|anchor| anchor.to_lowercase()))
+            .chain(std::iter::once("top".to_string()))
+            .collect()
+    }
+
     /// The ids this spec lists under a frontmatter reference field.
     pub fn field_ids<'a>(&'a self, field: &'a str) -> impl Iterator<Item = (&'a str, &'a Reference)> {
         self.references.iter().filter_map(move |r| match &r.kind {
@@ -255,6 +276,28 @@ impl FileEntry {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     }
+}
+
+/// The model's references, with the ids of the reference fields that the spec's
+/// template adds to the built-in ones (`requires: 2718, 2930`).
+fn configured_references(model: &SpecModel, settings: &Settings, path: &Path) -> Vec<Reference> {
+    let mut references = model.references.clone();
+    let Some(frontmatter) = &model.frontmatter else {
+        return references;
+    };
+    let Ok(template) = settings.select_template(Some(path), model) else {
+        return references;
+    };
+    let added: Vec<&str> = template
+        .reference_fields()
+        .filter(|field| !REFERENCE_FIELDS.contains(field))
+        .collect();
+    if added.is_empty() {
+        return references;
+    }
+    references.extend(field_references_of(frontmatter, |key| added.contains(&key)));
+    references.sort_by_key(|reference| (reference.range.start, reference.range.end));
+    references
 }
 
 fn sorted_names<'a>(names: impl Iterator<Item = &'a str>) -> Box<[Box<str>]> {

@@ -1,0 +1,135 @@
+//! Two readers, one model, on real Markdown: every EIP of `../shared/corpora/eips`, and
+//! the `*.md` files of the Cargo registry and of `node_modules` folders on this machine
+//! (crate and package READMEs, changelogs, docs). A file the two readers read
+//! differently fails the test, with the smallest part of it that still differs.
+//!
+//! `cargo test` reads every EIP and a deterministic sample of the others (the files whose
+//! name hashes into it, about a quarter), so the test stays well under a minute;
+//! `SPECLS_REAL_MARKDOWN=all` reads every file.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use specls_syntax::{Document, SpecModel};
+
+fn same(text: &str) -> bool {
+    *Document::new(text).model() == SpecModel::read_fast(text)
+}
+
+/// The smallest text, made of whole lines of `text`, on which the readers still differ:
+/// chunks of lines are dropped while the difference stays, halving the chunk size down
+/// to single lines.
+fn reduce(text: &str) -> String {
+    let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut chunk = lines.len().div_ceil(2).max(1);
+    loop {
+        let mut at = 0;
+        while at < lines.len() {
+            let end = (at + chunk).min(lines.len());
+            let candidate: String = lines[..at].iter().chain(&lines[end..]).copied().collect();
+            if !candidate.is_empty() && !same(&candidate) {
+                lines.drain(at..end);
+            } else {
+                at = end;
+            }
+        }
+        if chunk == 1 {
+            return lines.concat();
+        }
+        chunk = chunk.div_ceil(2);
+    }
+}
+
+fn markdown_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for path in entries {
+        let Ok(kind) = std::fs::symlink_metadata(&path).map(|m| m.file_type()) else {
+            continue;
+        };
+        if kind.is_dir() {
+            markdown_under(&path, out);
+        } else if kind.is_file() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")) {
+            out.push(path);
+        }
+    }
+}
+
+/// The folders of real Markdown on this machine that exist.
+fn real_folders() -> Vec<PathBuf> {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut folders = vec![repository.join("../shared/corpora/eips")];
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")));
+    if let Some(cargo_home) = cargo_home {
+        folders.push(cargo_home.join("registry/src"));
+    }
+    folders.push(repository.join("editors/vscode/node_modules"));
+    folders.push(PathBuf::from("/usr/lib/node_modules"));
+    folders.push(PathBuf::from("/usr/local/lib/node_modules"));
+    folders.into_iter().filter(|folder| folder.is_dir()).collect()
+}
+
+/// Files on which tree-sitter-md recovers with an `ERROR` node from what GitHub reads as
+/// CommonMark (listed under "Known differences" in `src/fast.rs`), by the end of their path.
+const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
+    // A list item's paragraph, then an HTML line indented four columns: an ERROR node.
+    ("EIPS/eip-4747.md", "HTML after a list item's paragraph"),
+    // A paragraph line, then a list marker indented four columns: indented code for
+    // tree-sitter-md, more paragraph for CommonMark.
+    (
+        "gyp/docs/InputFormatReference.md",
+        "an indented list marker after a paragraph",
+    ),
+];
+
+fn in_sample(path: &Path) -> bool {
+    let eip = path.to_string_lossy().contains("corpora/eips");
+    if eip || std::env::var("SPECLS_REAL_MARKDOWN").as_deref() == Ok("all") {
+        return true;
+    }
+    let mut hasher = DefaultHasher::new();
+    path.file_name().hash(&mut hasher);
+    hasher.finish().is_multiple_of(4)
+}
+
+#[test]
+fn real_markdown_reads_the_same() {
+    let mut files = Vec::new();
+    for folder in real_folders() {
+        markdown_under(&folder, &mut files);
+    }
+    let eips = files
+        .iter()
+        .filter(|f| f.to_string_lossy().contains("corpora/eips"))
+        .count();
+    assert!(eips >= 900, "the EIP corpus is missing ({eips} files)");
+    let sample: Vec<&PathBuf> = files.iter().filter(|f| in_sample(f)).collect();
+    let mut failures = Vec::new();
+    for file in &sample {
+        // Not UTF-8 (a few package files are Latin-1): no model to compare.
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let known = KNOWN_DIFFERENCES.iter().any(|(end, _)| file.ends_with(end));
+        if !known && !same(&text) {
+            failures.push(format!(
+                "{}\nsmallest reproduction: {:?}",
+                file.display(),
+                reduce(&text)
+            ));
+        }
+    }
+    eprintln!("{} of {} real Markdown files read", sample.len(), files.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} files read differently:\n{}",
+        failures.len(),
+        sample.len(),
+        failures.join("\n")
+    );
+}
