@@ -8,6 +8,7 @@ use std::process::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
+mod hostile;
 mod new;
 
 /// The repository root (this crate is `server/specls`).

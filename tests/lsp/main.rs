@@ -7,6 +7,7 @@ mod bad_input;
 mod completion;
 mod diagnostics;
 mod documents;
+mod hostile;
 mod initialize;
 mod navigation;
 mod outline;

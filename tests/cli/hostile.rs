@@ -1,0 +1,137 @@
+//! `specls check` on hostile files: each run is bounded in time, so that a crash fails
+//! with its signal and a regression to quadratic time fails instead of hanging CI.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::{Run, diagnostic_lines, workspace};
+
+/// Far above what any of these inputs takes (well under a second each in a debug build),
+/// far below a hang.
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// Runs `specls ARGS` in `dir`, killing it and failing the test after [`LIMIT`].
+fn specls_bounded(dir: &Path, args: &[&str]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_specls"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run specls");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).expect("read a pipe");
+            String::from_utf8(bytes).expect("specls writes UTF-8")
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for specls") {
+            break status;
+        }
+        if started.elapsed() > LIMIT {
+            child.kill().expect("kill specls");
+            panic!("specls {args:?} still running after {LIMIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Run {
+        code: status
+            .code()
+            .unwrap_or_else(|| panic!("specls {args:?} was killed: {status}")),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
+/// A spec whose frontmatter holds `yaml` after its `spec-id` (`SPEC-n`).
+fn spec_with_frontmatter(n: usize, yaml: &str) -> Vec<u8> {
+    format!("---\nspec-id: SPEC-{n}\n{yaml}---\n\n# Title\n\n## Overview\n\nText.\n").into_bytes()
+}
+
+#[test]
+fn deep_frontmatter_is_a_finding_and_the_rest_is_checked() {
+    // The issue's file: 253 levels aborted `specls check` (and the server) with SIGABRT.
+    let staircase: String = (1..=253).map(|level| " ".repeat(level) + "k:\n").collect();
+    let files = [
+        ("staircase.md", format!("x:\n{staircase}")),
+        ("compact.md", format!("x:\n{}k\n", "- ".repeat(10_000))),
+        (
+            "flow.md",
+            format!("x: {}{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+        ),
+    ];
+    let contents: Vec<(&str, Vec<u8>)> = files
+        .iter()
+        .enumerate()
+        .map(|(n, (name, yaml))| (*name, spec_with_frontmatter(n, yaml)))
+        .collect();
+    let borrowed: Vec<(&str, &[u8])> = contents.iter().map(|(n, c)| (*n, c.as_slice())).collect();
+    let dir = workspace(&borrowed);
+    let run = specls_bounded(dir.path(), &["check"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let lines = diagnostic_lines(&run.stdout);
+    for (name, _) in &files {
+        let finding = lines
+            .iter()
+            .find(|line| line.starts_with(&format!("{name}:")) && line.contains("error[frontmatter-syntax]"))
+            .unwrap_or_else(|| panic!("no frontmatter finding for {name}:\n{}", run.stdout));
+        assert!(finding.contains("nested more than 64 levels deep"), "{finding}");
+        // The body is checked too: the template's sections after Overview are missing.
+        assert!(
+            lines
+                .iter()
+                .any(|line| line.starts_with(&format!("{name}:")) && line.contains("missing-section")),
+            "{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn a_billion_laughs_and_an_unclosed_deep_flow_are_read_at_once() {
+    let mut laughs = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for level in 1..10 {
+        let items = vec![format!("*a{}", level - 1); 9].join(", ");
+        laughs.push_str(&format!("a{level}: &a{level} [{items}]\n"));
+    }
+    // An unclosed bracket makes the whole block one error for tree-sitter-yaml, `spec-id`
+    // included: the configuration says that the file is a spec.
+    let unclosed = format!("x: {}\n", "[".repeat(100_000));
+    let dir = workspace(&[
+        (".specls.yaml", b"specs: [\"specs/**/*.md\"]\n"),
+        ("specs/laughs.md", &spec_with_frontmatter(1, &laughs)),
+        ("specs/unclosed.md", &spec_with_frontmatter(2, &unclosed)),
+    ]);
+    let run = specls_bounded(dir.path(), &["check"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let lines = diagnostic_lines(&run.stdout);
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("specs/unclosed.md:") && line.contains("frontmatter-syntax")),
+        "{}",
+        run.stdout
+    );
+    let laughs = lines
+        .iter()
+        .find(|line| line.starts_with("specs/laughs.md:") && line.contains("frontmatter-syntax"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(
+        laughs.contains("aliases that expand this much are refused"),
+        "{laughs}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("specs/laughs.md:") && line.contains("missing-section")),
+        "{}",
+        run.stdout
+    );
+}
