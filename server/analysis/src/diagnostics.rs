@@ -27,6 +27,7 @@ pub enum Code {
     DependencyCycle,
     DependencyStatus,
     SupersedesMismatch,
+    NestingLimit,
 }
 
 const CODES: &[(Code, &str)] = &[
@@ -45,6 +46,7 @@ const CODES: &[(Code, &str)] = &[
     (Code::DependencyCycle, "dependency-cycle"),
     (Code::DependencyStatus, "dependency-status"),
     (Code::SupersedesMismatch, "supersedes-mismatch"),
+    (Code::NestingLimit, "nesting-limit"),
 ];
 
 impl Code {
@@ -176,6 +178,7 @@ pub fn check_model(text: &Rope, model: &SpecModel, context: &CheckContext<'_>) -
         Err(unknown) => checker.unknown_template(&unknown),
     }
     checker.check_body_placeholders();
+    checker.check_nesting();
     let mut diagnostics = checker.out;
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
     diagnostics
@@ -352,6 +355,23 @@ impl Checker<'_> {
                 range,
                 new_text: self.context.today.to_string(),
             }],
+        }
+    }
+
+    /// Nesting past the cap is read as text (see `specls_syntax::nesting`): say so once,
+    /// at the first line it changes.
+    fn check_nesting(&mut self) {
+        if let Some(range) = self.model.too_deep.clone() {
+            self.push(
+                Code::NestingLimit,
+                range,
+                format!(
+                    "block quotes and list items nest more than {} levels deep here: specls reads \
+                     the markers of this line, and of every line as deep, as plain text",
+                    specls_syntax::nesting::MAX_NESTING
+                ),
+                None,
+            );
         }
     }
 

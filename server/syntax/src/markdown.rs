@@ -27,7 +27,8 @@ use std::sync::{Arc, OnceLock};
 use ropey::Rope;
 
 use crate::model::ChunkModel;
-use tree_sitter::{InputEdit, Language, Node, Parser, Point, Tree, TreeCursor};
+use crate::nesting::{NEUTRAL, rope_too_deep_prefixes};
+use tree_sitter::{InputEdit, Language, Node, Parser, Point, Tree};
 
 pub fn block_language() -> Language {
     tree_sitter_md::LANGUAGE.into()
@@ -69,15 +70,30 @@ pub struct Source<'a> {
     pub has_lone_cr: bool,
 }
 
-impl Source<'_> {
-    /// The bytes from `offset` to the end of the rope chunk holding it, cut at `end`.
-    fn bytes_at(&self, offset: usize, end: usize) -> &[u8] {
-        if offset >= end.min(self.rope.len_bytes()) {
+/// As many [`NEUTRAL`] bytes as a too-deep prefix is read in at once.
+static NEUTRAL_RUN: [u8; 1024] = [NEUTRAL; 1024];
+
+impl<'a> Source<'a> {
+    /// The bytes from `offset` to the end of the rope chunk holding it, cut at `end`, as
+    /// the parsers read them: the too-deep prefixes `deep` (sorted) read as [`NEUTRAL`].
+    fn bytes_at(&self, offset: usize, end: usize, deep: &[Range<usize>]) -> &'a [u8] {
+        let mut end = end.min(self.rope.len_bytes());
+        if offset >= end {
             return &[];
+        }
+        if let Some(prefix) = deep.get(deep.partition_point(|prefix| prefix.end <= offset)) {
+            if prefix.start <= offset {
+                return &NEUTRAL_RUN[..(prefix.end.min(end) - offset).min(NEUTRAL_RUN.len())];
+            }
+            end = end.min(prefix.start);
         }
         let (chunk, chunk_start, _, _) = self.rope.chunk_at_byte(offset);
         let bytes = &chunk.as_bytes()[offset - chunk_start..];
         &bytes[..bytes.len().min(end - offset)]
+    }
+
+    fn too_deep_prefixes(&self, range: Range<usize>) -> Vec<Range<usize>> {
+        rope_too_deep_prefixes(self.rope, range)
     }
 
     fn point(&self, offset: usize) -> Point {
@@ -202,19 +218,20 @@ pub struct MarkdownTree {
 }
 
 /// Parses `range` of the text as a document of its own, or the parts of it listed in
-/// `included` (relative to `range.start`).
+/// `included` (relative to `range.start`); `deep` holds the too-deep prefixes in `range`.
 fn parse_relative(
     parser: &mut Parser,
     source: Source<'_>,
     range: Range<usize>,
     included: &[tree_sitter::Range],
+    deep: &[Range<usize>],
 ) -> Tree {
     parser
         .set_included_ranges(included)
         .expect("included ranges are ordered and disjoint");
     parser
         .parse_with_options(
-            &mut |offset, _| source.bytes_at(range.start + offset, range.end),
+            &mut |offset, _| source.bytes_at(range.start + offset, range.end, deep),
             None,
             None,
         )
@@ -223,7 +240,8 @@ fn parse_relative(
 }
 
 fn parse_block(parser: &mut Parser, source: Source<'_>, range: Range<usize>) -> Tree {
-    parse_relative(parser, source, range, &[])
+    let deep = source.too_deep_prefixes(range.clone());
+    parse_relative(parser, source, range, &[], &deep)
 }
 
 /// Parses one chunk: its block tree and the inline trees of its block nodes.
@@ -233,14 +251,13 @@ fn parse_chunk(
     range: Range<usize>,
     tree: Option<Tree>,
 ) -> BlockChunk {
-    let tree = tree.unwrap_or_else(|| parse_block(&mut parsers.block, source, range.clone()));
-    let mut nodes = Vec::new();
-    collect_inline_nodes(&mut tree.walk(), &mut nodes);
-    let inlines = nodes
+    let deep = source.too_deep_prefixes(range.clone());
+    let tree = tree.unwrap_or_else(|| parse_relative(&mut parsers.block, source, range.clone(), &[], &deep));
+    let inlines = inline_nodes(&tree)
         .into_iter()
         .map(|node| {
             let included = included_ranges(node);
-            let tree = parse_relative(&mut parsers.inline, source, range.clone(), &included);
+            let tree = parse_relative(&mut parsers.inline, source, range.clone(), &included, &deep);
             InlineTree {
                 block_range: node.byte_range(),
                 included: included.iter().map(|r| r.start_byte..r.end_byte).collect(),
@@ -362,21 +379,25 @@ fn included_ranges(node: Node<'_>) -> Vec<tree_sitter::Range> {
     ranges
 }
 
-/// Collects the inline-bearing nodes below the cursor, in order.
-fn collect_inline_nodes<'t>(cursor: &mut TreeCursor<'t>, out: &mut Vec<Node<'t>>) {
-    if holds_inline_content(cursor.node().kind()) {
-        out.push(cursor.node());
-        return;
-    }
-    if cursor.goto_first_child() {
-        loop {
-            collect_inline_nodes(cursor, out);
-            if !cursor.goto_next_sibling() {
-                break;
+/// The inline-bearing nodes of a block tree, in order; a walk without recursion, however
+/// deep the tree.
+fn inline_nodes(tree: &Tree) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    let mut cursor = tree.walk();
+    'walk: loop {
+        let node = cursor.node();
+        if holds_inline_content(node.kind()) {
+            out.push(node);
+        } else if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
             }
         }
-        cursor.goto_parent();
     }
+    out
 }
 
 /// The index of the chunk holding `offset` (the last chunk for the end of the text).
@@ -558,21 +579,34 @@ fn dump_unwrapped(node: Node<'_>, out: &mut String) {
     }
 }
 
+/// Writes `node` and its descendants, one line each, indented by depth from `depth`.
 fn dump_node(node: Node<'_>, depth: usize, out: &mut String) {
     use std::fmt::Write;
-    let _ = writeln!(
-        out,
-        "{:indent$}{} {:?} {:?}-{:?}",
-        "",
-        node.kind(),
-        node.byte_range(),
-        (node.start_position().row, node.start_position().column),
-        (node.end_position().row, node.end_position().column),
-        indent = depth * 2
-    );
     let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        dump_node(child, depth + 1, out);
+    let mut depth = depth;
+    loop {
+        let node = cursor.node();
+        let _ = writeln!(
+            out,
+            "{:indent$}{} {:?} {:?}-{:?}",
+            "",
+            node.kind(),
+            node.byte_range(),
+            (node.start_position().row, node.start_position().column),
+            (node.end_position().row, node.end_position().column),
+            indent = depth * 2
+        );
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        // A cursor never leaves the node it started at: back there, the walk is done.
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return;
+            }
+            depth -= 1;
+        }
     }
 }
 

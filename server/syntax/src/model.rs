@@ -12,6 +12,7 @@ use tree_sitter::{Node, Query, QueryCursor, StreamingIterator};
 use crate::document::Document;
 use crate::frontmatter::{FieldValue, Frontmatter, read_frontmatter};
 use crate::markdown::{BlockChunk, InlineView, MarkdownTree};
+use crate::nesting::rope_too_deep_prefixes;
 use crate::queries::{capture, captured, queries};
 
 /// Frontmatter keys whose values are lists of spec ids.
@@ -28,6 +29,10 @@ pub struct SpecModel {
     pub code_blocks: Vec<Range<usize>>,
     /// `{{UPPER_CASE}}` template placeholders in the text (not in code).
     pub placeholders: Vec<Range<usize>>,
+    /// The container markers of the first line after the frontmatter whose blocks could
+    /// nest deeper than [`crate::nesting::MAX_NESTING`]: read as text, as are those of
+    /// every such line.
+    pub too_deep: Option<Range<usize>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +118,9 @@ impl SpecModel {
                 }));
             model.code_blocks.extend(part.code_blocks.iter().map(moved));
             model.placeholders.extend(part.placeholders.iter().map(moved));
+            if model.too_deep.is_none() {
+                model.too_deep = part.too_deep.as_ref().map(moved);
+            }
         }
         finish_sections(&mut model.headings, rope.len_bytes());
         model
@@ -172,6 +180,7 @@ pub(crate) struct ChunkModel {
     link_definitions: Vec<LinkDefinition>,
     code_blocks: Vec<Range<usize>>,
     placeholders: Vec<Range<usize>>,
+    too_deep: Option<Range<usize>>,
 }
 
 impl ChunkModel {
@@ -199,6 +208,10 @@ impl ChunkModel {
         }
         part.references
             .sort_by_key(|reference| (reference.range.start, reference.range.end));
+        let frontmatter_end = part.frontmatter.as_ref().map_or(start, |fm| fm.range.end);
+        part.too_deep = rope_too_deep_prefixes(rope, frontmatter_end..chunk.range().end)
+            .into_iter()
+            .next();
 
         let relative = |range: &mut Range<usize>| *range = range.start - start..range.end - start;
         for heading in &mut part.headings {
@@ -215,6 +228,7 @@ impl ChunkModel {
             .for_each(|d| relative(&mut d.range));
         part.code_blocks.iter_mut().for_each(relative);
         part.placeholders.iter_mut().for_each(relative);
+        part.too_deep.iter_mut().for_each(relative);
         part
     }
 }

@@ -179,3 +179,88 @@ fn long_broken_frontmatter_is_an_error_with_its_place() {
     assert!(text[error.range.clone()].starts_with("\"unclosed"), "{error:?}");
     assert_body_read(&model);
 }
+
+/// Container blocks nested past the cap: the markers of each too-deep line read as text.
+fn deep_nesting_cases() -> Vec<(&'static str, String)> {
+    vec![
+        ("list items on one line", "- ".repeat(40_000) + "x\n"),
+        ("100,000 list items on one line", "- ".repeat(100_000) + "x\n"),
+        (
+            "block quotes deepening line by line",
+            (1..=1_000).map(|depth| ">".repeat(depth) + " x\n").collect(),
+        ),
+        ("100,000 block quotes on one line", ">".repeat(100_000) + " x\n"),
+        (
+            "list levels by indentation",
+            (0..300).map(|depth| "  ".repeat(depth) + "- x\n").collect(),
+        ),
+        ("quotes and lists", "> - ".repeat(200) + "x\n"),
+        ("ordered items", "1. ".repeat(300) + "x\n"),
+    ]
+}
+
+#[test]
+fn nesting_past_the_cap_is_read_as_text_by_both_readers() {
+    for (name, deep) in deep_nesting_cases() {
+        let text = format!("# Before\n\n{deep}\n## After\n\nBody with SPEC-7.\n");
+        let model = read_both(&text);
+        let too_deep = model
+            .too_deep
+            .clone()
+            .unwrap_or_else(|| panic!("{name}: not cut"));
+        assert!(
+            text[too_deep]
+                .bytes()
+                .all(|b| b" \t>-+*.)0123456789".contains(&b)),
+            "{name}"
+        );
+        let titles: Vec<&str> = model.headings.iter().map(|h| h.title.as_str()).collect();
+        assert_eq!(titles, ["Before", "After"], "{name}");
+        assert!(
+            model.references.iter().any(|r| r.range.len() == "SPEC-7".len()),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn nesting_up_to_the_cap_is_read_as_usual() {
+    let text = format!(
+        "{} # Deep heading\n",
+        ">".repeat(specls_syntax::nesting::MAX_NESTING)
+    );
+    let model = read_both(&text);
+    assert_eq!(model.too_deep, None);
+    assert_eq!(model.headings[0].title, "Deep heading");
+    let text = format!(
+        "{} # Too deep\n",
+        ">".repeat(specls_syntax::nesting::MAX_NESTING + 1)
+    );
+    let model = read_both(&text);
+    assert!(
+        model.headings.is_empty(),
+        "the heading's markers are text: {model:?}"
+    );
+}
+
+#[test]
+fn edits_across_the_cap_equal_a_fresh_parse() {
+    let mut text: String = (1..=120).map(|depth| ">".repeat(depth) + " x\n").collect();
+    text.push_str("\n# After\n");
+    let mut document = Document::new(&text);
+    // Lines 100 to 102 go over the cap and back by one `>` at a time.
+    for (line, insert) in [(99, true), (100, false), (101, true), (99, false), (100, true)] {
+        let at: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let range = if insert { at..at } else { at..at + 1 };
+        let replacement = if insert { ">" } else { "" };
+        text.replace_range(range.clone(), replacement);
+        document = document.edit(range, replacement);
+        let fresh = Document::new(&text);
+        assert_eq!(document.tree().debug_dump(), fresh.tree().debug_dump());
+        assert_eq!(
+            document.tree().block_nodes_dump(),
+            specls_syntax::markdown::whole_document_block_nodes_dump(document.source())
+        );
+        assert_eq!(*document.model(), SpecModel::read_fast(&text));
+    }
+}
