@@ -88,3 +88,27 @@ fn deep_nesting_is_cut_and_keystrokes_are_answered() {
     assert!(symbols[0]["name"].as_str().unwrap().starts_with("Aword word"));
     server.shutdown();
 }
+
+#[test]
+fn keystrokes_in_a_megabyte_of_prose_are_answered() {
+    let mut server = Server::start();
+    // Without headings a document was one chunk: 1 MB cost a second a keystroke.
+    let paragraph = "Prose without headings, with `code`, a [link](other.md#part) and SPEC-12.\n\n";
+    let text = format!(
+        "---\nspec-id: SPEC-1\n---\n\n# Title\n\n## Overview\n\n{}",
+        paragraph.repeat(1_000_000 / paragraph.len())
+    );
+    let uri = "file:///workspace/prose.md";
+    server.open(uri, &text);
+    server.diagnostics(uri, 1);
+    let lines = text.lines().count() as u32;
+    for version in 2..=30 {
+        let line = 8 + (version as u32 * 997) % (lines - 8);
+        server.change(uri, version, [[line, 0], [line, 0]], "typed ");
+    }
+    let diagnostics = server.diagnostics(uri, 30);
+    assert!(codes(&diagnostics).contains(&"missing-section".to_string()));
+    let state = server.document_state(uri);
+    assert_eq!(state["text"].as_str().unwrap().matches("typed ").count(), 29);
+    server.shutdown();
+}

@@ -1,5 +1,5 @@
-//! What a hostile or very large document costs: opening it (parse and model), one
-//! keystroke in it (edit, re-parse, model), and the fast reader, each timed once.
+//! What a hostile or very large document costs: opening it (parse and model), a
+//! keystroke in it (edit, re-parse, model; the median of 21 places), and the fast reader.
 //! `cargo run --release -p specls-syntax --example keystroke -- KIND [SIZE]`, or `FILE`.
 //!
 //! KIND is one of `prose` (SIZE bytes of paragraphs without headings), `list`
@@ -45,22 +45,33 @@ fn main() {
     };
     let (document, open) = time(|| Document::new(&text));
     let (model, first_model) = time(|| document.model());
-    // Type a character in the middle of the text, on a character boundary.
-    let mut at = text.len() / 2;
-    while !text.is_char_boundary(at) {
-        at += 1;
+    // Type a character at 21 places around the middle of the text, each in the document
+    // as opened: the median of edit + re-parse, and of the model read after it.
+    let mut edits = Vec::new();
+    let mut models = Vec::new();
+    for step in 0..21 {
+        let mut at = text.len() * (40 + step) / 100;
+        while !text.is_char_boundary(at) {
+            at += 1;
+        }
+        let (edited, edit) = time(|| document.edit(at..at, "x"));
+        let (_, edited_model) = time(|| edited.model());
+        edits.push(edit);
+        models.push(edited_model);
     }
-    let (edited, edit) = time(|| document.edit(at..at, "x"));
-    let (_, edited_model) = time(|| edited.model());
+    edits.sort();
+    models.sort();
     let (fast, read_fast) = time(|| SpecModel::read_fast(&text));
     println!(
-        "{} bytes, {} chunks: open {:.1?} + model {:.1?}; keystroke {:.1?} + model {:.1?}; read_fast {:.1?}; readers agree: {}",
+        "{} bytes, {} chunks: open {:.1?} + model {:.1?}; keystroke p50 {:.1?} + model {:.1?} (max {:.1?} + {:.1?}); read_fast {:.1?}; readers agree: {}",
         text.len(),
         document.tree().chunks().len(),
         open,
         first_model,
-        edit,
-        edited_model,
+        edits[10],
+        models[10],
+        edits[20],
+        models[20],
         read_fast,
         *model == fast
     );

@@ -104,16 +104,42 @@ impl<'a> Source<'a> {
         self.rope.len_bytes()
     }
 
-    /// Whether a chunk may start at a line where a parse in context found a top-level
-    /// heading. Two lines parse differently at the start of a parse, so no chunk starts
-    /// there: a heading on a last line without a line break (tree-sitter-md sees no
-    /// heading), and a line that opens with white space (after frontmatter,
-    /// tree-sitter-md reads `\t#` as a heading, alone as indented code).
-    fn can_cut_at(&self, line_start: usize) -> bool {
+    /// Whether a chunk may start at `line_start`, where a parse in context found a
+    /// top-level block (`heading` when an ATX heading): a line that parses the same at the
+    /// start of a text as in context. Never a last line without a line break
+    /// (tree-sitter-md sees no heading there), nor a line that opens with white space
+    /// (after frontmatter, tree-sitter-md reads `\t#` as a heading, alone as indented
+    /// code). A heading closes every open block; any other block starts a chunk only after
+    /// a blank line (which ends paragraphs, quotes and tables) and when it cannot open
+    /// frontmatter (`---` or `+++` at a text's start).
+    fn can_cut_at(&self, line_start: usize, heading: bool) -> bool {
         let line_end = self.line_end(line_start);
         let ends_with_break = line_end < self.len()
             || matches!(self.rope.get_byte(line_end.wrapping_sub(1)), Some(b'\n' | b'\r'));
-        ends_with_break && self.rope.get_byte(line_start) == Some(b'#')
+        if !ends_with_break {
+            return false;
+        }
+        let first = self.rope.get_byte(line_start);
+        if heading {
+            return first == Some(b'#');
+        }
+        let opens_metadata = [b"---", b"+++"]
+            .iter()
+            .any(|fence| self.rope.bytes_at(line_start).take(3).eq(fence.iter().copied()));
+        first.is_some_and(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            && !opens_metadata
+            && self.follows_blank_line(line_start)
+    }
+
+    /// Whether the line before `line_start` holds only white space.
+    fn follows_blank_line(&self, line_start: usize) -> bool {
+        let Some(line) = self.rope.byte_to_line(line_start).checked_sub(1) else {
+            return false;
+        };
+        self.rope
+            .line(line)
+            .bytes()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
     }
 
     /// The end of the line that starts at `offset`, its line break included.
@@ -277,24 +303,51 @@ fn parse_chunk(
     }
 }
 
-/// Where the top-level ATX headings of a block tree parsed from `base` start: headings
-/// that are children of the document or of `section`s only (so inside no list, quote,
-/// fence or HTML block), and that start a line. An indented heading is left inside its
-/// chunk: tree-sitter-md gives its indentation to the block before it.
-fn top_level_headings(tree: &Tree, base: usize) -> Vec<usize> {
-    fn walk(node: Node<'_>, base: usize, out: &mut Vec<usize>) {
+/// Where a block tree parsed from `base` may be cut: the starts of its top-level blocks
+/// (children of the document or of `section`s only, so inside no list, quote, fence or
+/// HTML block) at the start of a line, where [`Source::can_cut_at`] allows it. An
+/// indented block is left inside its chunk: tree-sitter-md gives its indentation to the
+/// block before it.
+fn cut_points(tree: &Tree, base: usize, source: Source<'_>) -> Vec<Cut> {
+    fn walk(node: Node<'_>, base: usize, source: Source<'_>, out: &mut Vec<Cut>) {
         let mut cursor = node.walk();
         for child in node.children(&mut cursor) {
+            let start = base + child.start_byte();
+            let heading = child.kind() == "atx_heading";
             match child.kind() {
-                "section" => walk(child, base, out),
-                "atx_heading" if child.start_position().column == 0 => out.push(base + child.start_byte()),
+                "section" => walk(child, base, source, out),
+                "minus_metadata" | "plus_metadata" => {}
+                _ if child.start_position().column == 0 && source.can_cut_at(start, heading) => {
+                    out.push(Cut { start, heading })
+                }
                 _ => {}
             }
         }
     }
-    let mut starts = Vec::new();
-    walk(tree.root_node(), base, &mut starts);
-    starts
+    let mut cuts = Vec::new();
+    walk(tree.root_node(), base, source, &mut cuts);
+    cuts
+}
+
+/// Where a chunk may start, and whether a top-level heading starts there.
+#[derive(Clone, Copy)]
+struct Cut {
+    start: usize,
+    heading: bool,
+}
+
+/// Whether the text ends with a line that no line break ends and that opens with block
+/// markup. tree-sitter-md recovers from some such lines (an empty heading, a fence) with
+/// an `ERROR` node that depends on the section the line is in, so after the last heading
+/// the text is one chunk: only heading cuts put a chunk's parse in the same section.
+fn ends_in_open_markup(source: Source<'_>) -> bool {
+    let len = source.len();
+    if len == 0 || matches!(source.rope.byte(len - 1), b'\n' | b'\r') {
+        return false;
+    }
+    let last_line = source.rope.line(source.rope.len_lines() - 1);
+    let first = last_line.bytes().find(|b| !matches!(b, b' ' | b'\t'));
+    first.is_some_and(|b| b.is_ascii_punctuation() || b.is_ascii_digit())
 }
 
 /// Splits `range`, whose start is a chunk boundary, at the top-level headings that
@@ -307,10 +360,15 @@ fn parse_chunks(
     range: Range<usize>,
     (tree, tree_end): (Tree, usize),
 ) -> Vec<BlockChunk> {
-    let cuts: Vec<usize> = top_level_headings(&tree, range.start)
+    let mut cuts: Vec<Cut> = cut_points(&tree, range.start, source)
         .into_iter()
-        .filter(|&start| start > range.start && start < range.end && source.can_cut_at(start))
+        .filter(|cut| cut.start > range.start && cut.start < range.end)
         .collect();
+    if range.end == source.len() && ends_in_open_markup(source) {
+        let last_heading = cuts.iter().rposition(|cut| cut.heading).map_or(0, |i| i + 1);
+        cuts.truncate(last_heading);
+    }
+    let cuts: Vec<usize> = cuts.into_iter().map(|cut| cut.start).collect();
     if cuts.is_empty() && tree_end == range.end {
         return vec![parse_chunk(parsers, source, range, Some(tree))];
     }
@@ -346,6 +404,27 @@ fn first_line_opens_frontmatter(source: Source<'_>) -> bool {
     let first_line = source.rope.line(0);
     let mut bytes = first_line.bytes();
     bytes.by_ref().take(3).eq(*b"---") && bytes.all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+/// Whether a line that the edit wrote (in the new text) starts with `---`, and so may
+/// close frontmatter.
+fn writes_fence_line(source: Source<'_>, edit: &InputEdit) -> bool {
+    let rope = source.rope;
+    let first = rope.byte_to_line(edit.start_byte.min(source.len()));
+    let last = rope.byte_to_line(edit.new_end_byte.min(source.len()));
+    (first..=last).any(|line| rope.line(line).bytes().take(3).eq(*b"---"))
+}
+
+/// Whether a chunk starts with a top-level ATX heading.
+fn opens_with_heading(chunk: &BlockChunk) -> bool {
+    let mut node = chunk.syntax.tree.root_node();
+    while let Some(first) = node.child(0) {
+        if first.kind() != "section" {
+            return first.kind() == "atx_heading" && first.start_byte() == 0;
+        }
+        node = first;
+    }
+    false
 }
 
 fn starts_with_frontmatter(tree: &Tree) -> bool {
@@ -432,35 +511,83 @@ impl MarkdownTree {
             first -= 1;
         }
         let mut last = chunk_index(chunks, edit.old_end_byte);
+        // After the last heading, text that ends in open markup is one chunk (see
+        // `ends_in_open_markup`): an edit of the last chunk re-parses from that heading.
+        let open_end = ends_in_open_markup(source);
+        let last_heading = if open_end {
+            chunks.iter().rposition(opens_with_heading)
+        } else {
+            None
+        };
+        if open_end && last + 1 == chunks.len() {
+            while first > 0 && !opens_with_heading(&chunks[first]) {
+                first -= 1;
+            }
+        }
 
         // Frontmatter is the one block whose extent a later line decides (its closing
-        // `---`): while the text opens one that the first chunk does not close, any
-        // edit may close it, so re-parsing starts at the top.
+        // `---`). While the text opens one that the first chunk does not close, no line
+        // closes it; an edit that writes a line starting with `---` may, so re-parsing
+        // starts at the top. An edit of the first chunk's frontmatter may move its end
+        // anywhere below.
         let opens_frontmatter = first_line_opens_frontmatter(source);
-        if opens_frontmatter && !starts_with_frontmatter(&chunks[0].syntax.tree) {
+        let had_frontmatter = starts_with_frontmatter(&chunks[0].syntax.tree);
+        let may_close = opens_frontmatter && !had_frontmatter && writes_fence_line(source, edit);
+        if may_close {
             first = 0;
         }
 
         PARSERS.with_borrow_mut(|parsers| {
-            let start = chunks[first].start;
-            // Grow the region until the next chunk's heading line still starts a chunk:
-            // parse the region with that line and look for it among the cut points.
-            let (end, region_tree) = loop {
-                let Some(next) = chunks.get(last + 1) else {
-                    let end = source.len();
-                    break (end, (parse_block(&mut parsers.block, source, start..end), end));
+            let (start, end, region_tree) = loop {
+                let start = chunks[first].start;
+                // Grow the region until one of the next chunks still starts a chunk: parse
+                // the region with the first line of the next `grow` chunks and look for their
+                // starts among the cut points; a region that swallows chunks (an opened fence)
+                // doubles `grow`, so that swallowing thousands costs a few parses.
+                let mut grow = 1;
+                let (end, region_tree) = loop {
+                    if last + 1 >= chunks.len() {
+                        let end = source.len();
+                        break (end, (parse_block(&mut parsers.block, source, start..end), end));
+                    }
+                    let candidates = &chunks[last + 1..(last + 1 + grow).min(chunks.len())];
+                    let probe_end = source.line_end(shift(candidates[candidates.len() - 1].start));
+                    let probe = parse_block(&mut parsers.block, source, start..probe_end);
+                    let frontmatter_open = start == 0
+                        && opens_frontmatter
+                        && (had_frontmatter || may_close)
+                        && !starts_with_frontmatter(&probe);
+                    let cuts = if frontmatter_open {
+                        Vec::new()
+                    } else {
+                        cut_points(&probe, start, source)
+                    };
+                    // A chunk after the last heading starts at no other cut in open markup.
+                    let confirmed = candidates.iter().enumerate().position(|(i, chunk)| {
+                        let start = shift(chunk.start);
+                        let before_last_heading = last_heading.is_some_and(|h| last + 1 + i < h);
+                        cuts.iter().any(|cut| {
+                            cut.start == start && (cut.heading || !open_end || before_last_heading)
+                        })
+                    });
+                    if let Some(at) = confirmed {
+                        // The region ends where the confirmed chunk starts.
+                        last += at;
+                        break (shift(chunks[last + 1].start), (probe, probe_end));
+                    }
+                    last += candidates.len();
+                    grow *= 2;
                 };
-                let next_start = shift(next.start);
-                let probe_end = source.line_end(next_start);
-                let probe = parse_block(&mut parsers.block, source, start..probe_end);
-                let frontmatter_open = start == 0 && opens_frontmatter && !starts_with_frontmatter(&probe);
-                if !frontmatter_open
-                    && source.can_cut_at(next_start)
-                    && top_level_headings(&probe, start).contains(&next_start)
-                {
-                    break (next_start, (probe, probe_end));
+                // A region that runs to the end of text ending in open markup starts at
+                // the last heading: the chunks after it are one (see `ends_in_open_markup`),
+                // also when the edit took that heading away.
+                if open_end && end == source.len() && first > 0 && !opens_with_heading(&chunks[first]) {
+                    while first > 0 && !opens_with_heading(&chunks[first]) {
+                        first -= 1;
+                    }
+                    continue;
                 }
-                last += 1;
+                break (start, end, region_tree);
             };
             let fresh = parse_chunks(parsers, source, start..end, region_tree);
 
