@@ -158,12 +158,15 @@ fn deep_nesting_and_long_lines_are_checked_in_linear_time() {
         ),
     ];
     let heading = format!("### {}\n", "word ".repeat(200_000));
+    // A megabyte of links in one paragraph: each bracket was looked up among all links.
+    let links = "[x](y.md) ".repeat(100_000) + "\n";
     let mut files: Vec<(&str, Vec<u8>)> = deep
         .iter()
         .enumerate()
         .map(|(n, (name, body))| (*name, spec_with_body(n, body)))
         .collect();
     files.push(("heading.md", spec_with_body(9, &heading)));
+    files.push(("links.md", spec_with_body(10, &links)));
     let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (*n, c.as_slice())).collect();
     let dir = workspace(&borrowed);
     let run = specls_bounded(dir.path(), &["check"]);
@@ -187,4 +190,10 @@ fn deep_nesting_and_long_lines_are_checked_in_linear_time() {
         "{}",
         run.stdout
     );
+    // `y.md` is missing: every one of the links is a finding.
+    let broken = lines
+        .iter()
+        .filter(|line| line.starts_with("links.md:") && line.contains("broken-link"))
+        .count();
+    assert_eq!(broken, 100_000);
 }

@@ -94,7 +94,7 @@ use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options
 
 use crate::frontmatter::read_frontmatter;
 use crate::model::{
-    Heading, LinkDefinition, Reference, ReferenceKind, SpecModel, field_references, finish_sections,
+    Heading, LinkDefinition, Reference, ReferenceKind, Spans, SpecModel, field_references, finish_sections,
     normalize_label, scan_ids, scan_placeholders, split_destination, strip_angle_brackets,
     trim_heading_title,
 };
@@ -1372,14 +1372,14 @@ impl<'t> Reader<'t> {
     /// before `[]`, or the label of a full reference link after `[text]`.
     fn bracket_links(&self, region: &mut InlineRegion, range: &Range<usize>) {
         let bytes = self.bytes;
-        let inside = |ranges: &[Range<usize>], at: usize| ranges.iter().any(|r| r.contains(&at));
+        let (literal, spans) = (Spans::new(&region.literal), Spans::new(&region.spans));
         let mut open = Vec::new();
         let mut pairs = Vec::new();
         let mut at = range.start;
         let escaped = |at: usize| bytes[..at].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1;
         while at < range.end {
             match bytes[at] {
-                b'[' | b']' if escaped(at) || inside(&region.literal, at) || inside(&region.spans, at) => {}
+                b'[' | b']' if escaped(at) || literal.contains(at) || spans.contains(at) => {}
                 b'[' => open.push(at),
                 b']' => {
                     if let Some(start) = open.pop() {

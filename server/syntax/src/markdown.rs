@@ -650,15 +650,22 @@ impl MarkdownTree {
         if local > inline.block_range.end {
             return false;
         }
-        let view = InlineView { chunk, inline };
-        let mut node = view.root().descendant_for_byte_range(offset, offset);
-        while let Some(current) = node {
-            if current.kind() == "code_span" {
-                return current.start_byte() < offset && offset < current.end_byte();
+        // Down from the root: `Node::parent` of a tree seen at an offset searches the
+        // tree without it, and finds nothing in any chunk but the first.
+        let mut node = InlineView { chunk, inline }.root();
+        loop {
+            if node.kind() == "code_span" {
+                return node.start_byte() < offset && offset < node.end_byte();
             }
-            node = current.parent();
+            let mut cursor = node.walk();
+            let holding = node
+                .children(&mut cursor)
+                .find(|child| child.start_byte() <= offset && offset < child.end_byte());
+            match holding {
+                Some(child) => node = child,
+                None => return false,
+            }
         }
-        false
     }
 
     /// Every tree with its nodes, byte ranges and points, for comparing two parses.

@@ -511,7 +511,8 @@ pub(crate) fn scan_ids(
     out: &mut Vec<Reference>,
 ) {
     let bytes = text.as_bytes();
-    let inside = |ranges: &[Range<usize>], at: usize| ranges.iter().any(|r| r.contains(&at));
+    let (literal, links) = (Spans::new(literal), Spans::new(links));
+    let inside = |spans: &Spans, at: usize| spans.contains(at);
     let mut i = 0;
     while i < bytes.len() {
         // Only `[` and capital letters start what this looks for.
@@ -520,7 +521,7 @@ pub(crate) fn scan_ids(
             continue;
         }
         let at = base + i;
-        let opens_wiki = bytes[i] == b'[' && bytes.get(i + 1) == Some(&b'[') && !inside(literal, at);
+        let opens_wiki = bytes[i] == b'[' && bytes.get(i + 1) == Some(&b'[') && !inside(&literal, at);
         if let Some(close) = opens_wiki.then(|| text[i + 2..].find("]]")).flatten() {
             let inner = &text[i + 2..i + 2 + close];
             let id = inner.trim();
@@ -540,7 +541,7 @@ pub(crate) fn scan_ids(
             .then(|| id_length(&bytes[i..]))
             .flatten();
         if let Some(len) = id_len {
-            if !inside(literal, at) && !inside(links, at) {
+            if !inside(&literal, at) && !inside(&links, at) {
                 out.push(Reference {
                     kind: ReferenceKind::BareId {
                         id: text[i..i + len].to_string(),
@@ -563,6 +564,7 @@ pub(crate) fn scan_placeholders(
     literal: &[Range<usize>],
     out: &mut Vec<Range<usize>>,
 ) {
+    let literal = Spans::new(literal);
     let mut from = 0;
     while let Some(open) = text[from..].find("{{").map(|i| from + i) {
         let Some(close) = text[open + 2..].find("}}").map(|i| open + 2 + i) else {
@@ -574,12 +576,44 @@ pub(crate) fn scan_placeholders(
             && name
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
-        if is_name && !literal.iter().any(|r| r.contains(&at)) {
+        if is_name && !literal.contains(at) {
             out.push(at..base + close + 2);
             from = close + 2;
         } else {
             from = open + 2;
         }
+    }
+}
+
+/// Byte ranges asked many times whether one holds an offset: sorted by start, with the
+/// furthest end so far, so that each question is a binary search (a paragraph of ten
+/// thousand links asks it for every bracket).
+pub(crate) struct Spans {
+    starts: Vec<usize>,
+    furthest_ends: Vec<usize>,
+}
+
+impl Spans {
+    pub(crate) fn new(ranges: &[Range<usize>]) -> Self {
+        let mut sorted = ranges.to_vec();
+        sorted.sort_unstable_by_key(|range| range.start);
+        let starts = sorted.iter().map(|range| range.start).collect();
+        let furthest_ends = sorted
+            .iter()
+            .scan(0, |furthest, range| {
+                *furthest = range.end.max(*furthest);
+                Some(*furthest)
+            })
+            .collect();
+        Spans {
+            starts,
+            furthest_ends,
+        }
+    }
+
+    pub(crate) fn contains(&self, at: usize) -> bool {
+        let before = self.starts.partition_point(|&start| start <= at);
+        before > 0 && self.furthest_ends[before - 1] > at
     }
 }
 
