@@ -110,8 +110,8 @@ impl<'a> Source<'a> {
     /// (tree-sitter-md sees no heading there), nor a line that opens with white space
     /// (after frontmatter, tree-sitter-md reads `\t#` as a heading, alone as indented
     /// code). A heading closes every open block; any other block starts a chunk only after
-    /// a blank line (which ends paragraphs, quotes and tables) and when it cannot open
-    /// frontmatter (`---` or `+++` at a text's start).
+    /// a blank line (which ends paragraphs, quotes and tables) and when it reads the same
+    /// at a text's start: not `---` or `+++` (frontmatter there), nor a byte order mark.
     fn can_cut_at(&self, line_start: usize, heading: bool) -> bool {
         let line_end = self.line_end(line_start);
         let ends_with_break = line_end < self.len()
@@ -123,11 +123,12 @@ impl<'a> Source<'a> {
         if heading {
             return first == Some(b'#');
         }
-        let opens_metadata = [b"---", b"+++"]
+        // tree-sitter skips a byte order mark that starts a text, and only there.
+        let reads_otherwise_at_start = [b"---", b"+++", "\u{feff}".as_bytes()]
             .iter()
-            .any(|fence| self.rope.bytes_at(line_start).take(3).eq(fence.iter().copied()));
+            .any(|start| self.rope.bytes_at(line_start).take(3).eq(start.iter().copied()));
         first.is_some_and(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-            && !opens_metadata
+            && !reads_otherwise_at_start
             && self.follows_blank_line(line_start)
     }
 
