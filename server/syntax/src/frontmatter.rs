@@ -3,8 +3,7 @@
 //! fields it can), and checked with serde-saphyr, whose error names what YAML rejects.
 //!
 //! tree-sitter-yaml's scanner can abort the process on hostile input (see
-//! [`fits_yaml_scanner`]), so the YAML reaches it only when it provably fits, or when
-//! serde-saphyr has accepted it within its nesting budget.
+//! [`fits_yaml_scanner`]), so YAML reaches it only in pieces that provably fit.
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -130,12 +129,11 @@ pub fn fits_yaml_scanner(yaml: &str) -> bool {
 pub fn read_frontmatter(yaml: &str, content_start: usize, range: Range<usize>) -> Frontmatter {
     let content_range = content_start..content_start + yaml.len();
     let saphyr_error = serde_saphyr::from_str::<IgnoredAny>(yaml).err();
-    // YAML that serde-saphyr accepts nests at most 64 collections (its default budget),
-    // and the scanner holds at most two levels per collection and one per block scalar:
-    // it is read whole, as is broken YAML that fits the scanner for certain. Other broken
-    // YAML is read entry by entry; an entry that does not fit either is read by its first
-    // line (the key and what follows it there), if that fits.
-    let (fields, tree_error) = if saphyr_error.is_none() || fits_yaml_scanner(yaml) {
+    // YAML that fits the scanner for certain is read whole; other YAML (even YAML that
+    // serde-saphyr accepts: the fuzzer found valid YAML whose scanner state overflows) is
+    // read entry by entry, and an entry that does not fit either by its first line (the
+    // key and what follows it there), if that fits.
+    let (fields, tree_error) = if fits_yaml_scanner(yaml) {
         read_fields(yaml, content_start)
     } else {
         let fields = top_level_entries(yaml)

@@ -148,9 +148,9 @@ fn a_billion_laughs_is_not_expanded() {
 }
 
 #[test]
-fn long_valid_frontmatter_is_read_whole() {
-    // More block indicators than the scanner's state could hold if they nested, but valid
-    // YAML: read with every field.
+fn long_valid_frontmatter_keeps_every_field() {
+    // More block indicators than the scanner's state could hold if they nested: read
+    // entry by entry, every field kept (a list too long to read keeps its key).
     let mut yaml = String::from("tags:\n");
     for item in 0..400 {
         yaml.push_str(&format!("  - tag {item}: a value\n"));
@@ -263,4 +263,18 @@ fn edits_across_the_cap_equal_a_fresh_parse() {
         );
         assert_eq!(*document.model(), SpecModel::read_fast(&text));
     }
+}
+
+#[test]
+fn yaml_that_serde_saphyr_accepts_can_still_overflow_the_scanner() {
+    // Found by fuzzing: valid YAML (a flow list of anchors and `- `) whose scanner state
+    // outgrew its buffer, when valid YAML was still read whole.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/valid-yaml-overflowing-the-scanner.yaml"
+    );
+    let yaml = std::fs::read_to_string(path).unwrap();
+    let model = read_both(&format!("---\n{yaml}---\n\n# After\n\nBody with SPEC-7.\n"));
+    assert_eq!(model.spec_id(), Some("SPEC-1"));
+    assert_body_read_alone(&model);
 }
