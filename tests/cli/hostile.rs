@@ -4,12 +4,13 @@
 
 #![cfg(unix)]
 
+use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{Run, complete_spec, workspace};
+use super::{Run, complete_spec, diagnostic_lines, workspace};
 
 /// Enough for the server's threads and arenas, far below what an unbounded read takes.
 pub const ADDRESS_SPACE_LIMIT: u64 = 4 << 30;
@@ -36,21 +37,33 @@ fn specls_bounded(dir: &Path, args: &[&str], limit: Duration) -> Run {
         });
     }
     let mut child = command.spawn().expect("run specls");
+    // Drained while it runs: a report larger than a pipe's buffer must not stall it.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).expect("read a pipe");
+            String::from_utf8(bytes).expect("specls writes UTF-8")
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
     let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            let output = child.wait_with_output().unwrap();
-            return Run {
-                code: status.code().expect("specls exited by a signal"),
-                stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-                stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-            };
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for specls") {
+            break status;
         }
         if started.elapsed() > limit {
             let _ = child.kill();
             panic!("specls {args:?} ran over {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(20));
+    };
+    Run {
+        code: status
+            .code()
+            .unwrap_or_else(|| panic!("specls {args:?} was killed: {status}")),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
     }
 }
 
@@ -142,4 +155,152 @@ fn a_hundred_thousand_tiny_files_are_checked_in_bounded_time() {
     let run = specls_bounded(dir.path(), &["check"], Duration::from_secs(120));
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "No problems in 100000 files\n");
+}
+
+/// A spec whose frontmatter holds `yaml` after its `spec-id` (`SPEC-n`).
+fn spec_with_frontmatter(n: usize, yaml: &str) -> Vec<u8> {
+    format!("---\nspec-id: SPEC-{n}\n{yaml}---\n\n# Title\n\n## Overview\n\nText.\n").into_bytes()
+}
+
+#[test]
+fn deep_frontmatter_is_a_finding_and_the_rest_is_checked() {
+    // The issue's file: 253 levels aborted `specls check` (and the server) with SIGABRT.
+    let staircase: String = (1..=253).map(|level| " ".repeat(level) + "k:\n").collect();
+    let files = [
+        ("staircase.md", format!("x:\n{staircase}")),
+        ("compact.md", format!("x:\n{}k\n", "- ".repeat(10_000))),
+        (
+            "flow.md",
+            format!("x: {}{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+        ),
+    ];
+    let contents: Vec<(&str, Vec<u8>)> = files
+        .iter()
+        .enumerate()
+        .map(|(n, (name, yaml))| (*name, spec_with_frontmatter(n, yaml)))
+        .collect();
+    let borrowed: Vec<(&str, &[u8])> = contents.iter().map(|(n, c)| (*n, c.as_slice())).collect();
+    let dir = workspace(&borrowed);
+    let run = specls_bounded(dir.path(), &["check"], BOUND);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let lines = diagnostic_lines(&run.stdout);
+    for (name, _) in &files {
+        let finding = lines
+            .iter()
+            .find(|line| line.starts_with(&format!("{name}:")) && line.contains("error[frontmatter-syntax]"))
+            .unwrap_or_else(|| panic!("no frontmatter finding for {name}:\n{}", run.stdout));
+        assert!(finding.contains("nested more than 64 levels deep"), "{finding}");
+        // The body is checked too: the template's sections after Overview are missing.
+        assert!(
+            lines
+                .iter()
+                .any(|line| line.starts_with(&format!("{name}:")) && line.contains("missing-section")),
+            "{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn a_billion_laughs_and_an_unclosed_deep_flow_are_read_at_once() {
+    let mut laughs = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for level in 1..10 {
+        let items = vec![format!("*a{}", level - 1); 9].join(", ");
+        laughs.push_str(&format!("a{level}: &a{level} [{items}]\n"));
+    }
+    // An unclosed bracket makes the whole block one error for tree-sitter-yaml, `spec-id`
+    // included: the configuration says that the file is a spec.
+    let unclosed = format!("x: {}\n", "[".repeat(100_000));
+    let dir = workspace(&[
+        (".specls.yaml", b"specs: [\"specs/**/*.md\"]\n"),
+        ("specs/laughs.md", &spec_with_frontmatter(1, &laughs)),
+        ("specs/unclosed.md", &spec_with_frontmatter(2, &unclosed)),
+    ]);
+    let run = specls_bounded(dir.path(), &["check"], BOUND);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let lines = diagnostic_lines(&run.stdout);
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("specs/unclosed.md:") && line.contains("frontmatter-syntax")),
+        "{}",
+        run.stdout
+    );
+    let laughs = lines
+        .iter()
+        .find(|line| line.starts_with("specs/laughs.md:") && line.contains("frontmatter-syntax"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(
+        laughs.contains("aliases that expand this much are refused"),
+        "{laughs}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("specs/laughs.md:") && line.contains("missing-section")),
+        "{}",
+        run.stdout
+    );
+}
+
+/// A spec (`SPEC-n`) whose body holds `body` after its Overview.
+fn spec_with_body(n: usize, body: &str) -> Vec<u8> {
+    format!("---\nspec-id: SPEC-{n}\n---\n\n# Title\n\n## Overview\n\n{body}\n## After\n\nText.\n")
+        .into_bytes()
+}
+
+#[test]
+fn deep_nesting_and_long_lines_are_checked_in_linear_time() {
+    // `'- '*40000 + 'x'` took 5.5 s, 100,000 items 48 s: quadratic in the fast reader.
+    let deep = [
+        ("items.md", "- ".repeat(100_000) + "x\n"),
+        (
+            "quotes.md",
+            (1..=1_000).map(|depth| ">".repeat(depth) + " x\n").collect(),
+        ),
+        ("quote-line.md", ">".repeat(100_000) + " x\n"),
+        (
+            "indented.md",
+            (0..300).map(|depth| "  ".repeat(depth) + "- x\n").collect(),
+        ),
+    ];
+    let heading = format!("### {}\n", "word ".repeat(200_000));
+    // A megabyte of links in one paragraph: each bracket was looked up among all links.
+    let links = "[x](y.md) ".repeat(100_000) + "\n";
+    let mut files: Vec<(&str, Vec<u8>)> = deep
+        .iter()
+        .enumerate()
+        .map(|(n, (name, body))| (*name, spec_with_body(n, body)))
+        .collect();
+    files.push(("heading.md", spec_with_body(9, &heading)));
+    files.push(("links.md", spec_with_body(10, &links)));
+    let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (*n, c.as_slice())).collect();
+    let dir = workspace(&borrowed);
+    let run = specls_bounded(dir.path(), &["check"], BOUND);
+    assert_eq!(run.code, 0, "warnings only: {}{}", run.stdout, run.stderr);
+    let lines = diagnostic_lines(&run.stdout);
+    for (name, _) in &deep {
+        let finding = lines
+            .iter()
+            .find(|line| line.starts_with(&format!("{name}:")) && line.contains("[nesting-limit]"))
+            .unwrap_or_else(|| panic!("no nesting-limit for {name}:\n{}", run.stdout));
+        assert!(finding.contains("more than 100 levels deep"), "{finding}");
+    }
+    // The 1 MB heading is a heading like any other: a section the template does not know.
+    assert!(
+        !lines
+            .iter()
+            .any(|line| line.starts_with("heading.md:") && line.contains("nesting-limit"))
+    );
+    assert!(
+        lines.iter().any(|line| line.starts_with("heading.md:")),
+        "{}",
+        run.stdout
+    );
+    // `y.md` is missing: every one of the links is a finding.
+    let broken = lines
+        .iter()
+        .filter(|line| line.starts_with("links.md:") && line.contains("broken-link"))
+        .count();
+    assert_eq!(broken, 100_000);
 }

@@ -8,6 +8,7 @@ mod completion;
 mod diagnostics;
 mod documents;
 mod hostile;
+mod hostile_documents;
 mod initialize;
 mod many_documents;
 mod navigation;

@@ -23,6 +23,7 @@ export const DIAGNOSTIC_CODES = [
   'supersedes-mismatch',
   'skipped-file',
   'encoding',
+  'nesting-limit',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -33,6 +33,8 @@ pub enum Code {
     SkippedFile,
     /// A file that is not UTF-8.
     Encoding,
+    /// Block quotes or list items nested past the cap, read as text.
+    NestingLimit,
 }
 
 /// The one list of diagnostic codes: each code's stable name (what users configure and
@@ -124,6 +126,11 @@ const CODES: &[(Code, &str, &str)] = &[
         Code::Encoding,
         "encoding",
         "A file that is not UTF-8: it is not read as Markdown.",
+    ),
+    (
+        Code::NestingLimit,
+        "nesting-limit",
+        "Block quotes or list items nest deeper than specls reads them (100 levels).",
     ),
 ];
 
@@ -278,6 +285,7 @@ pub fn check_model(text: &Rope, model: &SpecModel, context: &CheckContext<'_>) -
         Err(unknown) => checker.unknown_template(&unknown),
     }
     checker.check_body_placeholders();
+    checker.check_nesting();
     let mut diagnostics = checker.out;
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
     diagnostics
@@ -497,6 +505,23 @@ impl Checker<'_> {
                 new_text: self.context.today.to_string(),
             }],
             safe: true,
+        }
+    }
+
+    /// Nesting past the cap is read as text (see `specls_syntax::nesting`): say so once,
+    /// at the first line it changes.
+    fn check_nesting(&mut self) {
+        if let Some(range) = self.model.too_deep.clone() {
+            self.push(
+                Code::NestingLimit,
+                range,
+                format!(
+                    "block quotes and list items nest more than {} levels deep here: specls reads \
+                     the markers of this line, and of every line as deep, as plain text",
+                    specls_syntax::nesting::MAX_NESTING
+                ),
+                None,
+            );
         }
     }
 

@@ -388,3 +388,25 @@ fn long_lists_are_cut_and_marked_incomplete() {
     assert_eq!(completions.items[0].label, "BIG-1");
     assert_eq!(completions.items[99].label, "BIG-100");
 }
+
+/// Found by fuzzing: an offset between the `\r` and the `\n` of a line break (which no
+/// editor position names, but the API takes) panicked in the cursor's context.
+#[test]
+fn an_offset_inside_a_line_break_completes_nothing() {
+    let text = "# Spec\r\n\r\nText\r\n";
+    let document = Document::new(text);
+    let settings = Settings::default();
+    let index = workspace();
+    for offset in [7, 9, 15] {
+        assert_eq!(&text[offset - 1..=offset], "\r\n");
+        complete(&CompletionInput {
+            document: &document,
+            offset,
+            path: Some(Path::new("/ws/a.md")),
+            settings: &settings,
+            index: &index,
+            today: TODAY,
+            snippets: false,
+        });
+    }
+}

@@ -103,13 +103,20 @@ use crate::model::{
     html_anchors, normalize_label, scan_ids, scan_placeholders, split_destination, strip_angle_brackets,
     trim_heading_title,
 };
+use crate::nesting;
 
 impl SpecModel {
     /// Reads the model with pulldown-cmark: the same model as [`SpecModel::from_document`]
     /// gives for a document of this text, about a hundred times faster, without the trees
     /// an open document needs for incremental edits.
     pub fn read_fast(text: &str) -> SpecModel {
-        Reader::new(text).read()
+        let structure = nesting::neutralized(text);
+        let mut model = Reader::new(text, structure.as_deref().unwrap_or(text)).read();
+        let frontmatter_end = model.frontmatter.as_ref().map_or(0, |fm| fm.range.end);
+        model.too_deep = nesting::too_deep_prefixes(text.as_bytes(), frontmatter_end)
+            .into_iter()
+            .next();
+        model
     }
 }
 
@@ -194,7 +201,11 @@ struct OpenLink {
 }
 
 struct Reader<'t> {
+    /// The text as written, which the model's strings are read from.
     text: &'t str,
+    /// The text as the parsers read it, its too-deep container prefixes neutralized (see
+    /// [`nesting`]); block structure is read from it.
+    structure: &'t str,
     bytes: &'t [u8],
     /// Whether a `\r` occurs: else lines end at `\n` only, found with `memchr`.
     has_cr: bool,
@@ -228,10 +239,11 @@ struct Reader<'t> {
 }
 
 impl<'t> Reader<'t> {
-    fn new(text: &'t str) -> Self {
+    fn new(text: &'t str, structure: &'t str) -> Self {
         Self {
             text,
-            bytes: text.as_bytes(),
+            structure,
+            bytes: structure.as_bytes(),
             has_cr: text.as_bytes().contains(&b'\r'),
             edit_all: false,
             reread: false,
@@ -252,7 +264,7 @@ impl<'t> Reader<'t> {
 
     /// Reads the text again from the start, with every edit [`Reader::source`] knows.
     fn reread(&self) -> SpecModel {
-        let mut reader = Reader::new(self.text);
+        let mut reader = Reader::new(self.text, self.structure);
         reader.edit_all = true;
         reader.read()
     }
@@ -328,7 +340,7 @@ impl<'t> Reader<'t> {
     /// Finding those places costs a pass over the text, so the first reading looks only
     /// at the last line, and notes where the text needs the others (`reread`).
     fn source(&self, body: usize) -> Cow<'t, str> {
-        let text = self.text;
+        let text = self.structure;
         let mut edits: Vec<(usize, char)> = Vec::new();
         edits.extend(self.tabs_after_metadata(body).into_iter().map(|at| (at, ' ')));
         if self.has_cr {
@@ -1705,7 +1717,7 @@ impl<'t> Reader<'t> {
             } else {
                 open
             };
-            let parser = Parser::new_ext(&self.text[base..at], options());
+            let parser = Parser::new_ext(&self.structure[base..at], options());
             let span = parser
                 .reference_definitions()
                 .iter()

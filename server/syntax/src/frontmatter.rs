@@ -1,6 +1,9 @@
 //! The YAML frontmatter: every top-level field with the exact byte range of its key and
 //! value, read with tree-sitter-yaml (error-tolerant, so a broken block still yields the
 //! fields it can), and checked with serde-saphyr, whose error names what YAML rejects.
+//!
+//! tree-sitter-yaml's scanner can abort the process on hostile input (see
+//! [`fits_yaml_scanner`]), so YAML reaches it only in pieces that provably fit.
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -95,20 +98,74 @@ thread_local! {
     });
 }
 
+/// How many indentation levels tree-sitter-yaml's scanner can hold: it serializes its
+/// state after every token into tree-sitter's 1024-byte buffer, five 16-bit fields and
+/// then two per level, and tree-sitter aborts the process (`Assertion 'length <= 1024'
+/// failed`) when a deeper state overflows it.
+const YAML_SCANNER_LEVELS: usize = (1024 - 5 * 2) / (2 * 2);
+
+/// Whether tree-sitter-yaml's scanner provably never holds more levels than fit in its
+/// state: it pushes a level only for a token that starts with a block indicator (`-`,
+/// `?` or `:` before white space, `|` or `>` opening a block scalar), at most one per
+/// token, so a text with no more such characters than the state holds levels is safe.
+/// Real frontmatter has a few dozen; nesting of 253 levels aborts.
+pub fn fits_yaml_scanner(yaml: &str) -> bool {
+    let bytes = yaml.as_bytes();
+    let white = |at: usize| {
+        bytes
+            .get(at)
+            .is_none_or(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0))
+    };
+    let indicators = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(at, &b)| matches!(b, b'|' | b'>') || (matches!(b, b'-' | b'?' | b':') && white(at + 1)))
+        .count();
+    indicators <= YAML_SCANNER_LEVELS
+}
+
 /// Reads the frontmatter whose YAML text is `yaml`, found at `content_start` of the
 /// document, inside a block spanning `range`.
 pub fn read_frontmatter(yaml: &str, content_start: usize, range: Range<usize>) -> Frontmatter {
-    let tree = YAML_PARSER.with_borrow_mut(|parser| parser.parse(yaml, None));
     let content_range = content_start..content_start + yaml.len();
-    let Some(tree) = tree else {
-        return Frontmatter {
-            range,
-            content_range,
-            fields: Vec::new(),
-            error: None,
-        };
+    let saphyr_error = serde_saphyr::from_str::<IgnoredAny>(yaml).err();
+    // YAML that fits the scanner for certain is read whole; other YAML (even YAML that
+    // serde-saphyr accepts: the fuzzer found valid YAML whose scanner state overflows) is
+    // read entry by entry, and an entry that does not fit either by its first line (the
+    // key and what follows it there), if that fits.
+    let (fields, tree_error) = if fits_yaml_scanner(yaml) {
+        read_fields(yaml, content_start)
+    } else {
+        let fields = top_level_entries(yaml)
+            .filter_map(|entry| {
+                let first_line = entry.start..line_end(yaml, entry.start).min(entry.end);
+                [entry, first_line]
+                    .into_iter()
+                    .find(|part| fits_yaml_scanner(&yaml[part.clone()]))
+            })
+            .flat_map(|part| read_fields(&yaml[part.clone()], content_start + part.start).0)
+            .collect();
+        (fields, None)
     };
-    let shift = |r: Range<usize>| r.start + content_start..r.end + content_start;
+    let error = yaml_error(yaml, saphyr_error, tree_error).map(|(message, local)| FrontmatterError {
+        message,
+        range: local.start + content_start..local.end + content_start,
+    });
+    Frontmatter {
+        range,
+        content_range,
+        fields,
+        error,
+    }
+}
+
+/// The top-level fields of `yaml`, found at `base` of the document, and where the first
+/// error tree-sitter-yaml recovered from starts in `yaml`.
+fn read_fields(yaml: &str, base: usize) -> (Vec<Field>, Option<usize>) {
+    let Some(tree) = YAML_PARSER.with_borrow_mut(|parser| parser.parse(yaml, None)) else {
+        return (Vec::new(), None);
+    };
+    let shift = |r: Range<usize>| r.start + base..r.end + base;
     let bytes = yaml.as_bytes();
     let text_of = |node: Node<'_>| node.utf8_text(bytes).unwrap_or_default().to_string();
 
@@ -120,6 +177,9 @@ pub fn read_frontmatter(yaml: &str, content_start: usize, range: Range<usize>) -
     );
     let mut fields = Vec::new();
     let mut cursor = QueryCursor::new();
+    // The fields are children of the root; a query that may start anywhere would walk
+    // every node of a 100,000-deep flow collection, at a cost that grows with its depth.
+    cursor.set_max_start_depth(Some(0));
     let mut matches = cursor.matches(query, tree.root_node(), bytes);
     while let Some(m) = matches.next() {
         let node_of = |index| captured(m, index);
@@ -137,17 +197,39 @@ pub fn read_frontmatter(yaml: &str, content_start: usize, range: Range<usize>) -
             value,
         });
     }
+    let tree_error = first_error_node(tree.root_node()).map(|node| node.start_byte());
+    (fields, tree_error)
+}
 
-    let error = yaml_error(yaml, tree.root_node()).map(|(message, local)| FrontmatterError {
-        message,
-        range: shift(local),
+/// The byte ranges of the top-level entries of a block mapping: each runs from a line
+/// that opens at column 0 with what may start a key (`? ` included), up to the next such
+/// line. A `- ` item or a `: ` value at column 0 continues the entry above it.
+fn top_level_entries(yaml: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = yaml.as_bytes();
+    let line_starts = (0..bytes.len()).filter(move |&at| {
+        at == 0 || bytes[at - 1] == b'\n' || (bytes[at - 1] == b'\r' && bytes[at] != b'\n')
     });
-    Frontmatter {
-        range,
-        content_range,
-        fields,
-        error,
-    }
+    let mut entry_starts = line_starts
+        .filter(move |&at| {
+            !matches!(
+                bytes[at],
+                b' ' | b'\t' | b'\r' | b'\n' | b'#' | b'-' | b':' | b',' | b']' | b'}'
+            )
+        })
+        .peekable();
+    std::iter::from_fn(move || {
+        let start = entry_starts.next()?;
+        let end = entry_starts.peek().copied().unwrap_or(yaml.len());
+        Some(start..end)
+    })
+}
+
+/// The end of the line that starts at `start`, its line break included.
+fn line_end(text: &str, start: usize) -> usize {
+    text[start..].find(['\n', '\r']).map_or(text.len(), |i| {
+        let at = start + i;
+        at + if text[at..].starts_with("\r\n") { 2 } else { 1 }
+    })
 }
 
 fn read_value(
@@ -237,10 +319,12 @@ fn unquote(node: Node<'_>, bytes: &[u8]) -> String {
 }
 
 /// The first YAML error: serde-saphyr's message and place when it rejects the text,
-/// else the first error node tree-sitter-yaml recovered from.
-fn yaml_error(yaml: &str, root: Node<'_>) -> Option<(String, Range<usize>)> {
-    let saphyr_error = serde_saphyr::from_str::<IgnoredAny>(yaml).err();
-    let tree_error = root.has_error().then(|| first_error_node(root)).flatten();
+/// else the first error tree-sitter-yaml recovered from, at `tree_error`.
+fn yaml_error(
+    yaml: &str,
+    saphyr_error: Option<serde_saphyr::Error>,
+    tree_error: Option<usize>,
+) -> Option<(String, Range<usize>)> {
     if saphyr_error.is_none() && tree_error.is_none() {
         return None;
     }
@@ -248,13 +332,48 @@ fn yaml_error(yaml: &str, root: Node<'_>) -> Option<(String, Range<usize>)> {
         .as_ref()
         .and_then(|err| err.location())
         .map(|location| offset_of_line_column(yaml, location.line(), location.column()))
-        .or_else(|| tree_error.map(|node| node.start_byte()))
+        .or(tree_error)
         .unwrap_or(0);
     let message = match saphyr_error {
-        Some(err) => first_line(&err.to_string()),
+        Some(err) => saphyr_message(&err),
         None => "invalid YAML".to_string(),
     };
     Some((message, line_remainder(yaml, place)))
+}
+
+/// serde-saphyr's message, with its limits said in words: they guard against nesting
+/// that would exhaust the stack and aliases that expand exponentially.
+fn saphyr_message(error: &serde_saphyr::Error) -> String {
+    use serde_saphyr::budget::BudgetBreach;
+    use serde_saphyr::granit_parser::ErrorKind;
+    use serde_saphyr::{Budget, Error, ExternalMessageSource};
+    // An error met through an alias, or shown with a snippet, wraps the one that says what.
+    let mut cause = error;
+    while let Error::AliasError { error, .. } | Error::WithSnippet { error, .. } = cause {
+        cause = error;
+    }
+    let too_deep = || {
+        format!(
+            "nested more than {} levels deep (specls reads no deeper)",
+            Budget::default().max_depth
+        )
+    };
+    match cause {
+        Error::Budget {
+            breach: BudgetBreach::Depth { .. },
+            ..
+        } => too_deep(),
+        Error::ExternalMessage { source, .. }
+            if matches!(&**source, ExternalMessageSource::Parser(scan)
+                if matches!(scan.kind(), ErrorKind::RecursionLimitExceeded)) =>
+        {
+            too_deep()
+        }
+        Error::Budget { breach, .. } => {
+            format!("more than specls reads ({breach:?}): aliases that expand this much are refused")
+        }
+        _ => first_line(&error.to_string()),
+    }
 }
 
 /// Where serde-saphyr places an error in the YAML `text` it read: from its line and
@@ -267,14 +386,21 @@ pub fn saphyr_error_range(text: &str, error: &serde_saphyr::Error) -> Option<Ran
     ))
 }
 
-fn first_error_node(node: Node<'_>) -> Option<Node<'_>> {
-    if node.is_error() || node.is_missing() {
-        return Some(node);
+/// The first `ERROR` or missing node, in document order. A node has an error when one of
+/// its children has: the path down is followed without recursion, as flow collections
+/// may nest a hundred thousand deep.
+fn first_error_node(root: Node<'_>) -> Option<Node<'_>> {
+    let mut node = root;
+    loop {
+        if node.is_error() || node.is_missing() {
+            return Some(node);
+        }
+        if !node.has_error() {
+            return None;
+        }
+        let mut cursor = node.walk();
+        node = node.children(&mut cursor).find(|child| child.has_error())?;
     }
-    let mut cursor = node.walk();
-    node.children(&mut cursor)
-        .filter(|child| child.has_error())
-        .find_map(first_error_node)
 }
 
 /// The first line of a serde-saphyr message without its `error: line N column M:`

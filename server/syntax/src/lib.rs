@@ -10,6 +10,7 @@ pub mod frontmatter;
 pub mod line_index;
 pub mod markdown;
 pub mod model;
+pub mod nesting;
 pub mod position;
 pub mod queries;
 

@@ -27,7 +27,8 @@ use std::sync::{Arc, OnceLock};
 use ropey::Rope;
 
 use crate::model::ChunkModel;
-use tree_sitter::{InputEdit, Language, Node, Parser, Point, Tree, TreeCursor};
+use crate::nesting::{NEUTRAL, rope_too_deep_prefixes};
+use tree_sitter::{InputEdit, Language, Node, Parser, Point, Tree};
 
 pub fn block_language() -> Language {
     tree_sitter_md::LANGUAGE.into()
@@ -69,15 +70,30 @@ pub struct Source<'a> {
     pub has_lone_cr: bool,
 }
 
-impl Source<'_> {
-    /// The bytes from `offset` to the end of the rope chunk holding it, cut at `end`.
-    fn bytes_at(&self, offset: usize, end: usize) -> &[u8] {
-        if offset >= end.min(self.rope.len_bytes()) {
+/// As many [`NEUTRAL`] bytes as a too-deep prefix is read in at once.
+static NEUTRAL_RUN: [u8; 1024] = [NEUTRAL; 1024];
+
+impl<'a> Source<'a> {
+    /// The bytes from `offset` to the end of the rope chunk holding it, cut at `end`, as
+    /// the parsers read them: the too-deep prefixes `deep` (sorted) read as [`NEUTRAL`].
+    fn bytes_at(&self, offset: usize, end: usize, deep: &[Range<usize>]) -> &'a [u8] {
+        let mut end = end.min(self.rope.len_bytes());
+        if offset >= end {
             return &[];
+        }
+        if let Some(prefix) = deep.get(deep.partition_point(|prefix| prefix.end <= offset)) {
+            if prefix.start <= offset {
+                return &NEUTRAL_RUN[..(prefix.end.min(end) - offset).min(NEUTRAL_RUN.len())];
+            }
+            end = end.min(prefix.start);
         }
         let (chunk, chunk_start, _, _) = self.rope.chunk_at_byte(offset);
         let bytes = &chunk.as_bytes()[offset - chunk_start..];
         &bytes[..bytes.len().min(end - offset)]
+    }
+
+    fn too_deep_prefixes(&self, range: Range<usize>) -> Vec<Range<usize>> {
+        rope_too_deep_prefixes(self.rope, range)
     }
 
     fn point(&self, offset: usize) -> Point {
@@ -88,16 +104,43 @@ impl Source<'_> {
         self.rope.len_bytes()
     }
 
-    /// Whether a chunk may start at a line where a parse in context found a top-level
-    /// heading. Two lines parse differently at the start of a parse, so no chunk starts
-    /// there: a heading on a last line without a line break (tree-sitter-md sees no
-    /// heading), and a line that opens with white space (after frontmatter,
-    /// tree-sitter-md reads `\t#` as a heading, alone as indented code).
-    fn can_cut_at(&self, line_start: usize) -> bool {
+    /// Whether a chunk may start at `line_start`, where a parse in context found a
+    /// top-level block (`heading` when an ATX heading): a line that parses the same at the
+    /// start of a text as in context. Never a last line without a line break
+    /// (tree-sitter-md sees no heading there), nor a line that opens with white space
+    /// (after frontmatter, tree-sitter-md reads `\t#` as a heading, alone as indented
+    /// code). A heading closes every open block; any other block starts a chunk only after
+    /// a blank line (which ends paragraphs, quotes and tables) and when it reads the same
+    /// at a text's start: not `---` or `+++` (frontmatter there), nor a byte order mark.
+    fn can_cut_at(&self, line_start: usize, heading: bool) -> bool {
         let line_end = self.line_end(line_start);
         let ends_with_break = line_end < self.len()
             || matches!(self.rope.get_byte(line_end.wrapping_sub(1)), Some(b'\n' | b'\r'));
-        ends_with_break && self.rope.get_byte(line_start) == Some(b'#')
+        if !ends_with_break {
+            return false;
+        }
+        let first = self.rope.get_byte(line_start);
+        if heading {
+            return first == Some(b'#');
+        }
+        // tree-sitter skips a byte order mark that starts a text, and only there.
+        let reads_otherwise_at_start = [b"---", b"+++", "\u{feff}".as_bytes()]
+            .iter()
+            .any(|start| self.rope.bytes_at(line_start).take(3).eq(start.iter().copied()));
+        first.is_some_and(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            && !reads_otherwise_at_start
+            && self.follows_blank_line(line_start)
+    }
+
+    /// Whether the line before `line_start` holds only white space.
+    fn follows_blank_line(&self, line_start: usize) -> bool {
+        let Some(line) = self.rope.byte_to_line(line_start).checked_sub(1) else {
+            return false;
+        };
+        self.rope
+            .line(line)
+            .bytes()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
     }
 
     /// The end of the line that starts at `offset`, its line break included.
@@ -202,19 +245,20 @@ pub struct MarkdownTree {
 }
 
 /// Parses `range` of the text as a document of its own, or the parts of it listed in
-/// `included` (relative to `range.start`).
+/// `included` (relative to `range.start`); `deep` holds the too-deep prefixes in `range`.
 fn parse_relative(
     parser: &mut Parser,
     source: Source<'_>,
     range: Range<usize>,
     included: &[tree_sitter::Range],
+    deep: &[Range<usize>],
 ) -> Tree {
     parser
         .set_included_ranges(included)
         .expect("included ranges are ordered and disjoint");
     parser
         .parse_with_options(
-            &mut |offset, _| source.bytes_at(range.start + offset, range.end),
+            &mut |offset, _| source.bytes_at(range.start + offset, range.end, deep),
             None,
             None,
         )
@@ -223,7 +267,8 @@ fn parse_relative(
 }
 
 fn parse_block(parser: &mut Parser, source: Source<'_>, range: Range<usize>) -> Tree {
-    parse_relative(parser, source, range, &[])
+    let deep = source.too_deep_prefixes(range.clone());
+    parse_relative(parser, source, range, &[], &deep)
 }
 
 /// Parses one chunk: its block tree and the inline trees of its block nodes.
@@ -233,14 +278,13 @@ fn parse_chunk(
     range: Range<usize>,
     tree: Option<Tree>,
 ) -> BlockChunk {
-    let tree = tree.unwrap_or_else(|| parse_block(&mut parsers.block, source, range.clone()));
-    let mut nodes = Vec::new();
-    collect_inline_nodes(&mut tree.walk(), &mut nodes);
-    let inlines = nodes
+    let deep = source.too_deep_prefixes(range.clone());
+    let tree = tree.unwrap_or_else(|| parse_relative(&mut parsers.block, source, range.clone(), &[], &deep));
+    let inlines = inline_nodes(&tree)
         .into_iter()
         .map(|node| {
             let included = included_ranges(node);
-            let tree = parse_relative(&mut parsers.inline, source, range.clone(), &included);
+            let tree = parse_relative(&mut parsers.inline, source, range.clone(), &included, &deep);
             InlineTree {
                 block_range: node.byte_range(),
                 included: included.iter().map(|r| r.start_byte..r.end_byte).collect(),
@@ -260,24 +304,51 @@ fn parse_chunk(
     }
 }
 
-/// Where the top-level ATX headings of a block tree parsed from `base` start: headings
-/// that are children of the document or of `section`s only (so inside no list, quote,
-/// fence or HTML block), and that start a line. An indented heading is left inside its
-/// chunk: tree-sitter-md gives its indentation to the block before it.
-fn top_level_headings(tree: &Tree, base: usize) -> Vec<usize> {
-    fn walk(node: Node<'_>, base: usize, out: &mut Vec<usize>) {
+/// Where a block tree parsed from `base` may be cut: the starts of its top-level blocks
+/// (children of the document or of `section`s only, so inside no list, quote, fence or
+/// HTML block) at the start of a line, where [`Source::can_cut_at`] allows it. An
+/// indented block is left inside its chunk: tree-sitter-md gives its indentation to the
+/// block before it.
+fn cut_points(tree: &Tree, base: usize, source: Source<'_>) -> Vec<Cut> {
+    fn walk(node: Node<'_>, base: usize, source: Source<'_>, out: &mut Vec<Cut>) {
         let mut cursor = node.walk();
         for child in node.children(&mut cursor) {
+            let start = base + child.start_byte();
+            let heading = child.kind() == "atx_heading";
             match child.kind() {
-                "section" => walk(child, base, out),
-                "atx_heading" if child.start_position().column == 0 => out.push(base + child.start_byte()),
+                "section" => walk(child, base, source, out),
+                "minus_metadata" | "plus_metadata" => {}
+                _ if child.start_position().column == 0 && source.can_cut_at(start, heading) => {
+                    out.push(Cut { start, heading })
+                }
                 _ => {}
             }
         }
     }
-    let mut starts = Vec::new();
-    walk(tree.root_node(), base, &mut starts);
-    starts
+    let mut cuts = Vec::new();
+    walk(tree.root_node(), base, source, &mut cuts);
+    cuts
+}
+
+/// Where a chunk may start, and whether a top-level heading starts there.
+#[derive(Clone, Copy)]
+struct Cut {
+    start: usize,
+    heading: bool,
+}
+
+/// Whether the text ends with a line that no line break ends and that opens with block
+/// markup. tree-sitter-md recovers from some such lines (an empty heading, a fence) with
+/// an `ERROR` node that depends on the section the line is in, so after the last heading
+/// the text is one chunk: only heading cuts put a chunk's parse in the same section.
+fn ends_in_open_markup(source: Source<'_>) -> bool {
+    let len = source.len();
+    if len == 0 || matches!(source.rope.byte(len - 1), b'\n' | b'\r') {
+        return false;
+    }
+    let last_line = source.rope.line(source.rope.len_lines() - 1);
+    let first = last_line.bytes().find(|b| !matches!(b, b' ' | b'\t'));
+    first.is_some_and(|b| b.is_ascii_punctuation() || b.is_ascii_digit())
 }
 
 /// Splits `range`, whose start is a chunk boundary, at the top-level headings that
@@ -290,10 +361,15 @@ fn parse_chunks(
     range: Range<usize>,
     (tree, tree_end): (Tree, usize),
 ) -> Vec<BlockChunk> {
-    let cuts: Vec<usize> = top_level_headings(&tree, range.start)
+    let mut cuts: Vec<Cut> = cut_points(&tree, range.start, source)
         .into_iter()
-        .filter(|&start| start > range.start && start < range.end && source.can_cut_at(start))
+        .filter(|cut| cut.start > range.start && cut.start < range.end)
         .collect();
+    if range.end == source.len() && ends_in_open_markup(source) {
+        let last_heading = cuts.iter().rposition(|cut| cut.heading).map_or(0, |i| i + 1);
+        cuts.truncate(last_heading);
+    }
+    let cuts: Vec<usize> = cuts.into_iter().map(|cut| cut.start).collect();
     if cuts.is_empty() && tree_end == range.end {
         return vec![parse_chunk(parsers, source, range, Some(tree))];
     }
@@ -331,6 +407,27 @@ fn first_line_opens_frontmatter(source: Source<'_>) -> bool {
     bytes.by_ref().take(3).eq(*b"---") && bytes.all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
+/// Whether a line that the edit wrote (in the new text) starts with `---`, and so may
+/// close frontmatter.
+fn writes_fence_line(source: Source<'_>, edit: &InputEdit) -> bool {
+    let rope = source.rope;
+    let first = rope.byte_to_line(edit.start_byte.min(source.len()));
+    let last = rope.byte_to_line(edit.new_end_byte.min(source.len()));
+    (first..=last).any(|line| rope.line(line).bytes().take(3).eq(*b"---"))
+}
+
+/// Whether a chunk starts with a top-level ATX heading.
+fn opens_with_heading(chunk: &BlockChunk) -> bool {
+    let mut node = chunk.syntax.tree.root_node();
+    while let Some(first) = node.child(0) {
+        if first.kind() != "section" {
+            return first.kind() == "atx_heading" && first.start_byte() == 0;
+        }
+        node = first;
+    }
+    false
+}
+
 fn starts_with_frontmatter(tree: &Tree) -> bool {
     tree.root_node()
         .child(0)
@@ -362,21 +459,25 @@ fn included_ranges(node: Node<'_>) -> Vec<tree_sitter::Range> {
     ranges
 }
 
-/// Collects the inline-bearing nodes below the cursor, in order.
-fn collect_inline_nodes<'t>(cursor: &mut TreeCursor<'t>, out: &mut Vec<Node<'t>>) {
-    if holds_inline_content(cursor.node().kind()) {
-        out.push(cursor.node());
-        return;
-    }
-    if cursor.goto_first_child() {
-        loop {
-            collect_inline_nodes(cursor, out);
-            if !cursor.goto_next_sibling() {
-                break;
+/// The inline-bearing nodes of a block tree, in order; a walk without recursion, however
+/// deep the tree.
+fn inline_nodes(tree: &Tree) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    let mut cursor = tree.walk();
+    'walk: loop {
+        let node = cursor.node();
+        if holds_inline_content(node.kind()) {
+            out.push(node);
+        } else if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
             }
         }
-        cursor.goto_parent();
     }
+    out
 }
 
 /// The index of the chunk holding `offset` (the last chunk for the end of the text).
@@ -411,35 +512,83 @@ impl MarkdownTree {
             first -= 1;
         }
         let mut last = chunk_index(chunks, edit.old_end_byte);
+        // After the last heading, text that ends in open markup is one chunk (see
+        // `ends_in_open_markup`): an edit of the last chunk re-parses from that heading.
+        let open_end = ends_in_open_markup(source);
+        let last_heading = if open_end {
+            chunks.iter().rposition(opens_with_heading)
+        } else {
+            None
+        };
+        if open_end && last + 1 == chunks.len() {
+            while first > 0 && !opens_with_heading(&chunks[first]) {
+                first -= 1;
+            }
+        }
 
         // Frontmatter is the one block whose extent a later line decides (its closing
-        // `---`): while the text opens one that the first chunk does not close, any
-        // edit may close it, so re-parsing starts at the top.
+        // `---`). While the text opens one that the first chunk does not close, no line
+        // closes it; an edit that writes a line starting with `---` may, so re-parsing
+        // starts at the top. An edit of the first chunk's frontmatter may move its end
+        // anywhere below.
         let opens_frontmatter = first_line_opens_frontmatter(source);
-        if opens_frontmatter && !starts_with_frontmatter(&chunks[0].syntax.tree) {
+        let had_frontmatter = starts_with_frontmatter(&chunks[0].syntax.tree);
+        let may_close = opens_frontmatter && !had_frontmatter && writes_fence_line(source, edit);
+        if may_close {
             first = 0;
         }
 
         PARSERS.with_borrow_mut(|parsers| {
-            let start = chunks[first].start;
-            // Grow the region until the next chunk's heading line still starts a chunk:
-            // parse the region with that line and look for it among the cut points.
-            let (end, region_tree) = loop {
-                let Some(next) = chunks.get(last + 1) else {
-                    let end = source.len();
-                    break (end, (parse_block(&mut parsers.block, source, start..end), end));
+            let (start, end, region_tree) = loop {
+                let start = chunks[first].start;
+                // Grow the region until one of the next chunks still starts a chunk: parse
+                // the region with the first line of the next `grow` chunks and look for their
+                // starts among the cut points; a region that swallows chunks (an opened fence)
+                // doubles `grow`, so that swallowing thousands costs a few parses.
+                let mut grow = 1;
+                let (end, region_tree) = loop {
+                    if last + 1 >= chunks.len() {
+                        let end = source.len();
+                        break (end, (parse_block(&mut parsers.block, source, start..end), end));
+                    }
+                    let candidates = &chunks[last + 1..(last + 1 + grow).min(chunks.len())];
+                    let probe_end = source.line_end(shift(candidates[candidates.len() - 1].start));
+                    let probe = parse_block(&mut parsers.block, source, start..probe_end);
+                    let frontmatter_open = start == 0
+                        && opens_frontmatter
+                        && (had_frontmatter || may_close)
+                        && !starts_with_frontmatter(&probe);
+                    let cuts = if frontmatter_open {
+                        Vec::new()
+                    } else {
+                        cut_points(&probe, start, source)
+                    };
+                    // A chunk after the last heading starts at no other cut in open markup.
+                    let confirmed = candidates.iter().enumerate().position(|(i, chunk)| {
+                        let start = shift(chunk.start);
+                        let before_last_heading = last_heading.is_some_and(|h| last + 1 + i < h);
+                        cuts.iter().any(|cut| {
+                            cut.start == start && (cut.heading || !open_end || before_last_heading)
+                        })
+                    });
+                    if let Some(at) = confirmed {
+                        // The region ends where the confirmed chunk starts.
+                        last += at;
+                        break (shift(chunks[last + 1].start), (probe, probe_end));
+                    }
+                    last += candidates.len();
+                    grow *= 2;
                 };
-                let next_start = shift(next.start);
-                let probe_end = source.line_end(next_start);
-                let probe = parse_block(&mut parsers.block, source, start..probe_end);
-                let frontmatter_open = start == 0 && opens_frontmatter && !starts_with_frontmatter(&probe);
-                if !frontmatter_open
-                    && source.can_cut_at(next_start)
-                    && top_level_headings(&probe, start).contains(&next_start)
-                {
-                    break (next_start, (probe, probe_end));
+                // A region that runs to the end of text ending in open markup starts at
+                // the last heading: the chunks after it are one (see `ends_in_open_markup`),
+                // also when the edit took that heading away.
+                if open_end && end == source.len() && first > 0 && !opens_with_heading(&chunks[first]) {
+                    while first > 0 && !opens_with_heading(&chunks[first]) {
+                        first -= 1;
+                    }
+                    continue;
                 }
-                last += 1;
+                break (start, end, region_tree);
             };
             let fresh = parse_chunks(parsers, source, start..end, region_tree);
 
@@ -502,15 +651,22 @@ impl MarkdownTree {
         if local > inline.block_range.end {
             return false;
         }
-        let view = InlineView { chunk, inline };
-        let mut node = view.root().descendant_for_byte_range(offset, offset);
-        while let Some(current) = node {
-            if current.kind() == "code_span" {
-                return current.start_byte() < offset && offset < current.end_byte();
+        // Down from the root: `Node::parent` of a tree seen at an offset searches the
+        // tree without it, and finds nothing in any chunk but the first.
+        let mut node = InlineView { chunk, inline }.root();
+        loop {
+            if node.kind() == "code_span" {
+                return node.start_byte() < offset && offset < node.end_byte();
             }
-            node = current.parent();
+            let mut cursor = node.walk();
+            let holding = node
+                .children(&mut cursor)
+                .find(|child| child.start_byte() <= offset && offset < child.end_byte());
+            match holding {
+                Some(child) => node = child,
+                None => return false,
+            }
         }
-        false
     }
 
     /// Every tree with its nodes, byte ranges and points, for comparing two parses.
@@ -558,21 +714,34 @@ fn dump_unwrapped(node: Node<'_>, out: &mut String) {
     }
 }
 
+/// Writes `node` and its descendants, one line each, indented by depth from `depth`.
 fn dump_node(node: Node<'_>, depth: usize, out: &mut String) {
     use std::fmt::Write;
-    let _ = writeln!(
-        out,
-        "{:indent$}{} {:?} {:?}-{:?}",
-        "",
-        node.kind(),
-        node.byte_range(),
-        (node.start_position().row, node.start_position().column),
-        (node.end_position().row, node.end_position().column),
-        indent = depth * 2
-    );
     let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        dump_node(child, depth + 1, out);
+    let mut depth = depth;
+    loop {
+        let node = cursor.node();
+        let _ = writeln!(
+            out,
+            "{:indent$}{} {:?} {:?}-{:?}",
+            "",
+            node.kind(),
+            node.byte_range(),
+            (node.start_position().row, node.start_position().column),
+            (node.end_position().row, node.end_position().column),
+            indent = depth * 2
+        );
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        // A cursor never leaves the node it started at: back there, the walk is done.
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return;
+            }
+            depth -= 1;
+        }
     }
 }
 

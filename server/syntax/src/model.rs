@@ -12,6 +12,7 @@ use tree_sitter::{Node, Query, QueryCursor, StreamingIterator};
 use crate::document::Document;
 use crate::frontmatter::{FieldValue, Frontmatter, Scalar, read_frontmatter};
 use crate::markdown::{BlockChunk, InlineView, MarkdownTree};
+use crate::nesting::rope_too_deep_prefixes;
 use crate::queries::{capture, captured, queries};
 
 /// Frontmatter keys whose values are lists of spec ids.
@@ -31,6 +32,10 @@ pub struct SpecModel {
     /// The values of `id` and `name` attributes in HTML blocks and tags, which are
     /// anchors (`<a id="x">`, `<a name="x">`), sorted.
     pub html_anchors: Vec<Range<usize>>,
+    /// The container markers of the first line after the frontmatter whose blocks could
+    /// nest deeper than [`crate::nesting::MAX_NESTING`]: read as text, as are those of
+    /// every such line.
+    pub too_deep: Option<Range<usize>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +125,9 @@ impl SpecModel {
             model.code_blocks.extend(part.code_blocks.iter().map(moved));
             model.placeholders.extend(part.placeholders.iter().map(moved));
             model.html_anchors.extend(part.html_anchors.iter().map(moved));
+            if model.too_deep.is_none() {
+                model.too_deep = part.too_deep.as_ref().map(moved);
+            }
         }
         finish_sections(&mut model.headings, rope.len_bytes());
         model
@@ -180,6 +188,7 @@ pub(crate) struct ChunkModel {
     code_blocks: Vec<Range<usize>>,
     placeholders: Vec<Range<usize>>,
     html_anchors: Vec<Range<usize>>,
+    too_deep: Option<Range<usize>>,
 }
 
 impl ChunkModel {
@@ -214,6 +223,10 @@ impl ChunkModel {
         part.html_anchors.sort_by_key(|range| range.start);
         part.references
             .sort_by_key(|reference| (reference.range.start, reference.range.end));
+        let frontmatter_end = part.frontmatter.as_ref().map_or(start, |fm| fm.range.end);
+        part.too_deep = rope_too_deep_prefixes(rope, frontmatter_end..chunk.range().end)
+            .into_iter()
+            .next();
 
         let relative = |range: &mut Range<usize>| *range = range.start - start..range.end - start;
         for heading in &mut part.headings {
@@ -231,6 +244,7 @@ impl ChunkModel {
         part.code_blocks.iter_mut().for_each(relative);
         part.placeholders.iter_mut().for_each(relative);
         part.html_anchors.iter_mut().for_each(relative);
+        part.too_deep.iter_mut().for_each(relative);
         part
     }
 }
@@ -781,6 +795,7 @@ pub(crate) fn scan_placeholders(
     literal: &[Range<usize>],
     out: &mut Vec<Range<usize>>,
 ) {
+    let literal = Covered::new(literal.iter());
     let mut from = 0;
     while let Some(open) = text[from..].find("{{").map(|i| from + i) {
         let Some(close) = text[open + 2..].find("}}").map(|i| open + 2 + i) else {
@@ -792,7 +807,7 @@ pub(crate) fn scan_placeholders(
             && name
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
-        if is_name && !literal.iter().any(|r| r.contains(&at)) {
+        if is_name && !literal.contains(at) {
             out.push(at..base + close + 2);
             from = close + 2;
         } else {

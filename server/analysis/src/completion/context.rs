@@ -77,7 +77,11 @@ fn run_back_len(text: &str, f: impl Fn(char) -> bool) -> usize {
 
 pub fn context_at(document: &Document, model: &SpecModel, offset: usize) -> CursorContext {
     let rope = document.rope();
-    let offset = offset.min(rope.len_bytes());
+    let mut offset = offset.min(rope.len_bytes());
+    // An offset inside a `\r\n` (which no editor position names) is at its line's end.
+    if offset > 0 && rope.get_byte(offset) == Some(b'\n') && rope.byte(offset - 1) == b'\r' {
+        offset -= 1;
+    }
     if let Some(frontmatter) = &model.frontmatter
         && frontmatter.range.contains(&offset)
     {
