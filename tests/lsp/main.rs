@@ -7,6 +7,7 @@ mod bad_input;
 mod completion;
 mod diagnostics;
 mod documents;
+mod fuzz_frames;
 mod hostile;
 mod hostile_documents;
 mod initialize;
