@@ -67,10 +67,10 @@ fn collect_markdown(folder: &Path, into: &mut Vec<String>) {
         let path = entry.path();
         if path.is_dir() {
             collect_markdown(&path, into);
-        } else if path.extension().is_some_and(|e| e == "md") {
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                into.push(text);
-            }
+        } else if path.extension().is_some_and(|e| e == "md")
+            && let Ok(text) = std::fs::read_to_string(&path)
+        {
+            into.push(text);
         }
     }
 }
@@ -227,12 +227,12 @@ fn mutate_bytes(rng: &mut Rng, body: &mut Vec<u8>) {
             0 if at < body.len() => body[at] ^= 1 << rng.below(8),
             1 => {
                 let inserted: &[u8] =
-                    *rng.pick::<&[u8]>(&[&b"\\ud83d"[..], b"\\udc00\\ud800", b"\xff\xfe", b"\xc3"]);
+                    rng.pick::<&[u8]>(&[&b"\\ud83d"[..], b"\\udc00\\ud800", b"\xff\xfe", b"\xc3"]);
                 body.splice(at..at, inserted.iter().copied());
             }
             2 => body.truncate(at),
             3 => {
-                let inserted: &[u8] = *rng.pick::<&[u8]>(&[&b"{"[..], b"]", b"\"", b",", b"null"]);
+                let inserted: &[u8] = rng.pick::<&[u8]>(&[&b"{"[..], b"]", b"\"", b",", b"null"]);
                 body.splice(at..at, inserted.iter().copied());
             }
             4 if at < body.len() => {
@@ -274,10 +274,10 @@ fn batch(rng: &mut Rng, texts: &[String], version: &mut i64, next_id: &mut i64) 
             mutate_value(rng, &mut message);
         }
         // Never end the session or start it again: those are tested on their own.
-        if let Some(Value::String(name)) = message.get("method") {
-            if matches!(name.as_str(), "exit" | "shutdown" | "initialize") {
-                continue;
-            }
+        if let Some(Value::String(name)) = message.get("method")
+            && matches!(name.as_str(), "exit" | "shutdown" | "initialize")
+        {
+            continue;
         }
         let mut body = serde_json::to_vec(&message).unwrap();
         if rng.chance(15) {
