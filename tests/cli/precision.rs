@@ -405,3 +405,22 @@ fn a_spec_written_in_h3_throughout_is_matched_at_that_level() {
     ]);
     assert_eq!(found, Vec::<String>::new());
 }
+
+const SECTIONS_TEMPLATE: &str = "---\nstatus: draft\n---\n\n# {{TITLE}}\n\n## Summary\n\nOne.\n\n## Design\n\nTwo.\n\n## Risks\n\nThree.\n";
+
+fn sections_config() -> &'static str {
+    "templates:\n  - name: t\n    file: template.md\n    match: [\"specs/*.md\"]\n"
+}
+
+/// tree-sitter-md recovers from a row of empty cells after a row with text with an
+/// error that swallows the rest of the document; GitHub ends the table at the blank line.
+#[test]
+fn a_table_row_of_empty_cells_keeps_the_headings_after_it() {
+    let spec = "---\nstatus: draft\n---\n\n# Real\n\n## Summary\n\n| a | b |\n|---|---|\n| x | y |\n| | |\n\n## Design\n\nB.\n\n## Risks\n\nC.\n";
+    let found = findings(&[
+        (".specls.yaml", sections_config()),
+        ("template.md", SECTIONS_TEMPLATE),
+        ("specs/a.md", spec),
+    ]);
+    assert_eq!(found, Vec::<String>::new());
+}

@@ -14,5 +14,6 @@ mod initialize;
 mod many_documents;
 mod navigation;
 mod outline;
+mod precision;
 mod protocol;
 mod snapshots_per_request;

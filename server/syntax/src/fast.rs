@@ -87,10 +87,11 @@
 //!   tab is.
 //! - A last line of four or more columns of white space without a line break: an
 //!   indented code block for tree-sitter-md.
-//! - Other `ERROR` recoveries of tree-sitter-md: an HTML block ended by a blank line
-//!   inside a list item that goes on after it, inline text such as
-//!   `{{__}} [ ![i](p.png)` (an image without its destination), and what random
-//!   punctuation soup brings up.
+//!
+//! Where tree-sitter-md recovers with an `ERROR` node (an HTML block ended by a blank
+//! line inside a list item that goes on after it, a row of empty cells after a row with
+//! text, inline text such as `{{__}} [ ![i](p.png)`), the tree-sitter reader takes this
+//! reader's model of that chunk, so the two agree there by construction.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -471,27 +472,30 @@ impl<'t> Reader<'t> {
         }
     }
 
-    /// The tabs on lines that hold only a run of three or more backticks or tildes (at
-    /// most three columns in) and white space.
+    /// The tabs after a run of three or more backticks or tildes on lines that hold only
+    /// container markers, that run and white space (a closing fence inside a list item or
+    /// a quote, or one with spaces before its tab, as much as one at column 0).
     fn tabs_after_fences(&self, body: usize) -> Vec<usize> {
         let bytes = self.bytes;
-        let mut tabs = Vec::new();
-        let after_fence_character = self.text[body..]
-            .match_indices('\t')
-            .map(|(at, _)| body + at)
-            .filter(|&tab| tab > 0 && matches!(bytes[tab - 1], b'`' | b'~'));
+        let mut tabs: Vec<usize> = Vec::new();
+        let after_fence_character = self.text[body..].match_indices('\t').map(|(at, _)| body + at);
         for tab in after_fence_character {
+            if tabs.last().is_some_and(|&last| last >= tab) {
+                continue;
+            }
             let line = self.line_start(tab);
-            let first = self.skip_spaces(line);
+            let mut first = line;
+            while first < tab && matches!(bytes[first], b' ' | b'\t' | b'>') {
+                first += 1;
+            }
             let fence = bytes[first];
             let run = bytes[first..].iter().take_while(|&&b| b == fence).count();
             let fence_line = matches!(fence, b'`' | b'~')
                 && run >= 3
-                && first + run == tab
-                && self.columns(line, first) < 4
-                && self.rest_is_blank(tab);
+                && first + run <= tab
+                && self.rest_is_blank(first + run);
             if fence_line {
-                tabs.extend((tab..self.line_end(tab)).filter(|&at| bytes[at] == b'\t'));
+                tabs.extend((first + run..self.line_end(tab)).filter(|&at| bytes[at] == b'\t'));
             }
         }
         tabs

@@ -196,6 +196,14 @@ impl ChunkModel {
         let text = |range: Range<usize>| rope.byte_slice(range).to_string();
         let root = chunk.root();
         let start = chunk.range().start;
+        // tree-sitter-md recovers from Markdown it misreads (a row of empty cells after a
+        // row with text, an HTML block that a blank line ends inside a list item that goes
+        // on) with an ERROR node that may swallow every heading after it. GitHub reads
+        // such text as CommonMark does, and so does the fast reader: its model of the
+        // chunk is the chunk's. A chunk starts where the text parses as at a text's start.
+        if root.has_error() || chunk.inline_trees().any(|inline| inline.root().has_error()) {
+            return ChunkModel::from(SpecModel::read_fast(&text(chunk.range())));
+        }
         let mut part = ChunkModel {
             frontmatter: if start == 0 {
                 read_frontmatter_block(rope, root)
@@ -246,6 +254,22 @@ impl ChunkModel {
         part.html_anchors.iter_mut().for_each(relative);
         part.too_deep.iter_mut().for_each(relative);
         part
+    }
+}
+
+/// A model read from a chunk's text alone: its ranges are relative to the chunk.
+impl From<SpecModel> for ChunkModel {
+    fn from(model: SpecModel) -> Self {
+        ChunkModel {
+            frontmatter: model.frontmatter,
+            headings: model.headings,
+            references: model.references,
+            link_definitions: model.link_definitions,
+            code_blocks: model.code_blocks,
+            placeholders: model.placeholders,
+            html_anchors: model.html_anchors,
+            too_deep: model.too_deep,
+        }
     }
 }
 

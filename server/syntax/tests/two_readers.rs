@@ -178,6 +178,11 @@ fn documents_written_to_differ_read_the_same() {
         // A closing fence may be followed by tabs.
         "# A\n\n```\ncode\n```\t\n\n## B SPEC-1\n",
         "~~~~ \t\ncode\n~~~~\t \t\n## B\n",
+        "- a\n\n  ``` \t\n  ## not a heading\n  ``` \t\n\n> ```\n> x\n> ```\t\n\n## B\n",
+        // tree-sitter-md's ERROR recoveries: a row of empty cells after a row with text,
+        // an HTML block that a blank line ends in a list item that goes on (EIP-4747).
+        "# T\n\n| a | b |\n|---|---|\n| x | y |\n| | |\n\n## Next SPEC-1\n\n## After\n",
+        "* a\n    <details>\n    <summary>x</summary>\n\n    ```\n    x\n    ```\n    </details>\n\n\n## Rationale\n",
         // GFM footnotes over an indented fence (as EIPs cite their references).
         "# T\n\n[^1]:\n    ```csl-json\n    {\"a\": [[2023, 2]]}\n    ```\n\n[^2]:\n    ```csl-json\n    x\n    ```\n",
     ];
@@ -218,6 +223,9 @@ fn inline_atom() -> impl Strategy<Value = String> {
         1 => "[a-z]{1,4}".prop_map(|a| format!("[see](#{a})")),
         1 => "[a-z]{1,4}".prop_map(|p| format!("[t](<{p} x.md#a b>)")),
         1 => "[a-z]{1,4}".prop_map(|p| format!("[ext](https://example.com/{p}.md)")),
+        // Brackets inside a destination keep the link whole.
+        1 => ("[a-z]{1,4}", "[a-z0-9]{1,3}").prop_map(|(p, k)| format!("[q](https://x.io/{p}?f[{k}][0]=1)")),
+        1 => ("[a-z]{1,4}", "[a-z0-9]{1,3}").prop_map(|(p, k)| format!("[q]({p}.md?f[{k}]=1#a)")),
         1 => "[a-z]{1,4}".prop_map(|p| format!("[t]({p}.md \"title\")")),
         1 => "[a-z]{1,4}".prop_map(|p| format!("![img]({p}.png)")),
         1 => "[a-z]{1,4}".prop_map(|l| format!("[{l}]")),
@@ -313,6 +321,28 @@ fn block() -> impl Strategy<Value = String> {
             let (a, b) = (a.replace('\n', " "), b.replace('\n', " "));
             format!("| {a} | b |\n|---|:-:|\n| {b} | SPEC-6 |\n\n")
         }),
+        // Rows of empty cells, which tree-sitter-md recovers from with an ERROR node
+        // after a row with text.
+        1 => (inline_text(), prop::sample::select(vec!["| | |", "|||", "|  |  |", "| |", "|\t|\t|", "| | | |"]), prop::bool::ANY)
+            .prop_map(|(a, empty, first)| {
+                let a = a.replace('\n', " ");
+                if first {
+                    format!("| a | b |\n|---|---|\n{empty}\n| {a} | c |\n\n")
+                } else {
+                    format!("| a | b |\n|---|---|\n| {a} | c |\n{empty}\n{empty}\n\n")
+                }
+            }),
+        // HTML blocks that a blank line ends, in containers too (tree-sitter-md recovers
+        // from one in a list item that goes on after it with an ERROR node).
+        1 => prop::sample::select(vec![
+            "<details>\n<summary>More [x](y.md)</summary>\n\nSPEC-36 text\n\n</details>\n",
+            "<div id=\"a\">\nSPEC-37\n\n",
+            "<details>\n\n```\n# code\n```\n</details>\n",
+        ])
+        .prop_map(str::to_string),
+        // Closing fences followed by white space.
+        1 => (prop::sample::select(vec!["```", "~~~", "````"]), prop::sample::select(vec![" ", "\t", " \t", "\t \t", "  "]), inline_text())
+            .prop_map(|(fence, after, t)| format!("{fence}{after}\n## not a heading {t}\n{fence}{after}\n")),
         // A blank line after a definition: tree-sitter-md starts any block after one,
         // CommonMark reads a line that cannot interrupt a paragraph (indented code, an
         // item numbered from 10) as more of the paragraph the definition stands in.
@@ -382,10 +412,8 @@ fn block() -> impl Strategy<Value = String> {
     })
 }
 
-/// A block at the top level. HTML blocks stay out of containers: in a list item,
-/// tree-sitter-md recovers from an HTML block that a blank line ends, with more of the item
-/// after it, with an ERROR node (no `html_block`). No `<!DOCTYPE html>` (kind 4), which
-/// tree-sitter-md does not end at its `>`.
+/// A block at the top level. No `<!DOCTYPE html>` (kind 4), which tree-sitter-md does
+/// not end at its `>`.
 fn top_level_block() -> impl Strategy<Value = String> {
     prop_oneof![
         10 => block(),
