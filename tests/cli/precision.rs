@@ -412,6 +412,23 @@ fn sections_config() -> &'static str {
     "templates:\n  - name: t\n    file: template.md\n    match: [\"specs/*.md\"]\n"
 }
 
+/// A heading inside a block quote, a list item or an HTML block is no section of the
+/// spec: it neither fills a missing section nor repeats or reorders one. (A heading after
+/// a blank line that ends an HTML block is a real one on GitHub.)
+#[test]
+fn headings_in_quotes_list_items_and_html_blocks_are_no_sections() {
+    let spec = "---\nstatus: draft\n---\n\n# Real\n\n## Summary\n\nA thing.\n\n> ## Risks\n>\n> Quoted.\n\n- ## Summary\n\n  An item.\n\n1. ## Risks\n\n<details>\n<summary>More</summary>\n## Risks\n## Summary\n</details>\n\n<div>\n## Summary\n</div>\n\n## Design\n\nB.\n\n> ## Summary\n";
+    let found = findings(&[
+        (".specls.yaml", sections_config()),
+        ("template.md", SECTIONS_TEMPLATE),
+        ("specs/a.md", spec),
+    ]);
+    assert_eq!(
+        found,
+        ["specs/a.md:31:4: warning[missing-section]: missing section `## Risks` (template t)"]
+    );
+}
+
 /// tree-sitter-md recovers from a row of empty cells after a row with text with an
 /// error that swallows the rest of the document; GitHub ends the table at the blank line.
 #[test]
@@ -423,4 +440,32 @@ fn a_table_row_of_empty_cells_keeps_the_headings_after_it() {
         ("specs/a.md", spec),
     ]);
     assert_eq!(found, Vec::<String>::new());
+}
+
+/// 40,000 links in one file, to headings, files and nowhere: every one is checked (the
+/// time is measured on a release build, not asserted here).
+#[test]
+fn forty_thousand_links_in_one_file_are_all_checked() {
+    let mut spec = String::from("# Notes\n\n## Part\n\n");
+    for n in 0..40_000 {
+        let link = match n % 4 {
+            0 => "[a](#part)".to_string(),
+            1 => "[b](./other.md#other)".to_string(),
+            2 => "[c](./other.md)".to_string(),
+            _ if n % 10_000 == 3 => format!("[d](./gone-{n}.md)"),
+            _ => "[e](#notes)".to_string(),
+        };
+        spec.push_str(&link);
+        spec.push_str(if n % 10 == 9 { "\n" } else { " " });
+    }
+    let found = findings(&[("notes.md", &spec), ("other.md", "# Other\n")]);
+    // Each of these follows `[a](#part) [b](./other.md#other) [c](./other.md) ` on its line.
+    let lines: Vec<String> = [3, 10_003, 20_003, 30_003]
+        .iter()
+        .map(|n| {
+            let line = 5 + n / 10;
+            format!("notes.md:{line}:54: warning[broken-link]: `./gone-{n}.md` does not exist")
+        })
+        .collect();
+    assert_eq!(found, lines);
 }
