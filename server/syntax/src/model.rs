@@ -92,13 +92,32 @@ impl SpecModel {
     /// Assembles the model from the parts of each chunk, each read once per chunk
     /// syntax: after an edit only the re-parsed chunks are read again.
     pub fn read(rope: &Rope, tree: &MarkdownTree) -> Self {
-        read_missing_parts(rope, tree);
-        let mut model = SpecModel::default();
-        for chunk in tree.chunks() {
+        // tree-sitter-md recovers from Markdown it misreads (a row of empty cells after a
+        // row with text, an HTML block that a blank line ends inside a list item that goes
+        // on) with an ERROR node that may swallow every heading after it, and the chunks
+        // cut after it may start inside a block. GitHub reads such text as CommonMark
+        // does, and so does the fast reader: from the first chunk with an error on, the
+        // model is its model of the rest of the text (a chunk starts where the text parses
+        // as at a text's start, and none before the error starts inside a block).
+        let chunks = tree.chunks();
+        let first_error = chunks.iter().position(|chunk| {
+            chunk.root().has_error() || chunk.inline_trees().any(|inline| inline.root().has_error())
+        });
+        let clean = first_error.unwrap_or(chunks.len());
+        read_missing_parts(rope, tree, &chunks[..clean]);
+        let rest = first_error.map(|first| {
+            let start = chunks[first].range().start;
+            let text = rope.byte_slice(start..rope.len_bytes()).to_string();
+            (start, ChunkModel::from(SpecModel::read_fast(&text)))
+        });
+        let parts = chunks[..clean].iter().map(|chunk| {
             let part = chunk
                 .model_cache()
                 .get_or_init(|| ChunkModel::read(rope, tree, chunk));
-            let offset = chunk.range().start;
+            (chunk.range().start, part)
+        });
+        let mut model = SpecModel::default();
+        for (offset, part) in parts.chain(rest.as_ref().map(|(start, part)| (*start, part))) {
             let moved = |range: &Range<usize>| range.start + offset..range.end + offset;
             if part.frontmatter.is_some() {
                 model.frontmatter.clone_from(&part.frontmatter);
@@ -154,9 +173,8 @@ impl SpecModel {
 
 /// Reads the parts of chunks that have none yet; a freshly opened large document has
 /// thousands, read on two threads.
-fn read_missing_parts(rope: &Rope, tree: &MarkdownTree) {
-    let missing: Vec<&BlockChunk> = tree
-        .chunks()
+fn read_missing_parts(rope: &Rope, tree: &MarkdownTree, chunks: &[BlockChunk]) {
+    let missing: Vec<&BlockChunk> = chunks
         .iter()
         .filter(|chunk| chunk.model_cache().get().is_none())
         .collect();
@@ -196,14 +214,6 @@ impl ChunkModel {
         let text = |range: Range<usize>| rope.byte_slice(range).to_string();
         let root = chunk.root();
         let start = chunk.range().start;
-        // tree-sitter-md recovers from Markdown it misreads (a row of empty cells after a
-        // row with text, an HTML block that a blank line ends inside a list item that goes
-        // on) with an ERROR node that may swallow every heading after it. GitHub reads
-        // such text as CommonMark does, and so does the fast reader: its model of the
-        // chunk is the chunk's. A chunk starts where the text parses as at a text's start.
-        if root.has_error() || chunk.inline_trees().any(|inline| inline.root().has_error()) {
-            return ChunkModel::from(SpecModel::read_fast(&text(chunk.range())));
-        }
         let mut part = ChunkModel {
             frontmatter: if start == 0 {
                 read_frontmatter_block(rope, root)
@@ -257,7 +267,7 @@ impl ChunkModel {
     }
 }
 
-/// A model read from a chunk's text alone: its ranges are relative to the chunk.
+/// A model read from the text from a chunk's start on: its ranges are relative to it.
 impl From<SpecModel> for ChunkModel {
     fn from(model: SpecModel) -> Self {
         ChunkModel {
