@@ -4,7 +4,8 @@
   (link_destination)? @destination) @link
 (image
   (image_description)? @text
-  (link_destination)? @destination) @link
+  (link_destination)? @destination
+  (link_label)? @label) @link
 (full_reference_link
   (link_text) @text
   (link_label) @label) @link

@@ -406,6 +406,21 @@ fn a_spec_written_in_h3_throughout_is_matched_at_that_level() {
     assert_eq!(found, Vec::<String>::new());
 }
 
+/// `![x][img]` uses the definition `[img]`: a used definition that points nowhere is a
+/// broken link, an unused one renders nothing.
+#[test]
+fn image_references_use_their_definitions() {
+    let spec = "# Notes\n\nPictures: ![x][img], ![y][gone], ![z][] and ![w].\n\n[img]: ./x.png\n[gone]: ./missing.png\n[z]: ./z-missing.png\n[w]: ./w.png\n[unused]: ./nowhere.png\n";
+    let found = findings(&[("notes.md", spec), ("x.png", ""), ("w.png", "")]);
+    assert_eq!(
+        found,
+        [
+            "notes.md:6:1: warning[broken-link]: `./missing.png` does not exist",
+            "notes.md:7:1: warning[broken-link]: `./z-missing.png` does not exist",
+        ]
+    );
+}
+
 const SECTIONS_TEMPLATE: &str = "---\nstatus: draft\n---\n\n# {{TITLE}}\n\n## Summary\n\nOne.\n\n## Design\n\nTwo.\n\n## Risks\n\nThree.\n";
 
 fn sections_config() -> &'static str {

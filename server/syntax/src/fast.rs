@@ -66,6 +66,9 @@
 //!   inline link (`[a [ ] b](c.md)`): tree-sitter-md reads the pair as a link, so the
 //!   outer link is none; pulldown-cmark reads the outer link. After an unmatched `[`,
 //!   tree-sitter-md may read `[ ](a.md)` as the shortcut link `[ ]`.
+//! - An image reference whose label holds white space (`![a][ ]`, `![a][a ]`):
+//!   tree-sitter-md reads one image or `![a]` and a shortcut link, by what comes before
+//!   it in the paragraph (an unmatched `[`, a task marker).
 //! - A `$` span that overlaps a code span as CommonMark reads it (`` $ ` $ [a](b.md) ` ``):
 //!   tree-sitter-md reads the `$` span first and the link after it, pulldown-cmark a
 //!   code span that holds the link.
@@ -1280,7 +1283,6 @@ impl<'t> Reader<'t> {
                     target_range: destination,
                 })
             }
-            _ if link.image => None,
             LinkType::Reference | LinkType::ReferenceUnknown => {
                 let label_start = close + 1;
                 bytes[label_start + 1..]
@@ -1305,8 +1307,10 @@ impl<'t> Reader<'t> {
             LinkType::Shortcut | LinkType::ShortcutUnknown => {
                 // `[[ID]]` reads as a shortcut link in CommonMark; it is a wiki id instead.
                 let start = link.range.start;
-                let inside_double_brackets =
-                    start > 0 && bytes[start - 1] == b'[' && bytes.get(close + 1) == Some(&b']');
+                let inside_double_brackets = !link.image
+                    && start > 0
+                    && bytes[start - 1] == b'['
+                    && bytes.get(close + 1) == Some(&b']');
                 (!inside_double_brackets).then(|| Reference {
                     kind: ReferenceKind::LinkReference {
                         label: normalize_label(&text[text_start..self.link_text_end(text_start, close)]),
@@ -1509,6 +1513,20 @@ impl<'t> Reader<'t> {
         let mut made: Vec<Range<usize>> = Vec::new();
         let mut spans_by_start: Vec<&Range<usize>> = region.spans.iter().collect();
         spans_by_start.sort_unstable_by_key(|span| span.start);
+        // pulldown-cmark ends a collapsed image before its `[]`.
+        let images: Vec<Range<usize>> = spans_by_start
+            .iter()
+            .filter(|span| bytes[span.start] == b'!')
+            .map(|span| {
+                span.start
+                    ..span.end
+                        + if bytes[span.end..].starts_with(b"[]") {
+                            2
+                        } else {
+                            0
+                        }
+            })
+            .collect();
         for (index, pair) in pairs.iter().enumerate() {
             let (open, close) = (pair.start, pair.end - 1);
             if labels.contains(&open) || close == open + 1 {
@@ -1518,8 +1536,17 @@ impl<'t> Reader<'t> {
                 |links: &[Range<usize>]| links.iter().any(|l| pair.start < l.start && l.end <= pair.end);
             let image = open > 0 && bytes[open - 1] == b'!' && !escaped(open - 1);
             // Pairs are in the order they close: the pairs inside this one come right
-            // before it.
-            let holds_pair = index > 0 && pairs[index - 1].start > pair.start;
+            // before it. An image's own pairs (`![alt][label]`) do not count: tree-sitter-md
+            // reads a pair holding an image as a link.
+            let in_image = |p: &Range<usize>| {
+                let i = images.partition_point(|image| image.start <= p.start);
+                i > 0 && p.end <= images[i - 1].end
+            };
+            let holds_pair = pairs[..index]
+                .iter()
+                .rev()
+                .take_while(|p| p.start > pair.start)
+                .any(|p| !in_image(p));
             let first_span_inside = spans_by_start.partition_point(|span| span.start <= pair.start);
             if image
                 || holds_pair
@@ -1532,11 +1559,13 @@ impl<'t> Reader<'t> {
                 continue;
             }
             let label_of = |r: &Range<usize>| normalize_label(&self.text[r.clone()]);
-            // `[text][label]`, where pulldown-cmark read `[text]` alone.
+            // `[text][label]` or `![alt][label]`, where pulldown-cmark read `[text]` or
+            // `![alt]` alone.
             let shortcut_before = region.references.iter_mut().find(|r| {
+                let marker = if bytes[r.range.start] == b'!' { 2 } else { 1 };
                 r.range.end == open
                     && matches!(r.kind, ReferenceKind::LinkReference { .. })
-                    && r.target_range.start == r.range.start + 1
+                    && r.target_range.start == r.range.start + marker
                     && r.target_range.end + 1 == r.range.end
             });
             if let Some(reference) = shortcut_before {

@@ -590,7 +590,11 @@ fn read_inline_references(
                 range: node.byte_range(),
                 target_range: label.byte_range(),
             })
-        } else if kind == "collapsed_reference_link" || kind == "shortcut_link" {
+        } else if kind == "collapsed_reference_link"
+            || kind == "shortcut_link"
+            // `![alt]` and `![alt][]` (an inline image `![alt]()` ends with its `)`).
+            || kind == "image" && rope.byte(node.end_byte() - 1) == b']'
+        {
             node_of(text_capture).map(|t| Reference {
                 kind: ReferenceKind::LinkReference {
                     label: normalize_label(&text(t.byte_range())),
