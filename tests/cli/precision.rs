@@ -406,6 +406,18 @@ fn a_spec_written_in_h3_throughout_is_matched_at_that_level() {
     assert_eq!(found, Vec::<String>::new());
 }
 
+/// GitHub renders a reference link as its text only when its label is defined, and an
+/// image as its alt text; the anchor is the slug of what is rendered.
+#[test]
+fn anchors_of_headings_with_reference_links_and_images() {
+    let spec = "# Notes\n\n### [logcheck][lc]\n\n## ![alt](x.png) Title\n\n## ![pic][img] Two\n\n### [kept][nolabel] text\n\nSee [a](#logcheck), [b](#alt-title), [c](#pic-two), [d](#keptnolabel-text), [e](#nope).\n\n[lc]: https://x.io/logcheck\n[img]: x.png\n";
+    let found = findings(&[("notes.md", spec), ("x.png", "")]);
+    assert_eq!(
+        found,
+        ["notes.md:11:81: warning[broken-link]: no heading of this document has the anchor `#nope`"]
+    );
+}
+
 /// `![x][img]` uses the definition `[img]`: a used definition that points nowhere is a
 /// broken link, an unused one renders nothing.
 #[test]

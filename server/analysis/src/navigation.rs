@@ -449,7 +449,7 @@ fn rename_heading(
             h.title.as_str()
         }
     });
-    let new_slug = unique_slugs(titles)[position].clone();
+    let new_slug = unique_slugs(titles, &entry.link_definitions)[position].clone();
     let heading = &entry.headings[position];
     let mut edits = vec![(
         entry.path.clone(),

@@ -434,14 +434,24 @@ fn read_link_definitions(root: Node<'_>, text: &impl Fn(Range<usize>) -> String)
 
 /// The text a heading's title renders to, as GitHub shows it and builds its anchor
 /// from: emphasis, code, link and image markup and HTML tags give their text only
-/// (`[logcheck](https://x)` is `logcheck`, `_exec-style_` is `exec-style`).
-pub fn rendered_text(title: &str) -> String {
-    use pulldown_cmark::{Event, Parser};
+/// (`[logcheck](https://x)` is `logcheck`, `_exec-style_` is `exec-style`, an image its
+/// alt text). A reference link is one only when its label is among `definitions` (the
+/// document's); otherwise GitHub shows its brackets as written.
+pub fn rendered_text(title: &str, definitions: &[LinkDefinition]) -> String {
+    use pulldown_cmark::{BrokenLink, CowStr, Event, Parser};
     if !title.contains(['[', '*', '_', '`', '<', '!', '&', '\\', '~']) {
         return title.to_string();
     }
+    let mut defined = |link: BrokenLink<'_>| {
+        let label = normalize_label(&link.reference);
+        definitions
+            .iter()
+            .any(|d| d.label == label)
+            .then(|| (CowStr::from(""), CowStr::from("")))
+    };
+    let options = pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
     let mut text = String::with_capacity(title.len());
-    for event in Parser::new_ext(title, pulldown_cmark::Options::ENABLE_STRIKETHROUGH) {
+    for event in Parser::new_with_broken_link_callback(title, options, Some(&mut defined)) {
         match event {
             Event::Text(part) | Event::Code(part) => text.push_str(&part),
             Event::SoftBreak | Event::HardBreak => text.push(' '),

@@ -241,7 +241,10 @@ pub(super) fn anchors(
     // (slug, level, title) of the headings whose anchor matches what is typed.
     let found: Vec<(String, u8, &str)> = if path.is_empty() {
         // Repeats are numbered, so every heading's slug is needed to name any.
-        let slugs = unique_slugs(model.headings.iter().map(|h| h.title.as_str()));
+        let slugs = unique_slugs(
+            model.headings.iter().map(|h| h.title.as_str()),
+            &model.link_definitions,
+        );
         model
             .headings
             .iter()

@@ -107,7 +107,10 @@ impl FileEntry {
                 })
                 .filter(|located| !located.text.is_empty())
         };
-        let slugs = unique_slugs(model.headings.iter().map(|h| h.title.as_str()));
+        let slugs = unique_slugs(
+            model.headings.iter().map(|h| h.title.as_str()),
+            &model.link_definitions,
+        );
         let headings: Vec<IndexedHeading> = model
             .headings
             .iter()
