@@ -433,6 +433,19 @@ fn image_references_use_their_definitions() {
     );
 }
 
+/// `[[2]][r]` is a reference link whose text is `[2]`, as `[[1]](https://x)` is an
+/// inline one: no wiki-link ids.
+#[test]
+fn a_bracketed_number_as_reference_link_text_is_no_wiki_id() {
+    let spec = "---\nspec-id: AUTH-1\nstatus: draft\n---\n\n# T\n\n## Overview\n\nSee [[2]][r], [[1]](https://example.com/paper) and [[AUTH-9]].\n\n[r]: https://example.com\n";
+    let found = findings(&[("specs/a.md", spec)]);
+    let references: Vec<&String> = found.iter().filter(|l| l.contains("unknown-reference")).collect();
+    assert_eq!(
+        references,
+        ["specs/a.md:10:54: warning[unknown-reference]: `AUTH-9` is not the id of any spec in the workspace"]
+    );
+}
+
 const SECTIONS_TEMPLATE: &str = "---\nstatus: draft\n---\n\n# {{TITLE}}\n\n## Summary\n\nOne.\n\n## Design\n\nTwo.\n\n## Risks\n\nThree.\n";
 
 fn sections_config() -> &'static str {

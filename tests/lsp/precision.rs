@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{Server, file_uri, render_symbols};
+use crate::support::{Server, codes, file_uri, render_symbols};
 
 fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -88,5 +88,24 @@ fn a_symlinked_file_resolves_its_links_from_its_target_folder() {
         messages(&server.diagnostics(&uri, 1)),
         ["broken-link: `./gone.md` does not exist"]
     );
+    server.shutdown();
+}
+
+/// `[[2]][r]` and `[[1]](https://x)` are links whose text is `[2]` and `[1]`, no
+/// wiki-link ids.
+#[test]
+fn bracketed_numbers_as_link_text_are_no_wiki_ids() {
+    let spec = "---\nspec-id: AUTH-1\nstatus: draft\n---\n\n# T\n\n## Overview\n\nSee [[2]][r], [[1]](https://example.com/paper) and [[AUTH-9]].\n\n[r]: https://example.com\n";
+    let mut server = Server::start();
+    let uri = "file:///workspace/specs/a.md";
+    server.open(uri, spec);
+    let diagnostics = server.diagnostics(uri, 1);
+    let unknown: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == json!("unknown-reference"))
+        .collect();
+    assert_eq!(unknown.len(), 1, "{diagnostics:#?}");
+    assert!(unknown[0]["message"].as_str().unwrap().contains("AUTH-9"));
+    assert!(!codes(&diagnostics).contains(&"broken-link".to_string()));
     server.shutdown();
 }

@@ -735,8 +735,9 @@ pub(crate) fn scan_ids(
         if let Some(close) = opens_wiki.then(|| text[i + 2..].find("]]")).flatten() {
             let inner = &text[i + 2..i + 2 + close];
             let id = inner.trim();
-            // `[[1]](https://x)` renders as a link whose text is `[1]`, no wiki id.
-            let link_text = text[i + 2 + close + 2..].starts_with('(');
+            // `[[1]](https://x)` and `[[2]][r]` render as links whose text is `[1]` and
+            // `[2]`, no wiki ids.
+            let link_text = text[i + 2 + close + 2..].starts_with(['(', '[']);
             if !id.is_empty() && !id.contains(['[', ']', '\n', '\r']) && !link_text {
                 let id_start = at + 2 + (inner.len() - inner.trim_start().len());
                 out.push(Reference {
