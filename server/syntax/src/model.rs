@@ -90,7 +90,8 @@ impl SpecModel {
     }
 
     /// Assembles the model from the parts of each chunk, each read once per chunk
-    /// syntax: after an edit only the re-parsed chunks are read again.
+    /// syntax: after an edit only the re-parsed chunks are read again (up to the first
+    /// chunk with an error; the rest is read anew, see below).
     pub fn read(rope: &Rope, tree: &MarkdownTree) -> Self {
         // tree-sitter-md recovers from Markdown it misreads (a row of empty cells after a
         // row with text, an HTML block that a blank line ends inside a list item that goes
