@@ -210,11 +210,11 @@ fn a_bracketed_number_as_link_text_is_no_wiki_id() {
 
 #[test]
 fn anchors_are_slugs_of_the_rendered_heading_text() {
-    let spec = "# Notes\n\n### [logcheck](https://x.io/logcheck)\n\n### The _exec-style_ __bold__ **x** <code>c</code>\n\n### An ![icon](i.png) image\n\nSee [a](#logcheck), [b](#the-exec-style-bold-x-c), [c](#an-icon-image), [d](#nope).\n";
+    let spec = "# Notes\n\n### [logcheck](https://x.io/logcheck)\n\n### The _exec-style_ __bold__ **x** <code>c</code>\n\n### An ![icon](i.png) image\n\nSee [a](#logcheck), [b](#the-exec-style-bold-x-c), [c](#an--image), [d](#nope).\n";
     let found = findings(&[("notes.md", spec), ("i.png", "")]);
     assert_eq!(
         found,
-        ["notes.md:9:77: warning[broken-link]: no heading of this document has the anchor `#nope`"]
+        ["notes.md:9:73: warning[broken-link]: no heading of this document has the anchor `#nope`"]
     );
 }
 
@@ -406,15 +406,19 @@ fn a_spec_written_in_h3_throughout_is_matched_at_that_level() {
     assert_eq!(found, Vec::<String>::new());
 }
 
-/// GitHub renders a reference link as its text only when its label is defined, and an
-/// image as its alt text; the anchor is the slug of what is rendered.
+/// GitHub renders a reference link as its text only when its label is defined; an image
+/// has no text (its alt text is an attribute), so it gives the anchor nothing, and the
+/// space next to it stays (`-title`). The anchor is the slug of the rendered text.
 #[test]
 fn anchors_of_headings_with_reference_links_and_images() {
-    let spec = "# Notes\n\n### [logcheck][lc]\n\n## ![alt](x.png) Title\n\n## ![pic][img] Two\n\n### [kept][nolabel] text\n\nSee [a](#logcheck), [b](#alt-title), [c](#pic-two), [d](#keptnolabel-text), [e](#nope).\n\n[lc]: https://x.io/logcheck\n[img]: x.png\n";
+    let spec = "# Notes\n\n### [logcheck][lc]\n\n## ![alt](x.png) Title\n\n## ![pic][img] Two\n\n### [kept][nolabel] text\n\nSee [a](#logcheck), [b](#-title), [c](#-two), [d](#keptnolabel-text), [e](#nope), [f](#alt-title).\n\n[lc]: https://x.io/logcheck\n[img]: x.png\n";
     let found = findings(&[("notes.md", spec), ("x.png", "")]);
     assert_eq!(
         found,
-        ["notes.md:11:81: warning[broken-link]: no heading of this document has the anchor `#nope`"]
+        [
+            "notes.md:11:75: warning[broken-link]: no heading of this document has the anchor `#nope`",
+            "notes.md:11:87: warning[broken-link]: no heading of this document has the anchor `#alt-title`",
+        ]
     );
 }
 

@@ -9,9 +9,11 @@ use specls_syntax::LinkDefinition;
 /// builds it from the rendered text (markup gives its text only), in which reference
 /// links are links when `definitions` (the document's) define their labels.
 pub fn slug(title: &str, definitions: &[LinkDefinition]) -> String {
-    let text = specls_syntax::model::rendered_text(title, definitions);
+    // The title is trimmed as written; what rendering drops (an image) leaves the white
+    // space around it, which GitHub keeps (`![logo](l.png) Title` is `-title`).
+    let text = specls_syntax::model::rendered_text(title.trim(), definitions);
     let mut out = String::with_capacity(text.len());
-    for c in text.trim().chars() {
+    for c in text.chars() {
         if c.is_alphanumeric() || c == '_' || c == '-' {
             out.extend(c.to_lowercase());
         } else if c == ' ' {
@@ -64,7 +66,9 @@ mod tests {
             slug("The _exec-style_ __bold__ **x** <code>c</code>", &[]),
             "the-exec-style-bold-x-c"
         );
-        assert_eq!(slug("An ![icon](i.png) image", &[]), "an-icon-image");
+        assert_eq!(slug("An ![icon](i.png) image", &[]), "an--image");
+        assert_eq!(slug("![logo](l.png) Title", &[]), "-title");
+        assert_eq!(slug("With ![an image](http://y)", &[]), "with-");
     }
 
     #[test]
@@ -76,7 +80,7 @@ mod tests {
         });
         assert_eq!(slug("[logcheck][lc]", &definitions), "logcheck");
         assert_eq!(slug("[logcheck][LC]", &definitions), "logcheck");
-        assert_eq!(slug("![pic][img] Two", &definitions), "pic-two");
+        assert_eq!(slug("![pic][img] Two", &definitions), "-two");
         assert_eq!(slug("[lc] and [img][]", &definitions), "lc-and-img");
         // Undefined, GitHub shows the brackets, which are punctuation.
         assert_eq!(slug("[logcheck][nolabel]", &definitions), "logchecknolabel");

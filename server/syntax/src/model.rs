@@ -434,12 +434,14 @@ fn read_link_definitions(root: Node<'_>, text: &impl Fn(Range<usize>) -> String)
 }
 
 /// The text a heading's title renders to, as GitHub shows it and builds its anchor
-/// from: emphasis, code, link and image markup and HTML tags give their text only
-/// (`[logcheck](https://x)` is `logcheck`, `_exec-style_` is `exec-style`, an image its
-/// alt text). A reference link is one only when its label is among `definitions` (the
-/// document's); otherwise GitHub shows its brackets as written.
+/// from: emphasis, code, link markup and HTML tags give their text only
+/// (`[logcheck](https://x)` is `logcheck`, `_exec-style_` is `exec-style`), and an image
+/// nothing: its alt text is an attribute, not text (GitHub's anchor for
+/// `## ![logo](l.png) Title` is `#-title`, as markdownlint's MD051 reproduces it). A
+/// reference link is one only when its label is among `definitions` (the document's);
+/// otherwise GitHub shows its brackets as written.
 pub fn rendered_text(title: &str, definitions: &[LinkDefinition]) -> String {
-    use pulldown_cmark::{BrokenLink, CowStr, Event, Parser};
+    use pulldown_cmark::{BrokenLink, CowStr, Event, Parser, Tag, TagEnd};
     if !title.contains(['[', '*', '_', '`', '<', '!', '&', '\\', '~']) {
         return title.to_string();
     }
@@ -452,8 +454,12 @@ pub fn rendered_text(title: &str, definitions: &[LinkDefinition]) -> String {
     };
     let options = pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
     let mut text = String::with_capacity(title.len());
+    let mut in_images = 0usize;
     for event in Parser::new_with_broken_link_callback(title, options, Some(&mut defined)) {
         match event {
+            Event::Start(Tag::Image { .. }) => in_images += 1,
+            Event::End(TagEnd::Image) => in_images -= 1,
+            _ if in_images > 0 => {}
             Event::Text(part) | Event::Code(part) => text.push_str(&part),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
             _ => {}
