@@ -75,9 +75,6 @@
 //! - After a link reference definition, a line that cannot interrupt a paragraph
 //!   (indented code, an HTML block of kind 7, an item numbered from 10): tree-sitter-md
 //!   starts a block, pulldown-cmark continues the paragraph the definition stands in.
-//! - A paragraph line followed by a line indented four or more spaces that opens with a
-//!   code fence or `>` (or, as a lazy line of a list item, a list marker): tree-sitter-md
-//!   reads indented code, CommonMark more paragraph.
 //! - A table right after a paragraph line whose header row has no leading `|`:
 //!   tree-sitter-md reads a table, pulldown-cmark more paragraph. A line indented four
 //!   spaces right after a table row: a row for tree-sitter-md, indented code for
@@ -93,8 +90,10 @@
 //!
 //! Where tree-sitter-md recovers with an `ERROR` node (an HTML block ended by a blank
 //! line inside a list item that goes on after it, a row of empty cells after a row with
-//! text, inline text such as `{{__}} [ ![i](p.png)`), the tree-sitter reader takes this
-//! reader's model of that chunk, so the two agree there by construction.
+//! text, inline text such as `{{__}} [ ![i](p.png)`) or reads indented code right after a
+//! paragraph line (a line indented four columns or more, lazily after a list item's
+//! paragraph too, which CommonMark reads as more paragraph), the tree-sitter reader takes
+//! this reader's model from that chunk on, so the two agree there by construction.
 
 use std::borrow::Cow;
 use std::ops::Range;

@@ -91,32 +91,34 @@ impl SpecModel {
 
     /// Assembles the model from the parts of each chunk, each read once per chunk
     /// syntax: after an edit only the re-parsed chunks are read again (up to the first
-    /// chunk with an error; the rest is read anew, see below).
+    /// chunk tree-sitter-md misread; the rest is read anew, see below).
     pub fn read(rope: &Rope, tree: &MarkdownTree) -> Self {
-        // tree-sitter-md recovers from Markdown it misreads (a row of empty cells after a
-        // row with text, an HTML block that a blank line ends inside a list item that goes
-        // on) with an ERROR node that may swallow every heading after it, and the chunks
-        // cut after it may start inside a block. GitHub reads such text as CommonMark
-        // does, and so does the fast reader: from the first chunk with an error on, the
-        // model is its model of the rest of the text (a chunk starts where the text parses
-        // as at a text's start, and none before the error starts inside a block).
+        // tree-sitter-md misreads some Markdown that GitHub reads as CommonMark: it
+        // recovers from a row of empty cells after a row with text, or from an HTML block
+        // that a blank line ends inside a list item that goes on, with an ERROR node that
+        // may swallow every heading after it, and chunks cut after it may start inside a
+        // block; it reads a line indented four columns after a paragraph line as indented
+        // code. The fast reader reads such text as CommonMark does: from the first chunk
+        // misread on, the model is its model of the rest of the text (a chunk starts where
+        // the text parses as at a text's start, and none before the misreading starts
+        // inside a block).
         let chunks = tree.chunks();
-        let first_error = chunks.iter().position(|chunk| {
-            chunk.root().has_error() || chunk.inline_trees().any(|inline| inline.root().has_error())
-        });
-        let clean = first_error.unwrap_or(chunks.len());
-        read_missing_parts(rope, tree, &chunks[..clean]);
-        let rest = first_error.map(|first| {
+        read_missing_parts(rope, tree, chunks);
+        fn part<'c>(rope: &Rope, tree: &MarkdownTree, chunk: &'c BlockChunk) -> &'c ChunkModel {
+            chunk
+                .model_cache()
+                .get_or_init(|| ChunkModel::read(rope, tree, chunk))
+        }
+        let first_misread = chunks.iter().position(|chunk| part(rope, tree, chunk).misread);
+        let clean = first_misread.unwrap_or(chunks.len());
+        let rest = first_misread.map(|first| {
             let start = chunks[first].range().start;
             let text = rope.byte_slice(start..rope.len_bytes()).to_string();
             (start, ChunkModel::from(SpecModel::read_fast(&text)))
         });
-        let parts = chunks[..clean].iter().map(|chunk| {
-            let part = chunk
-                .model_cache()
-                .get_or_init(|| ChunkModel::read(rope, tree, chunk));
-            (chunk.range().start, part)
-        });
+        let parts = chunks[..clean]
+            .iter()
+            .map(|chunk| (chunk.range().start, part(rope, tree, chunk)));
         let mut model = SpecModel::default();
         for (offset, part) in parts.chain(rest.as_ref().map(|(start, part)| (*start, part))) {
             let moved = |range: &Range<usize>| range.start + offset..range.end + offset;
@@ -208,6 +210,8 @@ pub(crate) struct ChunkModel {
     placeholders: Vec<Range<usize>>,
     html_anchors: Vec<Range<usize>>,
     too_deep: Option<Range<usize>>,
+    /// Whether tree-sitter-md misread the chunk (see [`misread`]).
+    misread: bool,
 }
 
 impl ChunkModel {
@@ -264,7 +268,61 @@ impl ChunkModel {
         part.placeholders.iter_mut().for_each(relative);
         part.html_anchors.iter_mut().for_each(relative);
         part.too_deep.iter_mut().for_each(relative);
+        part.misread = misread(rope, chunk);
         part
+    }
+}
+
+/// Whether tree-sitter-md read the chunk otherwise than CommonMark: an ERROR node in its
+/// block or inline trees, or indented code right after a paragraph line (indented code
+/// cannot interrupt a paragraph, so CommonMark reads more of it, lazily in a list item).
+fn misread(rope: &Rope, chunk: &BlockChunk) -> bool {
+    let root = chunk.root();
+    if root.has_error() || chunk.inline_trees().any(|inline| inline.root().has_error()) {
+        return true;
+    }
+    let query = &queries().code_blocks;
+    let code = capture(query, "code");
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, root, &[] as &[u8]);
+    while let Some(m) = matches.next() {
+        let Some(node) = captured(m, code).filter(|node| node.kind() == "indented_code_block") else {
+            continue;
+        };
+        let line = rope.byte_to_line(node.start_byte());
+        if line == 0 || rope.line_to_byte(line - 1) < chunk.range().start {
+            continue;
+        }
+        let previous = rope.line_to_byte(line - 1);
+        let Some(last) = (previous..rope.line_to_byte(line))
+            .rev()
+            .find(|&at| !matches!(rope.byte(at), b' ' | b'\t' | b'\n' | b'\r'))
+        else {
+            continue;
+        };
+        if in_paragraph(root, last) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether the byte at `at` is in a paragraph of the block tree under `node`; a walk
+/// down (`Node::parent` finds nothing in a tree seen at an offset).
+fn in_paragraph(node: Node<'_>, at: usize) -> bool {
+    let mut node = node;
+    loop {
+        if node.kind() == "paragraph" {
+            return true;
+        }
+        let mut cursor = node.walk();
+        let child = node
+            .children(&mut cursor)
+            .find(|child| child.start_byte() <= at && at < child.end_byte());
+        match child {
+            Some(child) => node = child,
+            None => return false,
+        }
     }
 }
 
@@ -280,6 +338,7 @@ impl From<SpecModel> for ChunkModel {
             placeholders: model.placeholders,
             html_anchors: model.html_anchors,
             too_deep: model.too_deep,
+            misread: false,
         }
     }
 }

@@ -79,18 +79,6 @@ fn real_folders() -> Vec<PathBuf> {
     folders.into_iter().filter(|folder| folder.is_dir()).collect()
 }
 
-/// Files that tree-sitter-md misreads without an `ERROR` node (listed under "Known
-/// differences" in `src/fast.rs`), by the end of their path; never an EIP. (Where it
-/// recovers with an ERROR node, the editor reads the chunk with the fast reader.)
-const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
-    // A paragraph line, then a list marker indented four columns: indented code for
-    // tree-sitter-md, more paragraph for CommonMark.
-    (
-        "gyp/docs/InputFormatReference.md",
-        "an indented list marker after a paragraph",
-    ),
-];
-
 /// Bytes of Markdown besides the EIPs read by default: about 15 s in debug.
 const BUDGET: u64 = 16 << 20;
 
@@ -141,8 +129,7 @@ fn real_markdown_reads_the_same() {
         let Ok(text) = std::fs::read_to_string(file) else {
             continue;
         };
-        let known = KNOWN_DIFFERENCES.iter().any(|(end, _)| file.ends_with(end));
-        if !known && !same(&text) {
+        if !same(&text) {
             failures.push(format!(
                 "{}\nsmallest reproduction: {:?}",
                 file.display(),

@@ -183,6 +183,10 @@ fn documents_written_to_differ_read_the_same() {
         // an HTML block that a blank line ends in a list item that goes on (EIP-4747).
         "# T\n\n| a | b |\n|---|---|\n| x | y |\n| | |\n\n## Next SPEC-1\n\n## After\n",
         "* a\n    <details>\n    <summary>x</summary>\n\n    ```\n    x\n    ```\n    </details>\n\n\n## Rationale\n",
+        // A lazy line of a list item indented four columns: more paragraph, no indented
+        // code (tree-sitter-md reads indented code).
+        "# T\n\n  1. A string.\n  expressions may:\n    * For string\n      equality.\n  1. A dict\n\n## After\n",
+        "para\n    ```\n    > x\n\n## After\n",
         // The error moves a fence out of the list item, so a chunk cut after it starts
         // inside a block.
         "- <div id=\"a\">\n  SPEC-37\n  \n\n```\n# not a heading\na\n```",
