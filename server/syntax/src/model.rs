@@ -103,13 +103,19 @@ impl SpecModel {
         // the text parses as at a text's start, and none before the misreading starts
         // inside a block).
         let chunks = tree.chunks();
-        read_missing_parts(rope, tree, chunks);
+        // An ERROR node is known without reading the chunk, which may be most of the text
+        // (the error swallowed the rest, and no chunk is cut after it).
+        let first_error = chunks.iter().position(has_error).unwrap_or(chunks.len());
+        read_missing_parts(rope, tree, &chunks[..first_error]);
         fn part<'c>(rope: &Rope, tree: &MarkdownTree, chunk: &'c BlockChunk) -> &'c ChunkModel {
             chunk
                 .model_cache()
                 .get_or_init(|| ChunkModel::read(rope, tree, chunk))
         }
-        let first_misread = chunks.iter().position(|chunk| part(rope, tree, chunk).misread);
+        let first_misread = chunks[..first_error]
+            .iter()
+            .position(|chunk| part(rope, tree, chunk).misread)
+            .or((first_error < chunks.len()).then_some(first_error));
         let clean = first_misread.unwrap_or(chunks.len());
         let rest = first_misread.map(|first| {
             let start = chunks[first].range().start;
@@ -277,10 +283,10 @@ impl ChunkModel {
 /// block or inline trees, or indented code right after a paragraph line (indented code
 /// cannot interrupt a paragraph, so CommonMark reads more of it, lazily in a list item).
 fn misread(rope: &Rope, chunk: &BlockChunk) -> bool {
-    let root = chunk.root();
-    if root.has_error() || chunk.inline_trees().any(|inline| inline.root().has_error()) {
+    if has_error(chunk) {
         return true;
     }
+    let root = chunk.root();
     let query = &queries().code_blocks;
     let code = capture(query, "code");
     let mut cursor = QueryCursor::new();
@@ -305,6 +311,10 @@ fn misread(rope: &Rope, chunk: &BlockChunk) -> bool {
         }
     }
     false
+}
+
+fn has_error(chunk: &BlockChunk) -> bool {
+    chunk.root().has_error() || chunk.inline_trees().any(|inline| inline.root().has_error())
 }
 
 /// Whether the byte at `at` is in a paragraph of the block tree under `node`; a walk
