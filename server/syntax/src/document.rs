@@ -2,6 +2,11 @@
 //!
 //! A `Document` is immutable; an edit yields a new one that shares the rope's and the
 //! trees' unchanged parts with the old, so a snapshot is a cheap clone.
+//!
+//! A text over its size limit ([`MAX_ANALYSED_BYTES`] unless told otherwise) is kept as a
+//! rope only: it is not parsed and its model is empty, so a 50 MB paste costs the rope and
+//! nothing more, edits still apply exactly, and it is parsed again once it is back under
+//! the limit.
 
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
@@ -13,14 +18,21 @@ use crate::markdown::{MarkdownTree, Source, tree_sitter_point};
 use crate::model::SpecModel;
 use crate::position::{Position, PositionEncoding, ResolvedOffset, offset_at, position_at};
 
+/// The size above which a document's text is kept but not analysed: a spec is never this
+/// big, a pasted log or data dump may be.
+pub const MAX_ANALYSED_BYTES: usize = 8 * 1024 * 1024;
+
 #[derive(Clone, Debug)]
 pub struct Document {
     rope: Rope,
+    /// The empty tree when the text is over `limit`.
     tree: MarkdownTree,
     /// Lone carriage returns end an LSP line but not a tree-sitter row; while there are
     /// none the two line counts agree and tree-sitter points come cheaply from the rope.
     lone_crs: usize,
     model: Arc<OnceLock<Arc<SpecModel>>>,
+    /// Texts longer than this many bytes are not parsed.
+    limit: usize,
 }
 
 /// A text change as an editor sends it: a range in editor positions, or none for the
@@ -62,8 +74,19 @@ fn count_lone_crs(rope: &Rope, range: Range<usize>) -> usize {
 
 impl Document {
     pub fn new(text: &str) -> Self {
-        let rope = Rope::from_str(text);
+        Self::with_limit(text, MAX_ANALYSED_BYTES)
+    }
+
+    /// A document that is analysed only while its text is at most `limit` bytes long.
+    pub fn with_limit(text: &str, limit: usize) -> Self {
+        Self::from_rope(Rope::from_str(text), limit)
+    }
+
+    fn from_rope(rope: Rope, limit: usize) -> Self {
         let lone_crs = count_lone_crs(&rope, 0..rope.len_bytes());
+        if rope.len_bytes() > limit {
+            return Self::unanalysed(rope, lone_crs, limit);
+        }
         let tree = MarkdownTree::parse(Source {
             rope: &rope,
             has_lone_cr: lone_crs > 0,
@@ -73,7 +96,34 @@ impl Document {
             tree,
             lone_crs,
             model: Arc::default(),
+            limit,
         }
+    }
+
+    fn unanalysed(rope: Rope, lone_crs: usize, limit: usize) -> Self {
+        let tree = MarkdownTree::parse(Source {
+            rope: &Rope::new(),
+            has_lone_cr: false,
+        });
+        let model = OnceLock::new();
+        let _ = model.set(Arc::new(SpecModel::default()));
+        Self {
+            rope,
+            tree,
+            lone_crs,
+            model: Arc::new(model),
+            limit,
+        }
+    }
+
+    /// Whether the text is parsed and read: false while it is over the size limit.
+    pub fn is_analysed(&self) -> bool {
+        self.rope.len_bytes() <= self.limit
+    }
+
+    /// The size limit the document is analysed under.
+    pub fn limit(&self) -> usize {
+        self.limit
     }
 
     pub fn rope(&self) -> &Rope {
@@ -121,7 +171,7 @@ impl Document {
 
     /// Whether `offset` lies inside an inline code span.
     pub fn in_code_span(&self, offset: usize) -> bool {
-        self.tree.in_code_span(offset)
+        self.is_analysed() && self.tree.in_code_span(offset)
     }
 
     pub fn offset_at(&self, position: Position, encoding: PositionEncoding) -> ResolvedOffset {
@@ -156,6 +206,14 @@ impl Document {
         let new_end = start + new_text.len();
         let lone_crs =
             self.lone_crs - lone_crs_before + count_lone_crs(&rope, start.saturating_sub(1)..new_end);
+        if !self.is_analysed() || rope.len_bytes() > self.limit {
+            // Over the limit there is no tree to edit; back under it, a fresh parse.
+            return if rope.len_bytes() > self.limit {
+                Self::unanalysed(rope, lone_crs, self.limit)
+            } else {
+                Self::from_rope(rope, self.limit)
+            };
+        }
         let input_edit = InputEdit {
             start_byte: start,
             old_end_byte: end,
@@ -174,13 +232,17 @@ impl Document {
             tree,
             lone_crs,
             model: Arc::default(),
+            limit: self.limit,
         }
     }
 
     /// Applies one change as an editor describes it.
     pub fn apply_change(&self, change: &TextChange, encoding: PositionEncoding) -> (Document, ChangeOutcome) {
         match change.range {
-            None => (Document::new(&change.text), ChangeOutcome::default()),
+            None => (
+                Document::with_limit(&change.text, self.limit),
+                ChangeOutcome::default(),
+            ),
             Some((start, end)) => {
                 let ResolvedOffset {
                     offset: start,

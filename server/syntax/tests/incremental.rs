@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use specls_syntax::markdown::whole_document_block_nodes_dump;
-use specls_syntax::{Document, PositionEncoding};
+use specls_syntax::{Document, PositionEncoding, SpecModel};
 
 const FRAGMENTS: &[&str] = &[
     "a",
@@ -325,4 +325,39 @@ fn a_nul_at_the_end_parses_as_in_the_whole_document() {
         document.tree().block_nodes_dump(),
         whole_document_block_nodes_dump(document.source())
     );
+}
+
+/// A document over its size limit keeps its text exactly through edits, is not parsed
+/// (empty model), and is the fresh parse of its text again once an edit brings it under.
+#[test]
+fn a_document_over_its_limit_keeps_its_text_and_is_parsed_once_under_it() {
+    let spec = "---\nspec-id: BIG-1\n---\n# Big é\n\n## Goals\n\nText 😀 [x](#goals).\n";
+    let limit = spec.len() + 10;
+    let padding = "Padding paragraph.\n\n";
+    let over = format!("{spec}{padding}");
+    let document = Document::with_limit(&over, limit);
+    assert!(!document.is_analysed());
+    assert_eq!(*document.model(), SpecModel::default());
+    assert!(!document.in_code_span(over.len() - 3));
+
+    // Still over: an edit changes the text only.
+    let edited = document.edit(0..0, "x");
+    assert!(!edited.is_analysed());
+    assert_eq!(edited.text(), format!("x{over}"));
+    assert!(edited.model().headings.is_empty());
+
+    // Under: parsed as a fresh document of that text.
+    let start = over.len() + 1 - padding.len();
+    let under = edited.edit(0..1, "").edit(start - 1..over.len(), "");
+    assert!(under.is_analysed());
+    assert_eq!(under.text(), spec);
+    let fresh = Document::new(spec);
+    assert_eq!(under.tree().debug_dump(), fresh.tree().debug_dump());
+    assert_eq!(*under.model(), *fresh.model());
+
+    // And over again, by an edit of an analysed document.
+    let again = under.edit(spec.len()..spec.len(), padding);
+    assert!(!again.is_analysed());
+    assert_eq!(again.text(), over);
+    assert_eq!(again.limit(), limit);
 }
