@@ -130,10 +130,19 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn incremental_equals_fresh(ops in prop::collection::vec(op_strategy(), 1..24)) {
+    fn incremental_equals_fresh(
+        ops in prop::collection::vec((op_strategy(), prop::bool::weighted(0.2)), 1..24)
+    ) {
         let mut model = START.to_string();
         let mut document = Document::new(&model);
-        for op in &ops {
+        for (op, rest) in &ops {
+            // A document put to rest has no trees: its next edit parses afresh.
+            if *rest {
+                let rested = document.rested();
+                prop_assert!(!rested.holds_tree());
+                prop_assert_eq!(rested.model(), document.model());
+                document = rested;
+            }
             document = apply(&mut model, &document, op);
             prop_assert_eq!(document.text(), model.clone());
             let fresh = Document::new(&model);
@@ -360,4 +369,22 @@ fn a_document_over_its_limit_keeps_its_text_and_is_parsed_once_under_it() {
     assert!(!again.is_analysed());
     assert_eq!(again.text(), over);
     assert_eq!(again.limit(), limit);
+}
+
+#[test]
+fn a_document_at_rest_keeps_its_text_and_model_and_parses_again_when_asked() {
+    let document = Document::new(START);
+    let model = document.model();
+    let rested = document.rested();
+    assert!(document.holds_tree() && !rested.holds_tree());
+    assert_eq!(rested.text(), START);
+    assert!(
+        std::sync::Arc::ptr_eq(&rested.model(), &model),
+        "the model is kept, not read again"
+    );
+    // Asked for, the trees come back as a fresh parse would give them.
+    assert_eq!(rested.tree().debug_dump(), document.tree().debug_dump());
+    assert!(rested.holds_tree());
+    let code = START.find("[link]").unwrap() - 2;
+    assert_eq!(document.rested().in_code_span(code), document.in_code_span(code));
 }
