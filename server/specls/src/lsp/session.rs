@@ -454,6 +454,12 @@ impl Session {
                 .cloned()
                 .or_else(|| index.file(&path).cloned())
             else {
+                // Its entry is still being built (its own check is parsing it): what it
+                // may see is not known yet. A result computed on an older world is
+                // refused from now on; its check, which commits the entry and computes
+                // on the world just after, publishes it. Not re-checked here: in a burst
+                // of opens that would be a check per open document per commit.
+                document.inputs = revision;
                 continue;
             };
             let on_cycle = cycles.as_ref().is_some_and(|(old, new)| {
