@@ -221,3 +221,47 @@ fn the_configured_size_limit_applies_to_open_documents() {
     );
     server.shutdown();
 }
+
+#[test]
+fn large_documents_are_parsed_while_other_documents_are_answered() {
+    let mut server = Server::start();
+    // 7.5 MB of prose held every other message for 14 s while it was parsed on the
+    // message loop; the parse now runs in the document's check, off the loop. With two
+    // large documents opened first, a request on a small one used to wait for both
+    // parses, while the first one's check was already published.
+    let paragraph = "Prose that goes on, with `code`, a [link](other.md#part) and SPEC-12.\n\n";
+    let body = paragraph.repeat(2 * 1024 * 1024 / paragraph.len());
+    let bigs = ["file:///workspace/big-1.md", "file:///workspace/big-2.md"];
+    for big in bigs {
+        server.open(
+            big,
+            &format!("---\nspec-id: BIG-1\n---\n# Big\n\n## Overview\n\n{body}"),
+        );
+    }
+    let small = "file:///workspace/small.md";
+    server.open(small, "---\nspec-id: SMALL-1\n---\n# Small\n\n## Goals\n");
+    let asked = server.send_request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": small } }),
+    );
+    let is_big_publish = |m: &Value| {
+        m["method"] == json!("textDocument/publishDiagnostics")
+            && bigs.iter().any(|b| m["params"]["uri"] == json!(b))
+    };
+    let first = server.wait_for_message(|m| m["id"] == json!(asked) || is_big_publish(m));
+    assert_eq!(
+        first["id"],
+        json!(asked),
+        "{} of {} came first",
+        first["method"],
+        first["params"]["uri"]
+    );
+    assert!(first["result"].to_string().contains("Goals"), "{first}");
+    // The large documents are checked in full all the same.
+    for _ in bigs {
+        let published = server.wait_for_message(is_big_publish);
+        let diagnostics = published["params"]["diagnostics"].as_array().unwrap();
+        assert!(codes(diagnostics).contains(&"missing-section".to_string()));
+    }
+    server.shutdown();
+}

@@ -3,13 +3,18 @@
 //! A `Document` is immutable; an edit yields a new one that shares the rope's and the
 //! trees' unchanged parts with the old, so a snapshot is a cheap clone.
 //!
+//! Parsing is lazy: an edit applies to the rope at once and records how the tree follows
+//! (the previous version and the edit between them); the tree is parsed, incrementally,
+//! when something first reads it. On the server that is the check that runs off the
+//! message loop, so a large document's parse never holds up other documents' messages.
+//!
 //! A text over its size limit ([`MAX_ANALYSED_BYTES`] unless told otherwise) is kept as a
 //! rope only: it is not parsed and its model is empty, so a 50 MB paste costs the rope and
 //! nothing more, edits still apply exactly, and it is parsed again once it is back under
 //! the limit.
 
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ropey::Rope;
 use tree_sitter::InputEdit;
@@ -25,9 +30,14 @@ pub const MAX_ANALYSED_BYTES: usize = 8 * 1024 * 1024;
 #[derive(Clone, Debug)]
 pub struct Document {
     rope: Rope,
-    /// The empty tree when the text is over `limit`. Unset once the document is put to
-    /// rest ([`Document::rested`]): parsed again when asked for.
+    /// The empty tree when the text is over `limit`. Unset until first read, and again
+    /// once the document is put to rest ([`Document::rested`]).
     tree: Arc<OnceLock<MarkdownTree>>,
+    /// How the unset tree is made: from the previous version's by an incremental parse,
+    /// or (none) by a fresh one. Taken when the tree is made.
+    pending: Arc<Mutex<Option<Pending>>>,
+    /// How many versions back the chain of pending parses reaches.
+    pending_depth: usize,
     /// Lone carriage returns end an LSP line but not a tree-sitter row; while there are
     /// none the two line counts agree and tree-sitter points come cheaply from the rope.
     lone_crs: usize,
@@ -35,6 +45,19 @@ pub struct Document {
     /// Texts longer than this many bytes are not parsed.
     limit: usize,
 }
+
+/// An incremental parse not yet run: the version before and the edit that made this one.
+#[derive(Debug)]
+struct Pending {
+    previous: Document,
+    edit: InputEdit,
+    old_line_start: usize,
+}
+
+/// Pending parses chain back at most this far; past it the next tree is parsed afresh,
+/// so a burst of edits nobody reads never builds an unbounded chain (nor a deep
+/// recursion when it is read).
+const MAX_PENDING_DEPTH: usize = 64;
 
 /// A text change as an editor sends it: a range in editor positions, or none for the
 /// whole text.
@@ -88,13 +111,11 @@ impl Document {
         if rope.len_bytes() > limit {
             return Self::unanalysed(rope, lone_crs, limit);
         }
-        let tree = MarkdownTree::parse(Source {
-            rope: &rope,
-            has_lone_cr: lone_crs > 0,
-        });
         Self {
             rope,
-            tree: Arc::new(OnceLock::from(tree)),
+            tree: Arc::default(),
+            pending: Arc::default(),
+            pending_depth: 0,
             lone_crs,
             model: Arc::default(),
             limit,
@@ -111,6 +132,8 @@ impl Document {
         Self {
             rope,
             tree: Arc::new(OnceLock::from(tree)),
+            pending: Arc::default(),
+            pending_depth: 0,
             lone_crs,
             model: Arc::new(model),
             limit,
@@ -131,8 +154,20 @@ impl Document {
         &self.rope
     }
 
+    /// The syntax trees, parsed now if no one has read them yet.
     pub fn tree(&self) -> &MarkdownTree {
-        self.tree.get_or_init(|| MarkdownTree::parse(self.source()))
+        self.tree.get_or_init(|| {
+            let pending = self.pending.lock().unwrap_or_else(|p| p.into_inner()).take();
+            match pending {
+                Some(pending) => {
+                    pending
+                        .previous
+                        .tree()
+                        .reparse(self.source(), &pending.edit, pending.old_line_start)
+                }
+                None => MarkdownTree::parse(self.source()),
+            }
+        })
     }
 
     /// The same version without its syntax trees, which are most of an open document's
@@ -147,6 +182,8 @@ impl Document {
         Document {
             rope: self.rope.clone(),
             tree: Arc::default(),
+            pending: Arc::default(),
+            pending_depth: 0,
             lone_crs: self.lone_crs,
             model: self.model.clone(),
             limit: self.limit,
@@ -236,12 +273,23 @@ impl Document {
         let new_end = start + new_text.len();
         let lone_crs =
             self.lone_crs - lone_crs_before + count_lone_crs(&rope, start.saturating_sub(1)..new_end);
-        let old_tree = match self.tree.get() {
-            Some(tree) if self.is_analysed() && rope.len_bytes() <= self.limit => tree,
-            // Over the limit there is no tree to edit; back under it, or at rest, a fresh
-            // parse.
-            _ if rope.len_bytes() > self.limit => return Self::unanalysed(rope, lone_crs, self.limit),
-            _ => return Self::from_rope(rope, self.limit),
+        if rope.len_bytes() > self.limit {
+            return Self::unanalysed(rope, lone_crs, self.limit);
+        }
+        // The tree follows this version's by an incremental parse when it has one, or will
+        // (a pending parse of its own, not too deep); otherwise (at rest, back under the
+        // limit) it is parsed afresh.
+        let depth = if !self.is_analysed() {
+            None
+        } else if self.tree.get().is_some() {
+            Some(1)
+        } else if self.pending_depth > 0 && self.pending_depth < MAX_PENDING_DEPTH {
+            Some(self.pending_depth + 1)
+        } else {
+            None
+        };
+        let Some(pending_depth) = depth else {
+            return Self::from_rope(rope, self.limit);
         };
         let input_edit = InputEdit {
             start_byte: start,
@@ -251,14 +299,16 @@ impl Document {
             old_end_position: old_end_point,
             new_end_position: tree_sitter_point(&rope, new_end, lone_crs > 0),
         };
-        let source = Source {
-            rope: &rope,
-            has_lone_cr: lone_crs > 0,
+        let pending = Pending {
+            previous: self.clone(),
+            edit: input_edit,
+            old_line_start,
         };
-        let tree = old_tree.reparse(source, &input_edit, old_line_start);
         Document {
             rope,
-            tree: Arc::new(OnceLock::from(tree)),
+            tree: Arc::default(),
+            pending: Arc::new(Mutex::new(Some(pending))),
+            pending_depth,
             lone_crs,
             model: Arc::default(),
             limit: self.limit,

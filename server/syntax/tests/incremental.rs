@@ -131,11 +131,14 @@ proptest! {
 
     #[test]
     fn incremental_equals_fresh(
-        ops in prop::collection::vec((op_strategy(), prop::bool::weighted(0.2)), 1..24)
+        ops in prop::collection::vec(
+            (op_strategy(), prop::bool::weighted(0.2), prop::bool::weighted(0.6)),
+            1..24
+        )
     ) {
         let mut model = START.to_string();
         let mut document = Document::new(&model);
-        for (op, rest) in &ops {
+        for (op, rest, read) in &ops {
             // A document put to rest has no trees: its next edit parses afresh.
             if *rest {
                 let rested = document.rested();
@@ -145,6 +148,10 @@ proptest! {
             }
             document = apply(&mut model, &document, op);
             prop_assert_eq!(document.text(), model.clone());
+            // Versions nobody reads chain their parses; reading the last runs them all.
+            if !*read {
+                continue;
+            }
             let fresh = Document::new(&model);
             prop_assert_eq!(document.tree().debug_dump(), fresh.tree().debug_dump());
             check_positions(&model, &document);
@@ -153,6 +160,7 @@ proptest! {
                 whole_document_block_nodes_dump(document.source())
             );
         }
+        prop_assert_eq!(document.tree().debug_dump(), Document::new(&model).tree().debug_dump());
         prop_assert_eq!(document.model(), Document::new(&model).model());
     }
 }
@@ -387,4 +395,25 @@ fn a_document_at_rest_keeps_its_text_and_model_and_parses_again_when_asked() {
     assert!(rested.holds_tree());
     let code = START.find("[link]").unwrap() - 2;
     assert_eq!(document.rested().in_code_span(code), document.in_code_span(code));
+}
+
+#[test]
+fn edits_nobody_reads_are_parsed_when_the_last_is_read() {
+    // A burst of keystrokes past the chain's depth bound, then one read: the trees are
+    // those of a fresh parse, and reading never recurses through the whole burst.
+    let mut text = START.to_string();
+    let mut document = Document::new(&text);
+    let _ = document.tree();
+    for n in 0..500 {
+        let at = floor_boundary(&text, (n * 37) % text.len());
+        text.insert(at, 'é');
+        document = document.edit(at..at, "é");
+        assert!(!document.holds_tree());
+    }
+    assert_eq!(document.text(), text);
+    assert_eq!(
+        document.tree().debug_dump(),
+        Document::new(&text).tree().debug_dump()
+    );
+    assert_eq!(document.model(), Document::new(&text).model());
 }
