@@ -120,7 +120,7 @@ fn a_huge_sparse_file_is_skipped_with_a_finding() {
     let run = specls_bounded(dir.path(), &["check"], BOUND);
     assert!(
         run.stdout.contains(
-            "specs/huge.md:1:1: warning[skipped-file]: not checked: 1024 MB is over the 8 MB limit"
+            "specs/huge.md:1:1: warning[skipped-file]: not checked: 1024 MB is over the limit of 8 MB (limits.max-file-size)"
         ),
         "{}{}",
         run.stdout,
@@ -303,4 +303,47 @@ fn deep_nesting_and_long_lines_are_checked_in_linear_time() {
         .filter(|line| line.starts_with("links.md:") && line.contains("broken-link"))
         .count();
     assert_eq!(broken, 100_000);
+}
+
+/// `limits:` in `.specls.yaml` lowers (or raises) the bounds: a file over `max-file-size`
+/// is a `skipped-file` finding and the others are checked; `specls list` indexes at most
+/// `max-files` files of a folder and says so on stderr.
+#[test]
+fn limits_from_the_configuration_skip_large_files_and_cap_the_index() {
+    let big = format!("{}\n{}", complete_spec(), "Filler text. ".repeat(200));
+    let dir = workspace(&[
+        (
+            ".specls.yaml",
+            b"limits:\n  max-file-size: 2 KB\n  max-files: 2\n",
+        ),
+        ("specs/a.md", complete_spec().as_bytes()),
+        ("specs/b.md", big.as_bytes()),
+        (
+            "specs/c.md",
+            complete_spec().replace("AUTH-12", "AUTH-13").as_bytes(),
+        ),
+    ]);
+    let run = specls_bounded(dir.path(), &["check"], BOUND);
+    assert_eq!(
+        diagnostic_lines(&run.stdout)
+            .into_iter()
+            .filter(|line| line.contains("[skipped-file]"))
+            .collect::<Vec<_>>(),
+        [
+            "specs/b.md:1:1: warning[skipped-file]: not checked: 4 KB is over the limit of 2 KB (limits.max-file-size)"
+        ],
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(!run.stdout.contains("specs/a.md"), "{}", run.stdout);
+
+    let run = specls_bounded(dir.path(), &["list"], BOUND);
+    assert!(
+        run.stderr.contains(
+            "3 Markdown files, over the limit of 2 (limits.max-files); the first 2 in path order are indexed"
+        ),
+        "{}",
+        run.stderr
+    );
 }

@@ -84,3 +84,72 @@ fn opening_many_documents_publishes_each_about_once() {
     }
     server.shutdown();
 }
+
+/// Beyond the few documents edited last, open documents are put to rest (their syntax
+/// trees dropped, text and model kept): each is still edited, checked and completed
+/// exactly.
+#[test]
+fn documents_at_rest_are_edited_checked_and_completed_as_any() {
+    const OPEN: usize = 80;
+    let template = std::fs::read_to_string(seed("feature-spec-template.md")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, _) = Server::start_with_root(&file_uri(dir.path()), json!({}));
+    let uris: Vec<String> = (0..OPEN)
+        .map(|n| format!("{}/spec-{n}.md", file_uri(dir.path())))
+        .collect();
+    for (n, uri) in uris.iter().enumerate() {
+        server.open(uri, &filled_seed(&template, n));
+    }
+    server.drain(Duration::from_secs(2));
+    let holds_tree = |server: &mut Server, uri: &str| server.document_state(uri)["holdsTree"].clone();
+    assert_eq!(
+        holds_tree(&mut server, &uris[0]),
+        json!(false),
+        "the first opened is at rest"
+    );
+    assert_eq!(
+        holds_tree(&mut server, &uris[OPEN - 1]),
+        json!(true),
+        "the last keeps its trees"
+    );
+
+    // Completion reads the trees: they come back for it.
+    let completion = server
+        .request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": uris[1] }, "position": { "line": 4, "character": 10 } }),
+        )
+        .unwrap();
+    let items = completion
+        .get("items")
+        .unwrap_or(&completion)
+        .as_array()
+        .unwrap()
+        .clone();
+    let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
+    assert!(labels.contains(&"critical"), "{labels:?}");
+
+    // An edit of a document at rest is parsed afresh and checked.
+    server.change(&uris[0], 2, [[4, 10], [4, 14]], "urgent");
+    let diagnostics = server.diagnostics(&uris[0], 2);
+    let invalid: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == json!("invalid-value"))
+        .collect();
+    assert_eq!(invalid.len(), 1, "{diagnostics:#?}");
+    assert_eq!(
+        invalid[0]["range"]["start"],
+        json!({ "line": 4, "character": 10 })
+    );
+    let state = server.document_state(&uris[0]);
+    assert_eq!(
+        state["text"],
+        json!(filled_seed(&template, 0).replace("priority: high", "priority: urgent"))
+    );
+    assert_eq!(
+        state["holdsTree"],
+        json!(true),
+        "the document edited last keeps its trees"
+    );
+    server.shutdown();
+}

@@ -354,7 +354,7 @@ impl Server {
         );
     }
 
-    /// The server's own view of a document: `{version, text, lineCount}`.
+    /// The server's own view of a document: `{version, text, lineCount, holdsTree}`.
     pub fn document_state(&mut self, uri: &str) -> Value {
         self.request("specls/documentState", json!({ "textDocument": { "uri": uri } }))
             .expect("documentState answers")

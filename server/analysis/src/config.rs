@@ -33,6 +33,81 @@ pub struct ConfigFile {
     pub id_field: Option<String>,
     #[serde(default)]
     pub severity: BTreeMap<String, SeverityLevel>,
+    pub limits: Option<LimitsEntry>,
+}
+
+/// `limits:` as written: sizes in bytes, or with a unit (`512 KB`, `8 MB`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LimitsEntry {
+    pub max_file_size: Option<SizeEntry>,
+    pub max_files: Option<usize>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum SizeEntry {
+    Bytes(u64),
+    Text(String),
+}
+
+impl SizeEntry {
+    /// The size in bytes; `KB`/`MB`/`GB` (and `KiB`…) count in powers of 1024, as file
+    /// managers and the limits' messages do.
+    fn bytes(&self) -> Result<u64, String> {
+        let text = match self {
+            SizeEntry::Bytes(bytes) => return Ok(*bytes),
+            SizeEntry::Text(text) => text.trim(),
+        };
+        let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+        let (number, unit) = text.split_at(split);
+        let number: u64 = number
+            .parse()
+            .map_err(|_| format!("{text:?} is not a size such as 8 MB"))?;
+        let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+            "" | "b" => 1,
+            "kb" | "kib" | "k" => 1 << 10,
+            "mb" | "mib" | "m" => 1 << 20,
+            "gb" | "gib" | "g" => 1 << 30,
+            other => return Err(format!("unknown unit {other:?} in {text:?}: use KB, MB or GB")),
+        };
+        number
+            .checked_mul(scale)
+            .ok_or_else(|| format!("{text:?} is too large"))
+    }
+}
+
+/// What specls reads at most: each bound keeps a hostile or unlucky workspace from
+/// hanging it or filling memory (SECURITY.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// A larger file is not indexed or checked, and an open document this large is kept
+    /// as text only: each with a `skipped-file` finding.
+    pub max_file_size: u64,
+    /// A workspace folder with more Markdown files is indexed up to this many (in path
+    /// order), with a note.
+    pub max_files: usize,
+}
+
+/// A size as the limits' messages and `limits:` write it: `8 MB`, `512 KB`, `300 bytes`
+/// (powers of 1024, rounded up so that an over-limit size never reads as equal to the limit).
+pub fn human_size(bytes: u64) -> String {
+    const KB: u64 = 1 << 10;
+    const MB: u64 = 1 << 20;
+    match bytes {
+        0..KB => format!("{bytes} bytes"),
+        KB..MB => format!("{} KB", bytes.div_ceil(KB)),
+        _ => format!("{} MB", bytes.div_ceil(MB)),
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_size: 8 * 1024 * 1024,
+            max_files: 200_000,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -236,6 +311,7 @@ pub struct Settings {
     /// The configured template files: templates, never specs.
     template_files: Vec<PathBuf>,
     severity: BTreeMap<Code, Option<Severity>>,
+    pub limits: Limits,
     pub problems: Vec<ConfigProblem>,
 }
 
@@ -270,6 +346,7 @@ impl Settings {
             specs: GlobSet::empty(),
             template_files: Vec::new(),
             severity: BTreeMap::new(),
+            limits: Limits::default(),
             problems: Vec::new(),
         }
     }
@@ -414,6 +491,21 @@ impl Settings {
                     ),
                     code,
                 ),
+            }
+        }
+        if let Some(limits) = &file.limits {
+            if let Some(size) = &limits.max_file_size {
+                match size.bytes() {
+                    Ok(0) => problem(
+                        "limits.max-file-size must be above 0".to_string(),
+                        "max-file-size",
+                    ),
+                    Ok(bytes) => self.limits.max_file_size = bytes,
+                    Err(err) => problem(format!("limits.max-file-size: {err}"), "max-file-size"),
+                }
+            }
+            if let Some(files) = limits.max_files {
+                self.limits.max_files = files;
             }
         }
         self.problems.extend(problems);

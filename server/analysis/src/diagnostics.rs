@@ -7,7 +7,7 @@ use std::path::Path;
 use specls_syntax::ropey::Rope;
 use specls_syntax::{Document, FieldValue, Heading, ReferenceKind, SpecModel};
 
-use crate::config::{FieldType, Settings, SeverityLevel, Template};
+use crate::config::{FieldType, Settings, SeverityLevel, Template, human_size};
 use crate::schema::{
     SectionKind, SectionRule, SkeletonStyle, TemplateSchema, placeholder_ranges, section_level,
 };
@@ -255,7 +255,34 @@ pub struct CheckContext<'a> {
 
 /// The diagnostics of one open document. Markdown files that are not specs get none.
 pub fn check(document: &Document, context: &CheckContext<'_>) -> Vec<Diagnostic> {
+    if !document.is_analysed() {
+        return not_analysed(document, context);
+    }
     check_model(document.rope(), &document.model(), context)
+}
+
+/// An open document over the size limit: one notice that says so, whatever it holds.
+fn not_analysed(document: &Document, context: &CheckContext<'_>) -> Vec<Diagnostic> {
+    let message = format!(
+        "not analysed: {} is over the limit of {} for a document (limits.max-file-size); its \
+         text is kept as you edit it, and it is checked again once it is under the limit",
+        human_size(document.len() as u64),
+        human_size(document.limit() as u64),
+    );
+    context
+        .settings
+        .severity(Code::SkippedFile)
+        .map(|severity| Diagnostic {
+            code: Code::SkippedFile,
+            severity,
+            range: 0..0,
+            message,
+            template: None,
+            fix: None,
+            related: Vec::new(),
+        })
+        .into_iter()
+        .collect()
 }
 
 /// The diagnostics of a text and its model, however the model was read (the tree-sitter

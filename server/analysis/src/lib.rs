@@ -21,7 +21,7 @@ pub mod symbols;
 pub mod workspace_checks;
 
 pub use completion::{CompletionInput, Completions, DocumentationKey, complete, documentation};
-pub use config::{CONFIG_FILE, ConfigProblem, Settings, Template};
+pub use config::{CONFIG_FILE, ConfigProblem, Limits, Settings, Template};
 pub use diagnostics::{CheckContext, Code, Diagnostic, Fix, Related, Severity, TextEdit, check, check_model};
 pub use folding::{Fold, FoldKind, folding_ranges};
 pub use index::{FileEntry, WorkspaceIndex};

@@ -136,6 +136,7 @@ fn json_schema_matches_the_configuration() {
         [
             "id-field",
             "id-pattern",
+            "limits",
             "severity",
             "specs",
             "templates",
@@ -152,4 +153,42 @@ fn json_schema_matches_the_configuration() {
     for code in Code::names() {
         assert!(pattern.contains(code), "{code} missing from the schema");
     }
+}
+
+/// `limits:` takes bytes or a size with a unit, and reports what it cannot read while the
+/// defaults stay in force.
+#[test]
+fn limits_take_sizes_with_units_and_report_bad_ones() {
+    use specls_analysis::Limits;
+    let read = |config: &str| settings(config, &[]);
+    let defaults = read("specs: [\"*.md\"]\n");
+    assert_eq!(defaults.limits, Limits::default());
+    assert_eq!(defaults.limits.max_file_size, 8 << 20);
+
+    let cases = [
+        ("1024", 1024),
+        ("\"1 KB\"", 1 << 10),
+        ("512KiB", 512 << 10),
+        ("\"2 mb\"", 2 << 20),
+        ("1G", 1 << 30),
+    ];
+    for (written, bytes) in cases {
+        let settings = read(&format!("limits:\n  max-file-size: {written}\n  max-files: 7\n"));
+        assert_eq!(settings.problems, vec![], "{written}");
+        assert_eq!(settings.limits.max_file_size, bytes, "{written}");
+        assert_eq!(settings.limits.max_files, 7);
+    }
+
+    for written in ["\"8 TB\"", "0", "lots", "\"99999999999999 GB\""] {
+        let settings = read(&format!("limits:\n  max-file-size: {written}\n"));
+        assert_eq!(settings.problems.len(), 1, "{written}: {:?}", settings.problems);
+        assert!(
+            settings.problems[0].message.contains("max-file-size"),
+            "{written}: {:?}",
+            settings.problems[0]
+        );
+        assert_eq!(settings.limits, Limits::default(), "{written}");
+    }
+    // A key that is not a limit is a problem of the file, as any unknown key is.
+    assert_eq!(read("limits:\n  max-depth: 3\n").problems.len(), 1);
 }

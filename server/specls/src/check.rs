@@ -27,6 +27,7 @@ use std::time::Instant;
 
 use anstream::{AutoStream, ColorChoice};
 use clap::ValueEnum;
+use specls_analysis::config::human_size;
 use specls_analysis::index::{self, ScanNote, ScanOptions, WorkspaceIndex};
 use specls_analysis::workspace_checks::{WorkspaceContext, check_workspace};
 use specls_analysis::{CheckContext, Code, FileEntry, Settings, Severity};
@@ -669,15 +670,15 @@ fn check_file(
 ) -> Outcome {
     let started = Instant::now();
     let shown = &target.shown;
+    let (settings, config) = cache.for_file(&target.absolute, None);
     let read = match &target.stdin {
         Some(text) => Ok(text.clone().into_bytes()),
-        None => index::read_bytes(&target.absolute, ScanOptions::default().max_file_size),
+        None => index::read_bytes(&target.absolute, settings.limits.max_file_size),
     };
     let bytes = match read {
         Ok(bytes) => bytes,
         Err(note) => return skipped(shown, note),
     };
-    let (settings, config) = cache.for_file(&target.absolute, None);
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => return not_utf8(target, settings, err.utf8_error().valid_up_to()),
@@ -767,7 +768,11 @@ fn not_utf8(target: &Target, settings: Arc<Settings>, valid_up_to: usize) -> Out
 fn skipped(shown: &Path, note: ScanNote) -> Outcome {
     let why = match note {
         ScanNote::TooLarge { size, limit, .. } => {
-            format!("{} MB is over the {} MB limit", size >> 20, limit >> 20)
+            format!(
+                "{} is over the limit of {} (limits.max-file-size)",
+                human_size(size),
+                human_size(limit)
+            )
         }
         ScanNote::NotAFile { kind, .. } => format!("{kind} is not a regular file"),
         other => return Outcome::Failed(format!("specls: {other}")),

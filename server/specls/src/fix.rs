@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use similar::TextDiff;
+use specls_analysis::Limits;
 use specls_analysis::fix::{AppliedFix, fix_all};
-use specls_analysis::index::ScanOptions;
 use specls_analysis::{CheckContext, Code, check_model};
 use specls_syntax::SpecModel;
 use specls_syntax::ropey::Rope;
@@ -144,7 +144,7 @@ fn read_target(target: &FixTarget<'_>) -> Result<Option<FileRead>, String> {
             real = real_file(&target.named)?;
             let metadata = std::fs::metadata(&real).map_err(|err| err.to_string())?;
             // Only regular files of a spec's size: a FIFO or device named `.md` is not read.
-            if !metadata.is_file() || metadata.len() > ScanOptions::default().max_file_size {
+            if !metadata.is_file() || metadata.len() > Limits::default().max_file_size {
                 return Ok(None);
             }
             modified = metadata.modified().ok();

@@ -18,7 +18,11 @@ fn parse(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("document_block_and_inline", |b| {
-        b.iter(|| Document::new(black_box(&text)))
+        b.iter(|| {
+            let document = Document::new(black_box(&text));
+            let _ = document.tree();
+            document
+        })
     });
     group.bench_function("block_grammar_only", |b| {
         let mut parser = Parser::new();
@@ -26,6 +30,7 @@ fn parse(c: &mut Criterion) {
         b.iter(|| parser.parse(black_box(&text), None).unwrap())
     });
     let document = Document::new(&text);
+    let _ = document.tree();
     group.bench_function("spec_model", |b| {
         b.iter(|| specls_syntax::SpecModel::read(document.rope(), document.tree()))
     });
@@ -36,12 +41,21 @@ fn edit(c: &mut Criterion) {
     let text = corpus::huge_spec();
     let at = corpus::edit_offset(&text);
     let document = Document::new(&text);
+    let _ = document.tree();
     let mut group = c.benchmark_group("edit_20k_lines");
     group.bench_function("insert_one_char_and_reparse", |b| {
-        b.iter(|| document.edit(black_box(at..at), "x"))
+        b.iter(|| {
+            let edited = document.edit(black_box(at..at), "x");
+            let _ = edited.tree();
+            edited
+        })
     });
     group.bench_function("delete_one_char_and_reparse", |b| {
-        b.iter(|| document.edit(black_box(at..at + 1), ""))
+        b.iter(|| {
+            let edited = document.edit(black_box(at..at + 1), "");
+            let _ = edited.tree();
+            edited
+        })
     });
 
     // Where the time of one edit goes.

@@ -43,7 +43,11 @@ fn main() {
         Some(size) => generate(&what, size.parse().expect("SIZE is a number")),
         None => std::fs::read_to_string(&what).expect("a readable UTF-8 file"),
     };
-    let (document, open) = time(|| Document::new(&text));
+    let (document, open) = time(|| {
+        let document = Document::new(&text);
+        let _ = document.tree();
+        document
+    });
     let (model, first_model) = time(|| document.model());
     // Type a character at 21 places around the middle of the text, each in the document
     // as opened: the median of edit + re-parse, and of the model read after it.
@@ -54,7 +58,11 @@ fn main() {
         while !text.is_char_boundary(at) {
             at += 1;
         }
-        let (edited, edit) = time(|| document.edit(at..at, "x"));
+        let (edited, edit) = time(|| {
+            let edited = document.edit(at..at, "x");
+            let _ = edited.tree();
+            edited
+        });
         let (_, edited_model) = time(|| edited.model());
         edits.push(edit);
         models.push(edited_model);

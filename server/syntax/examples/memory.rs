@@ -14,7 +14,12 @@ fn main() {
     let copies: usize = args.next().map_or(10, |n| n.parse().expect("N is a number"));
     let text = std::fs::read_to_string(&path).expect("readable UTF-8 file");
     // Warm up allocator and parser pools so they are not counted.
-    drop(specls_syntax::Document::new(&text));
+    let parsed = |text: &str| {
+        let document = specls_syntax::Document::new(text);
+        let _ = document.tree();
+        document
+    };
+    drop(parsed(&text));
     let mib = |bytes: usize| bytes as f64 / copies as f64 / (1024.0 * 1024.0);
 
     // Block trees alone first: memory freed later would be reused and hide growth.
@@ -31,7 +36,7 @@ fn main() {
     let block_only = resident_bytes() - before;
 
     let before = resident_bytes();
-    let documents: Vec<_> = (0..copies).map(|_| specls_syntax::Document::new(&text)).collect();
+    let documents: Vec<_> = (0..copies).map(|_| parsed(&text)).collect();
     let after = resident_bytes();
     let models: Vec<_> = documents.iter().map(|d| d.model()).collect();
     let with_models = resident_bytes();

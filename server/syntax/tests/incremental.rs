@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use specls_syntax::markdown::whole_document_block_nodes_dump;
-use specls_syntax::{Document, PositionEncoding};
+use specls_syntax::{Document, PositionEncoding, SpecModel};
 
 const FRAGMENTS: &[&str] = &[
     "a",
@@ -130,12 +130,28 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn incremental_equals_fresh(ops in prop::collection::vec(op_strategy(), 1..24)) {
+    fn incremental_equals_fresh(
+        ops in prop::collection::vec(
+            (op_strategy(), prop::bool::weighted(0.2), prop::bool::weighted(0.6)),
+            1..24
+        )
+    ) {
         let mut model = START.to_string();
         let mut document = Document::new(&model);
-        for op in &ops {
+        for (op, rest, read) in &ops {
+            // A document put to rest has no trees: its next edit parses afresh.
+            if *rest {
+                let rested = document.rested();
+                prop_assert!(!rested.holds_tree());
+                prop_assert_eq!(rested.model(), document.model());
+                document = rested;
+            }
             document = apply(&mut model, &document, op);
             prop_assert_eq!(document.text(), model.clone());
+            // Versions nobody reads chain their parses; reading the last runs them all.
+            if !*read {
+                continue;
+            }
             let fresh = Document::new(&model);
             prop_assert_eq!(document.tree().debug_dump(), fresh.tree().debug_dump());
             check_positions(&model, &document);
@@ -144,6 +160,7 @@ proptest! {
                 whole_document_block_nodes_dump(document.source())
             );
         }
+        prop_assert_eq!(document.tree().debug_dump(), Document::new(&model).tree().debug_dump());
         prop_assert_eq!(document.model(), Document::new(&model).model());
     }
 }
@@ -325,4 +342,78 @@ fn a_nul_at_the_end_parses_as_in_the_whole_document() {
         document.tree().block_nodes_dump(),
         whole_document_block_nodes_dump(document.source())
     );
+}
+
+/// A document over its size limit keeps its text exactly through edits, is not parsed
+/// (empty model), and is the fresh parse of its text again once an edit brings it under.
+#[test]
+fn a_document_over_its_limit_keeps_its_text_and_is_parsed_once_under_it() {
+    let spec = "---\nspec-id: BIG-1\n---\n# Big é\n\n## Goals\n\nText 😀 [x](#goals).\n";
+    let limit = spec.len() + 10;
+    let padding = "Padding paragraph.\n\n";
+    let over = format!("{spec}{padding}");
+    let document = Document::with_limit(&over, limit);
+    assert!(!document.is_analysed());
+    assert_eq!(*document.model(), SpecModel::default());
+    assert!(!document.in_code_span(over.len() - 3));
+
+    // Still over: an edit changes the text only.
+    let edited = document.edit(0..0, "x");
+    assert!(!edited.is_analysed());
+    assert_eq!(edited.text(), format!("x{over}"));
+    assert!(edited.model().headings.is_empty());
+
+    // Under: parsed as a fresh document of that text.
+    let start = over.len() + 1 - padding.len();
+    let under = edited.edit(0..1, "").edit(start - 1..over.len(), "");
+    assert!(under.is_analysed());
+    assert_eq!(under.text(), spec);
+    let fresh = Document::new(spec);
+    assert_eq!(under.tree().debug_dump(), fresh.tree().debug_dump());
+    assert_eq!(*under.model(), *fresh.model());
+
+    // And over again, by an edit of an analysed document.
+    let again = under.edit(spec.len()..spec.len(), padding);
+    assert!(!again.is_analysed());
+    assert_eq!(again.text(), over);
+    assert_eq!(again.limit(), limit);
+}
+
+#[test]
+fn a_document_at_rest_keeps_its_text_and_model_and_parses_again_when_asked() {
+    let document = Document::new(START);
+    let model = document.model();
+    let rested = document.rested();
+    assert!(document.holds_tree() && !rested.holds_tree());
+    assert_eq!(rested.text(), START);
+    assert!(
+        std::sync::Arc::ptr_eq(&rested.model(), &model),
+        "the model is kept, not read again"
+    );
+    // Asked for, the trees come back as a fresh parse would give them.
+    assert_eq!(rested.tree().debug_dump(), document.tree().debug_dump());
+    assert!(rested.holds_tree());
+    let code = START.find("[link]").unwrap() - 2;
+    assert_eq!(document.rested().in_code_span(code), document.in_code_span(code));
+}
+
+#[test]
+fn edits_nobody_reads_are_parsed_when_the_last_is_read() {
+    // A burst of keystrokes past the chain's depth bound, then one read: the trees are
+    // those of a fresh parse, and reading never recurses through the whole burst.
+    let mut text = START.to_string();
+    let mut document = Document::new(&text);
+    let _ = document.tree();
+    for n in 0..500 {
+        let at = floor_boundary(&text, (n * 37) % text.len());
+        text.insert(at, 'é');
+        document = document.edit(at..at, "é");
+        assert!(!document.holds_tree());
+    }
+    assert_eq!(document.text(), text);
+    assert_eq!(
+        document.tree().debug_dump(),
+        Document::new(&text).tree().debug_dump()
+    );
+    assert_eq!(document.model(), Document::new(&text).model());
 }

@@ -11,18 +11,18 @@ use specls_syntax::{LineIndex, SpecModel};
 
 use super::{FileEntry, normalize};
 use crate::Settings;
+use crate::config::human_size;
 
+/// How a scan runs. What it reads at most is the settings' business (`Limits`): a file
+/// over its configuration's `max-file-size` is skipped with a note.
 #[derive(Debug, Clone, Copy)]
 pub struct ScanOptions {
-    /// Larger files are skipped with a note: a spec is never this big, a data dump may be.
-    pub max_file_size: u64,
     pub threads: usize,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
         ScanOptions {
-            max_file_size: 8 * 1024 * 1024,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
         }
     }
@@ -48,6 +48,12 @@ pub enum ScanNote {
         path: PathBuf,
         error: String,
     },
+    /// A folder with more Markdown files than `limits.max-files`: the first are indexed.
+    TooManyFiles {
+        folder: PathBuf,
+        found: usize,
+        limit: usize,
+    },
 }
 
 impl std::fmt::Display for ScanNote {
@@ -55,16 +61,22 @@ impl std::fmt::Display for ScanNote {
         match self {
             ScanNote::TooLarge { path, size, limit } => write!(
                 f,
-                "{}: skipped, {} MB is over the index's {} MB limit",
+                "{}: skipped, {} is over the limit of {} (limits.max-file-size)",
                 path.display(),
-                size / (1024 * 1024),
-                limit / (1024 * 1024)
+                human_size(*size),
+                human_size(*limit)
             ),
             ScanNote::NotUtf8 { path } => write!(f, "{}: skipped, not valid UTF-8", path.display()),
             ScanNote::NotAFile { path, kind } => {
                 write!(f, "{}: skipped, {kind} is not a regular file", path.display())
             }
             ScanNote::Unreadable { path, error } => write!(f, "{}: skipped: {error}", path.display()),
+            ScanNote::TooManyFiles { folder, found, limit } => write!(
+                f,
+                "{}: {found} Markdown files, over the limit of {limit} (limits.max-files); the first \
+                 {limit} in path order are indexed",
+                folder.display()
+            ),
         }
     }
 }
@@ -101,8 +113,8 @@ pub fn walk(folder: &Path, notes: &mut Vec<ScanNote>) -> Vec<PathBuf> {
 }
 
 /// Reads one file into an entry.
-pub fn read_entry(path: &Path, settings: &Settings, options: &ScanOptions) -> Result<FileEntry, ScanNote> {
-    let text = read_text(path, options.max_file_size)?;
+pub fn read_entry(path: &Path, settings: &Settings) -> Result<FileEntry, ScanNote> {
+    let text = read_text(path, settings.limits.max_file_size)?;
     Ok(entry_from_text(path, &text, settings))
 }
 
@@ -221,7 +233,7 @@ pub fn scan(
                     let mut entries = Vec::new();
                     while let Some(path) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
                         let settings = settings_for(path);
-                        match read_entry(path, &settings, options) {
+                        match read_entry(path, &settings) {
                             Ok(entry) => entries.push(entry),
                             Err(note) => notes.lock().unwrap_or_else(|p| p.into_inner()).push(note),
                         }
@@ -250,10 +262,22 @@ pub fn scan_folders(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> (Vec<FileEntry>, Vec<ScanNote>) {
     let mut notes = Vec::new();
-    let files: Vec<PathBuf> = folders
-        .iter()
-        .flat_map(|folder| walk(folder, &mut notes))
-        .collect();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for folder in folders {
+        let mut found = walk(folder, &mut notes);
+        // The folder's own configuration sets its limit (its `.specls.yaml`, or the
+        // defaults).
+        let limit = settings_for(&folder.join(crate::CONFIG_FILE)).limits.max_files;
+        if found.len() > limit {
+            notes.push(ScanNote::TooManyFiles {
+                folder: folder.clone(),
+                found: found.len(),
+                limit,
+            });
+            found.truncate(limit);
+        }
+        files.extend(found);
+    }
     progress(0, files.len());
     let (entries, more) = scan(&files, settings_for, options, progress);
     notes.extend(more);

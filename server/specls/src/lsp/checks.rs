@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use specls_analysis::index::{self, ScanOptions};
+use specls_analysis::index;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::Uri;
 
@@ -242,7 +242,7 @@ impl Checks {
                     return None;
                 }
                 let settings = world.settings_for_path(&path);
-                match index::read_entry(&path, &settings, &ScanOptions::default()) {
+                match index::read_entry(&path, &settings) {
                     Ok(entry) => Some(entry),
                     Err(note) => {
                         if path.exists() {

@@ -31,7 +31,15 @@ pub struct OpenDocument {
     pub entry: Arc<OnceLock<Arc<FileEntry>>>,
     /// The revision of the last change that can alter this document's findings.
     pub inputs: u64,
+    /// The revision at which it was opened or last edited: the documents edited longest
+    /// ago are put to rest first.
+    pub edited: u64,
 }
+
+/// How many open documents keep their syntax trees: those edited last. The others keep
+/// their text and spec model ([`Document::rested`]), so memory per open document stays
+/// small however many are open, and a document typed in keeps its incremental parse.
+const DOCUMENTS_WITH_TREES: usize = 32;
 
 /// What the notification path changes; a [`World`] is a copy of it.
 #[derive(Debug, Clone, Default)]
@@ -223,6 +231,7 @@ impl Session {
             document: Arc::new(document),
             entry: Arc::default(),
             inputs: revision,
+            edited: revision,
         };
         if state.documents.insert(uri.clone(), document).is_some() {
             log_warn!(
@@ -263,6 +272,7 @@ impl Session {
             document,
             entry: Arc::default(),
             inputs: revision,
+            edited: revision,
         };
         Ok(())
     }
@@ -333,7 +343,31 @@ impl Session {
                 None => Affected::default(),
             }
         };
+        Self::rest_documents(&mut state);
         Some((affected, self.world_of(&state)))
+    }
+
+    /// Puts to rest the documents edited longest ago beyond the [`DOCUMENTS_WITH_TREES`]
+    /// that keep their trees. Only documents whose model is read (their check has run)
+    /// are put to rest, so this never parses under the lock.
+    fn rest_documents(state: &mut State) {
+        let can_rest = |open: &OpenDocument| open.document.holds_tree() && open.document.has_model();
+        if state.documents.values().filter(|open| can_rest(open)).count() <= DOCUMENTS_WITH_TREES {
+            return;
+        }
+        let mut holding: Vec<(u64, Uri)> = state
+            .documents
+            .iter()
+            .filter(|(_, open)| can_rest(open))
+            .map(|(uri, open)| (open.edited, uri.clone()))
+            .collect();
+        holding.sort_unstable_by_key(|(edited, _)| *edited);
+        let resting = holding.len() - DOCUMENTS_WITH_TREES;
+        for (_, uri) in holding.into_iter().take(resting) {
+            if let Some(open) = state.documents.get_mut(&uri) {
+                open.document = Arc::new(open.document.rested());
+            }
+        }
     }
 
     /// A file read again from disk (changed, created, closed), or gone (`None`): applied
@@ -420,6 +454,12 @@ impl Session {
                 .cloned()
                 .or_else(|| index.file(&path).cloned())
             else {
+                // Its entry is still being built (its own check is parsing it): what it
+                // may see is not known yet. A result computed on an older world is
+                // refused from now on; its check, which commits the entry and computes
+                // on the world just after, publishes it. Not re-checked here: in a burst
+                // of opens that would be a check per open document per commit.
+                document.inputs = revision;
                 continue;
             };
             let on_cycle = cycles.as_ref().is_some_and(|(old, new)| {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use specls_analysis::Settings;
-use specls_analysis::index::{self, FileEntry, ScanOptions, WorkspaceIndex, normalize};
+use specls_analysis::index::{self, FileEntry, WorkspaceIndex, normalize};
 use specls_analysis::navigation::{FileRange, Target, target_at};
 use specls_syntax::{Document, PositionEncoding};
 use tower_lsp_server::jsonrpc;
@@ -95,7 +95,8 @@ impl World {
         let path = uri
             .to_file_path()
             .ok_or_else(|| invalid_params(format!("{} is not open and is not a file", uri.as_str())))?;
-        let text = index::read_text(&path, ScanOptions::default().max_file_size).map_err(|note| {
+        let limit = self.settings_for_path(&path).limits.max_file_size;
+        let text = index::read_text(&path, limit).map_err(|note| {
             invalid_params(format!(
                 "{} is not open and cannot be read: {note}",
                 path.display()
@@ -204,7 +205,8 @@ impl World {
             return Some(Range::new(position(at.range.start), position(at.range.end)));
         }
         // Not indexed (a file outside the workspace folders): read it once.
-        let text = index::read_text(&at.path, ScanOptions::default().max_file_size).ok()?;
+        let limit = self.settings_for_path(&at.path).limits.max_file_size;
+        let text = index::read_text(&at.path, limit).ok()?;
         Some(to_lsp_range(
             &Document::new(&text),
             at.range.clone(),

@@ -1,5 +1,6 @@
-//! `specls/documentState`: the server's view of a document (version, text, outline
-//! size). Tests compare it with the editor's text; it is also a debugging aid.
+//! `specls/documentState`: the server's view of a document (version, text, line count,
+//! whether its trees are in memory). Tests compare it with the editor's text; it is also
+//! a debugging aid.
 
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::jsonrpc::Result;
@@ -22,6 +23,8 @@ pub struct DocumentState {
     pub version: Option<i32>,
     pub text: String,
     pub line_count: usize,
+    /// Whether its syntax trees are in memory: false for an open document put to rest.
+    pub holds_tree: bool,
 }
 
 pub fn handle(world: &World, params: Params) -> Result<DocumentState> {
@@ -30,5 +33,6 @@ pub fn handle(world: &World, params: Params) -> Result<DocumentState> {
         version: snapshot.version,
         text: snapshot.document.text(),
         line_count: snapshot.document.rope().len_lines(),
+        holds_tree: snapshot.document.holds_tree(),
     })
 }
