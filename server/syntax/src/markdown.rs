@@ -70,12 +70,17 @@ pub struct Source<'a> {
     pub has_lone_cr: bool,
 }
 
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&byte| byte == 0)
+}
+
 /// As many [`NEUTRAL`] bytes as a too-deep prefix is read in at once.
 static NEUTRAL_RUN: [u8; 1024] = [NEUTRAL; 1024];
 
 impl<'a> Source<'a> {
     /// The bytes from `offset` to the end of the rope chunk holding it, cut at `end`, as
-    /// the parsers read them: the too-deep prefixes `deep` (sorted) read as [`NEUTRAL`].
+    /// the parsers read them: the too-deep prefixes `deep` (sorted) and NULs read as
+    /// [`NEUTRAL`].
     fn bytes_at(&self, offset: usize, end: usize, deep: &[Range<usize>]) -> &'a [u8] {
         let mut end = end.min(self.rope.len_bytes());
         if offset >= end {
@@ -89,7 +94,15 @@ impl<'a> Source<'a> {
         }
         let (chunk, chunk_start, _, _) = self.rope.chunk_at_byte(offset);
         let bytes = &chunk.as_bytes()[offset - chunk_start..];
-        &bytes[..bytes.len().min(end - offset)]
+        let bytes = &bytes[..bytes.len().min(end - offset)];
+        // tree-sitter-md's scanners take a NUL for the end of the input, so text after one
+        // parsed one way in a chunk and another in the whole document. CommonMark reads it
+        // as U+FFFD, a character of text: the parsers read each NUL as [`NEUTRAL`].
+        match memchr_nul(bytes) {
+            Some(0) => &NEUTRAL_RUN[..1],
+            Some(at) => &bytes[..at],
+            None => bytes,
+        }
     }
 
     fn too_deep_prefixes(&self, range: Range<usize>) -> Vec<Range<usize>> {

@@ -332,7 +332,6 @@ fn prose_is_cut_at_blank_lines() {
 /// end of the input, and the chunk that holds it parses otherwise alone than in the whole
 /// document (with heading cuts too): the forest's list items differ from one parse's.
 #[test]
-#[ignore = "a NUL read as the end of input by tree-sitter-md's scanners: both readers need it read as another byte (CommonMark: U+FFFD)"]
 fn a_nul_at_the_end_parses_as_in_the_whole_document() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/nul-at-the-end.md");
     let text = std::fs::read_to_string(path).unwrap();
@@ -416,4 +415,57 @@ fn edits_nobody_reads_are_parsed_when_the_last_is_read() {
         Document::new(&text).tree().debug_dump()
     );
     assert_eq!(document.model(), Document::new(&text).model());
+}
+
+/// Found by the edits fuzzer after 950 s: a NUL typed into a spec. tree-sitter-md's
+/// scanners read a NUL as the end of the input, so a chunk with one parsed otherwise than
+/// the whole text; CommonMark reads it as U+FFFD, a character of text.
+#[test]
+fn a_nul_typed_anywhere_parses_as_a_fresh_parse() {
+    let mut text = START.to_string();
+    let mut document = Document::new(&text);
+    let _ = document.tree();
+    for n in 1..40 {
+        let at = floor_boundary(&text, (n * 131) % text.len());
+        text.insert_str(at, "{{NAME}}\0");
+        document = document.edit(at..at, "{{NAME}}\0");
+        let fresh = Document::new(&text);
+        assert_eq!(
+            document.tree().debug_dump(),
+            fresh.tree().debug_dump(),
+            "{text:?}"
+        );
+        assert_eq!(
+            document.tree().block_nodes_dump(),
+            whole_document_block_nodes_dump(document.source()),
+            "{text:?}"
+        );
+        assert_eq!(document.model(), fresh.model(), "{text:?}");
+    }
+}
+
+/// The edits fuzzer's case seed 1796223073973271939 (after 950 s), as it ran.
+#[test]
+fn the_fuzzers_nul_case_equals_a_fresh_parse() {
+    let mut text = String::from(
+        "---\neip: 1588\ntitle: \"Hardfork Meta: Ethereum ProgPoW\"\nauthor: Ikmyeong Na (@naikmyeong)\nstatus: Stagnant\ntype: Meta\ncreated: 2018-11-16\nrequires: 1057\n---\n\n## Abstract\n\nThis meta-EIP specifies the changes included in the alternative Ethereum hardfork named Ethereum ProgPoW.\n\n## Specification\n\n- Codename: Ethereum ProgPoW\n- Aliases: N/A\n- Activation:\n  - `Block thereum ProgPoW\n- Aliases: N/A\n- Activation:\n  - `Block >= 7280000` on the Etherc-6120.md\neum mainnet\n- Includes:\n  - [EIP-1057](./eip-1057.md): ProgPoW, a Programmatic Proof-of-Work\n\n## Copyright\n\nCopyright and related rights waived via [CC0](../LICENSE.md).\n",
+    );
+    let mut document = Document::new(&text);
+    let edits: [(usize, usize, &str); 5] = [
+        (360, 456, "```\r\u{2028}"),
+        (511, 511, ""),
+        (375, 377, ")[a](b.md#c)"),
+        (533, 534, "<div>~~|"),
+        (407, 414, "{{NAME}}\0"),
+    ];
+    for (start, end, insert) in edits {
+        text.replace_range(start..end, insert);
+        document = document.edit(start..end, insert);
+        let fresh = Document::new(&text);
+        assert_eq!(
+            document.tree().debug_dump(),
+            fresh.tree().debug_dump(),
+            "{text:?}"
+        );
+    }
 }
