@@ -213,7 +213,7 @@ fn workspace_configuration_changes_values_and_severities() {
         "{problem:#?}"
     );
     assert_eq!(problem["range"]["start"]["line"], json!(2));
-    let diagnostics = server.diagnostics(&uri, 1);
+    let diagnostics = server.settled_diagnostics(&uri, 1);
     let invalid = find(&diagnostics, "invalid-value");
     assert!(
         invalid["message"].as_str().unwrap().contains("critical, high"),
@@ -249,7 +249,7 @@ fn editor_settings_override_severities() {
         "workspace/didChangeConfiguration",
         json!({ "settings": { "specls": { "severity": { "missing-section": "hint" } } } }),
     );
-    let diagnostics = server.diagnostics(uri, 1);
+    let diagnostics = server.settled_diagnostics(uri, 1);
     assert_eq!(find(&diagnostics, "missing-section")["severity"], json!(4));
     assert_eq!(find(&diagnostics, "invalid-value")["severity"], json!(1));
     server.shutdown();

@@ -322,6 +322,24 @@ impl Server {
         }
     }
 
+    /// The diagnostics of `uri` at `version` once the server has settled: the last of
+    /// those published until it has been quiet a moment. After a settings change a check
+    /// that began before it may still publish the old findings once (the same as
+    /// before), and the re-check publishes the new ones after.
+    pub fn settled_diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let first = self.diagnostics(uri, version);
+        self.drain(Duration::from_millis(500))
+            .into_iter()
+            .rev()
+            .find(|m| {
+                m["method"] == json!("textDocument/publishDiagnostics")
+                    && m["params"]["uri"] == json!(uri)
+                    && m["params"]["version"] == json!(version)
+            })
+            .map(|m| m["params"]["diagnostics"].as_array().cloned().unwrap_or_default())
+            .unwrap_or(first)
+    }
+
     /// The next diagnostics published for `uri` at `version`.
     pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
         let params = self.wait_for("textDocument/publishDiagnostics", |p| {
