@@ -233,11 +233,7 @@ impl Checks {
         let Some(converted) = converted else { return };
         let Some(inputs) = inputs else { return };
         let _publishing = self.publishing.lock().await;
-        let only_if_changed = trigger == Trigger::Affected;
-        if !self
-            .session
-            .should_publish(&uri, version, inputs, &found, only_if_changed)
-        {
+        if !self.session.should_publish(&uri, version, inputs, &found) {
             return;
         }
         self.client

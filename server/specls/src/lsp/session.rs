@@ -506,15 +506,14 @@ impl Session {
     }
 
     /// Whether to publish diagnostics computed for `(version, inputs)`: they must still
-    /// be current, and a re-check (`only_if_changed`) must differ from what the client
-    /// was last sent. Records them as sent.
+    /// be current, and differ from what the client was last sent for that version (a
+    /// re-check that began first may have sent the same already). Records them as sent.
     pub fn should_publish(
         &self,
         uri: &Uri,
         version: i32,
         inputs: u64,
         diagnostics: &Arc<Vec<Diagnostic>>,
-        only_if_changed: bool,
     ) -> bool {
         // Under the state lock: a document closed meanwhile keeps no record.
         let state = self.state();
@@ -525,7 +524,7 @@ impl Session {
             .published
             .get(uri)
             .is_some_and(|last| last.0 == version && *last.1 == **diagnostics);
-        if unchanged && only_if_changed {
+        if unchanged {
             return false;
         }
         self.published.insert(uri.clone(), (version, diagnostics.clone()));
