@@ -182,6 +182,8 @@ struct ChunkSyntax {
     len: usize,
     tree: Tree,
     inlines: Vec<InlineTree>,
+    /// An inline node was too costly to parse ([`MAX_IMAGE_OPENERS`]) and has no tree.
+    skipped_inline: bool,
     /// The chunk's part of the spec model, read on first use.
     model: OnceLock<ChunkModel>,
 }
@@ -233,6 +235,12 @@ impl BlockChunk {
         self.syntax
             .tree
             .root_node_with_offset(self.start, self.start_point)
+    }
+
+    /// Whether an inline node of the chunk was left unparsed: its text is read by the
+    /// fast reader.
+    pub fn skipped_inline(&self) -> bool {
+        self.syntax.skipped_inline
     }
 
     pub fn inline_trees(&self) -> impl Iterator<Item = InlineView<'_>> {
@@ -293,8 +301,17 @@ fn parse_chunk(
 ) -> BlockChunk {
     let deep = source.too_deep_prefixes(range.clone());
     let tree = tree.unwrap_or_else(|| parse_relative(&mut parsers.block, source, range.clone(), &[], &deep));
+    let mut skipped_inline = false;
     let inlines = inline_nodes(&tree)
         .into_iter()
+        .filter(|node| {
+            let many = image_openers(
+                source,
+                range.start + node.start_byte()..range.start + node.end_byte(),
+            ) > MAX_IMAGE_OPENERS;
+            skipped_inline |= many;
+            !many
+        })
         .map(|node| {
             let included = included_ranges(node);
             let tree = parse_relative(&mut parsers.inline, source, range.clone(), &included, &deep);
@@ -312,9 +329,28 @@ fn parse_chunk(
             len: range.len(),
             tree,
             inlines,
+            skipped_inline,
             model: OnceLock::new(),
         }),
     }
+}
+
+/// tree-sitter-md's inline grammar takes time quadratic in the `![` of one inline node:
+/// 2,400 of them on a line (26 KB) cost 1.3 s a parse (the edits fuzzer's slowest case). An inline node with more than this many is not parsed, and its chunk is read
+/// by the fast reader, as a chunk tree-sitter-md misread is. No real paragraph holds 256
+/// images.
+const MAX_IMAGE_OPENERS: usize = 256;
+
+fn image_openers(source: Source<'_>, range: Range<usize>) -> usize {
+    let mut count = 0;
+    let mut bang = false;
+    for byte in source.rope.byte_slice(range).bytes() {
+        if bang && byte == b'[' {
+            count += 1;
+        }
+        bang = byte == b'!';
+    }
+    count
 }
 
 /// Where a block tree parsed from `base` may be cut: the starts of its top-level blocks

@@ -314,7 +314,9 @@ fn misread(rope: &Rope, chunk: &BlockChunk) -> bool {
 }
 
 fn has_error(chunk: &BlockChunk) -> bool {
-    chunk.root().has_error() || chunk.inline_trees().any(|inline| inline.root().has_error())
+    chunk.skipped_inline()
+        || chunk.root().has_error()
+        || chunk.inline_trees().any(|inline| inline.root().has_error())
 }
 
 /// Whether the byte at `at` is in a paragraph of the block tree under `node`; a walk

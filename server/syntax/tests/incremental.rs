@@ -469,3 +469,33 @@ fn the_fuzzers_nul_case_equals_a_fresh_parse() {
         );
     }
 }
+
+/// The edits fuzzer's slowest case: a line of 2,400 images cost tree-sitter-md's inline
+/// grammar 1.3 s a parse. Such a node is left unparsed and read by the fast reader; the
+/// editor's model is the fast reader's, and edits still equal a fresh parse.
+#[test]
+fn a_line_of_thousands_of_images_is_read_by_the_fast_reader() {
+    let mut text = format!(
+        "---\nspec-id: IMG-1\n---\n# Images\n\n{}\n\n## After\n\nText with [a link](b.md).\n",
+        "![i](p.png)".repeat(2_400)
+    );
+    let document = Document::new(&text);
+    assert!(
+        document
+            .tree()
+            .chunks()
+            .iter()
+            .any(|chunk| chunk.skipped_inline())
+    );
+    let model = document.model();
+    assert_eq!(*model, SpecModel::read_fast(&text));
+    assert!(model.headings.iter().any(|heading| heading.title == "After"));
+    let at = text.find("## After").unwrap();
+    text.insert_str(at, "More. ");
+    let edited = document.edit(at..at, "More. ");
+    assert_eq!(
+        edited.tree().debug_dump(),
+        Document::new(&text).tree().debug_dump()
+    );
+    assert_eq!(edited.model(), Document::new(&text).model());
+}
