@@ -24,6 +24,20 @@ fn filled_seed(template: &str, n: usize) -> String {
         )
 }
 
+/// A server for a fresh workspace folder with `count` filled seeds open, `spec-0.md` on.
+fn open_filled_seeds(count: usize) -> (Server, tempfile::TempDir, Vec<String>) {
+    let template = std::fs::read_to_string(seed("feature-spec-template.md")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut server, _) = Server::start_with_root(&file_uri(dir.path()), json!({}));
+    let uris: Vec<String> = (0..count)
+        .map(|n| format!("{}/spec-{n}.md", file_uri(dir.path())))
+        .collect();
+    for (n, uri) in uris.iter().enumerate() {
+        server.open(uri, &filled_seed(&template, n));
+    }
+    (server, dir, uris)
+}
+
 fn publishes(messages: &[Value]) -> Vec<&Value> {
     messages
         .iter()
@@ -34,15 +48,7 @@ fn publishes(messages: &[Value]) -> Vec<&Value> {
 #[test]
 fn opening_many_documents_publishes_each_about_once() {
     const OPEN: usize = 300;
-    let template = std::fs::read_to_string(seed("feature-spec-template.md")).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let (mut server, _) = Server::start_with_root(&file_uri(dir.path()), json!({}));
-    let uris: Vec<String> = (0..OPEN)
-        .map(|n| format!("{}/spec-{n}.md", file_uri(dir.path())))
-        .collect();
-    for (n, uri) in uris.iter().enumerate() {
-        server.open(uri, &filled_seed(&template, n));
-    }
+    let (mut server, _dir, uris) = open_filled_seeds(OPEN);
     let messages = server.drain(Duration::from_secs(2));
     let published = publishes(&messages);
     // Each document once, and again at most when the spec it names was opened after its
@@ -91,15 +97,8 @@ fn opening_many_documents_publishes_each_about_once() {
 #[test]
 fn documents_at_rest_are_edited_checked_and_completed_as_any() {
     const OPEN: usize = 80;
+    let (mut server, _dir, uris) = open_filled_seeds(OPEN);
     let template = std::fs::read_to_string(seed("feature-spec-template.md")).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let (mut server, _) = Server::start_with_root(&file_uri(dir.path()), json!({}));
-    let uris: Vec<String> = (0..OPEN)
-        .map(|n| format!("{}/spec-{n}.md", file_uri(dir.path())))
-        .collect();
-    for (n, uri) in uris.iter().enumerate() {
-        server.open(uri, &filled_seed(&template, n));
-    }
     server.drain(Duration::from_secs(2));
     let holds_tree = |server: &mut Server, uri: &str| server.document_state(uri)["holdsTree"].clone();
     assert_eq!(

@@ -91,7 +91,7 @@ pub struct Limits {
 
 /// A size as the limits' messages and `limits:` write it: `8 MB`, `512 KB`, `300 bytes`
 /// (powers of 1024, rounded up so that an over-limit size never reads as equal to the limit).
-pub fn human_size(bytes: u64) -> String {
+fn human_size(bytes: u64) -> String {
     const KB: u64 = 1 << 10;
     const MB: u64 = 1 << 20;
     match bytes {
@@ -99,6 +99,11 @@ pub fn human_size(bytes: u64) -> String {
         KB..MB => format!("{} KB", bytes.div_ceil(KB)),
         _ => format!("{} MB", bytes.div_ceil(MB)),
     }
+}
+
+/// `8 MB is over the limit of 2 MB`: the one wording of the size limit's findings and notes.
+pub fn over_size_limit(size: u64, limit: u64) -> String {
+    format!("{} is over the limit of {}", human_size(size), human_size(limit))
 }
 
 impl Default for Limits {

@@ -7,7 +7,7 @@ use std::path::Path;
 use specls_syntax::ropey::Rope;
 use specls_syntax::{Document, FieldValue, Heading, ReferenceKind, SpecModel};
 
-use crate::config::{FieldType, Settings, SeverityLevel, Template, human_size};
+use crate::config::{FieldType, Settings, SeverityLevel, Template, over_size_limit};
 use crate::schema::{
     SectionKind, SectionRule, SkeletonStyle, TemplateSchema, placeholder_ranges, section_level,
 };
@@ -264,10 +264,9 @@ pub fn check(document: &Document, context: &CheckContext<'_>) -> Vec<Diagnostic>
 /// An open document over the size limit: one notice that says so, whatever it holds.
 fn not_analysed(document: &Document, context: &CheckContext<'_>) -> Vec<Diagnostic> {
     let message = format!(
-        "not analysed: {} is over the limit of {} for a document (limits.max-file-size); its \
-         text is kept as you edit it, and it is checked again once it is under the limit",
-        human_size(document.len() as u64),
-        human_size(document.limit() as u64),
+        "not analysed: {} for a document (limits.max-file-size); its text is kept as you \
+         edit it, and it is checked again once it is under the limit",
+        over_size_limit(document.len() as u64, document.limit() as u64),
     );
     context
         .settings

@@ -27,7 +27,7 @@ use std::time::Instant;
 
 use anstream::{AutoStream, ColorChoice};
 use clap::ValueEnum;
-use specls_analysis::config::human_size;
+use specls_analysis::config::over_size_limit;
 use specls_analysis::index::{self, ScanNote, ScanOptions, WorkspaceIndex};
 use specls_analysis::workspace_checks::{WorkspaceContext, check_workspace};
 use specls_analysis::{CheckContext, Code, FileEntry, Settings, Severity};
@@ -768,11 +768,7 @@ fn not_utf8(target: &Target, settings: Arc<Settings>, valid_up_to: usize) -> Out
 fn skipped(shown: &Path, note: ScanNote) -> Outcome {
     let why = match note {
         ScanNote::TooLarge { size, limit, .. } => {
-            format!(
-                "{} is over the limit of {} (limits.max-file-size)",
-                human_size(size),
-                human_size(limit)
-            )
+            format!("{} (limits.max-file-size)", over_size_limit(size, limit))
         }
         ScanNote::NotAFile { kind, .. } => format!("{kind} is not a regular file"),
         other => return Outcome::Failed(format!("specls: {other}")),

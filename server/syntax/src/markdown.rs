@@ -292,6 +292,23 @@ fn parse_block(parser: &mut Parser, source: Source<'_>, range: Range<usize>) -> 
     parse_relative(parser, source, range, &[], &deep)
 }
 
+/// The outermost node of `kind` holding the byte at `at`, found on the way down from
+/// `node`: `Node::parent` of a tree seen at an offset searches the tree without it, and
+/// finds nothing in any chunk but the first.
+pub(crate) fn enclosing<'t>(node: Node<'t>, at: usize, kind: &str) -> Option<Node<'t>> {
+    let mut node = node;
+    loop {
+        if node.kind() == kind {
+            return Some(node);
+        }
+        let mut cursor = node.walk();
+        let holding = node
+            .children(&mut cursor)
+            .find(|child| child.start_byte() <= at && at < child.end_byte());
+        node = holding?;
+    }
+}
+
 /// Parses one chunk: its block tree and the inline trees of its block nodes.
 fn parse_chunk(
     parsers: &mut Parsers,
@@ -700,22 +717,8 @@ impl MarkdownTree {
         if local > inline.block_range.end {
             return false;
         }
-        // Down from the root: `Node::parent` of a tree seen at an offset searches the
-        // tree without it, and finds nothing in any chunk but the first.
-        let mut node = InlineView { chunk, inline }.root();
-        loop {
-            if node.kind() == "code_span" {
-                return node.start_byte() < offset && offset < node.end_byte();
-            }
-            let mut cursor = node.walk();
-            let holding = node
-                .children(&mut cursor)
-                .find(|child| child.start_byte() <= offset && offset < child.end_byte());
-            match holding {
-                Some(child) => node = child,
-                None => return false,
-            }
-        }
+        enclosing(InlineView { chunk, inline }.root(), offset, "code_span")
+            .is_some_and(|span| span.start_byte() < offset && offset < span.end_byte())
     }
 
     /// Every tree with its nodes, byte ranges and points, for comparing two parses.

@@ -11,7 +11,7 @@ use tree_sitter::{Node, Query, QueryCursor, StreamingIterator};
 
 use crate::document::Document;
 use crate::frontmatter::{FieldValue, Frontmatter, Scalar, read_frontmatter};
-use crate::markdown::{BlockChunk, InlineView, MarkdownTree};
+use crate::markdown::{BlockChunk, InlineView, MarkdownTree, enclosing};
 use crate::nesting::rope_too_deep_prefixes;
 use crate::queries::{capture, captured, queries};
 
@@ -306,7 +306,7 @@ fn misread(rope: &Rope, chunk: &BlockChunk) -> bool {
         else {
             continue;
         };
-        if in_paragraph(root, last) {
+        if enclosing(root, last, "paragraph").is_some() {
             return true;
         }
     }
@@ -317,25 +317,6 @@ fn has_error(chunk: &BlockChunk) -> bool {
     chunk.skipped_inline()
         || chunk.root().has_error()
         || chunk.inline_trees().any(|inline| inline.root().has_error())
-}
-
-/// Whether the byte at `at` is in a paragraph of the block tree under `node`; a walk
-/// down (`Node::parent` finds nothing in a tree seen at an offset).
-fn in_paragraph(node: Node<'_>, at: usize) -> bool {
-    let mut node = node;
-    loop {
-        if node.kind() == "paragraph" {
-            return true;
-        }
-        let mut cursor = node.walk();
-        let child = node
-            .children(&mut cursor)
-            .find(|child| child.start_byte() <= at && at < child.end_byte());
-        match child {
-            Some(child) => node = child,
-            None => return false,
-        }
-    }
 }
 
 /// A model read from the text from a chunk's start on: its ranges are relative to it.

@@ -126,6 +126,23 @@ fn check_positions(text: &str, document: &Document) {
     }
 }
 
+/// An edited document is what a fresh parse of its text gives: trees, the block nodes of
+/// one whole-document parse, and model.
+fn assert_equals_fresh(document: &Document, text: &str) {
+    let fresh = Document::new(text);
+    assert_eq!(
+        document.tree().debug_dump(),
+        fresh.tree().debug_dump(),
+        "{text:?}"
+    );
+    assert_eq!(
+        document.tree().block_nodes_dump(),
+        whole_document_block_nodes_dump(document.source()),
+        "{text:?}"
+    );
+    assert_eq!(document.model(), fresh.model(), "{text:?}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -293,18 +310,7 @@ fn edits_that_move_chunk_boundaries() {
             let at = text.find(find).unwrap_or_else(|| panic!("{find:?} in {text:?}"));
             text.replace_range(at..at + find.len(), replace);
             document = document.edit(at..at + find.len(), replace);
-            let fresh = Document::new(&text);
-            assert_eq!(
-                document.tree().debug_dump(),
-                fresh.tree().debug_dump(),
-                "{text:?}"
-            );
-            assert_eq!(
-                document.tree().block_nodes_dump(),
-                whole_document_block_nodes_dump(document.source()),
-                "{text:?}"
-            );
-            assert_eq!(document.model(), fresh.model(), "{text:?}");
+            assert_equals_fresh(&document, &text);
         }
     }
 }
@@ -410,11 +416,7 @@ fn edits_nobody_reads_are_parsed_when_the_last_is_read() {
         assert!(!document.holds_tree());
     }
     assert_eq!(document.text(), text);
-    assert_eq!(
-        document.tree().debug_dump(),
-        Document::new(&text).tree().debug_dump()
-    );
-    assert_eq!(document.model(), Document::new(&text).model());
+    assert_equals_fresh(&document, &text);
 }
 
 /// Found by the edits fuzzer after 950 s: a NUL typed into a spec. tree-sitter-md's
@@ -429,18 +431,7 @@ fn a_nul_typed_anywhere_parses_as_a_fresh_parse() {
         let at = floor_boundary(&text, (n * 131) % text.len());
         text.insert_str(at, "{{NAME}}\0");
         document = document.edit(at..at, "{{NAME}}\0");
-        let fresh = Document::new(&text);
-        assert_eq!(
-            document.tree().debug_dump(),
-            fresh.tree().debug_dump(),
-            "{text:?}"
-        );
-        assert_eq!(
-            document.tree().block_nodes_dump(),
-            whole_document_block_nodes_dump(document.source()),
-            "{text:?}"
-        );
-        assert_eq!(document.model(), fresh.model(), "{text:?}");
+        assert_equals_fresh(&document, &text);
     }
 }
 
@@ -461,12 +452,7 @@ fn the_fuzzers_nul_case_equals_a_fresh_parse() {
     for (start, end, insert) in edits {
         text.replace_range(start..end, insert);
         document = document.edit(start..end, insert);
-        let fresh = Document::new(&text);
-        assert_eq!(
-            document.tree().debug_dump(),
-            fresh.tree().debug_dump(),
-            "{text:?}"
-        );
+        assert_equals_fresh(&document, &text);
     }
 }
 
@@ -493,9 +479,5 @@ fn a_line_of_thousands_of_images_is_read_by_the_fast_reader() {
     let at = text.find("## After").unwrap();
     text.insert_str(at, "More. ");
     let edited = document.edit(at..at, "More. ");
-    assert_eq!(
-        edited.tree().debug_dump(),
-        Document::new(&text).tree().debug_dump()
-    );
-    assert_eq!(edited.model(), Document::new(&text).model());
+    assert_equals_fresh(&edited, &text);
 }

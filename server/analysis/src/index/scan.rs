@@ -11,7 +11,7 @@ use specls_syntax::{LineIndex, SpecModel};
 
 use super::{FileEntry, normalize};
 use crate::Settings;
-use crate::config::human_size;
+use crate::config::over_size_limit;
 
 /// How a scan runs. What it reads at most is the settings' business (`Limits`): a file
 /// over its configuration's `max-file-size` is skipped with a note.
@@ -61,10 +61,9 @@ impl std::fmt::Display for ScanNote {
         match self {
             ScanNote::TooLarge { path, size, limit } => write!(
                 f,
-                "{}: skipped, {} is over the limit of {} (limits.max-file-size)",
+                "{}: skipped, {} (limits.max-file-size)",
                 path.display(),
-                human_size(*size),
-                human_size(*limit)
+                over_size_limit(*size, *limit)
             ),
             ScanNote::NotUtf8 { path } => write!(f, "{}: skipped, not valid UTF-8", path.display()),
             ScanNote::NotAFile { path, kind } => {
