@@ -89,3 +89,53 @@ fn whole_document_replacement_and_crlf() {
     );
     server.shutdown();
 }
+
+/// A large spec is opened without a parse (its model comes from the fast reader); its
+/// first edit has its trees parsed in the background, and later edits follow them
+/// incrementally, with the same findings as the text read afresh.
+#[test]
+fn a_large_spec_opens_without_a_parse_and_is_parsed_once_edited() {
+    let mut text = String::from("---\nspec-id: BIG-1\ntitle: Big\nstatus: sideways\n---\n\n# Big\n\n");
+    for n in 0..2_000 {
+        text.push_str(&format!(
+            "## Part {n}\n\nSee [part](#part-{}) and BIG-2.\n\n",
+            n + 1
+        ));
+    }
+    let mut server = Server::start();
+    let uri = "file:///ws/big.md";
+    server.open(uri, &text);
+    let opened = server.diagnostics(uri, 1);
+    let codes = |diagnostics: &[serde_json::Value]| -> Vec<String> {
+        diagnostics
+            .iter()
+            .map(|d| format!("{} {}", d["code"], d["range"]))
+            .collect()
+    };
+    assert!(
+        !opened.is_empty(),
+        "the invalid status and the last broken anchor"
+    );
+    assert_eq!(
+        server.document_state(uri)["holdsTree"],
+        json!(false),
+        "opening parses nothing"
+    );
+
+    // A space at the end of the last line, three times: the first edit asks for the trees.
+    let last = text.lines().count() as u32;
+    server.change(uri, 2, [[last, 0], [last, 0]], " ");
+    assert_eq!(codes(&server.diagnostics(uri, 2)), codes(&opened));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while server.document_state(uri)["holdsTree"] != json!(true) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the trees were never parsed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    server.change(uri, 3, [[last, 1], [last, 1]], " ");
+    assert_eq!(codes(&server.diagnostics(uri, 3)), codes(&opened));
+    assert_eq!(server.document_state(uri)["holdsTree"], json!(true));
+    server.shutdown();
+}

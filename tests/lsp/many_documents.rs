@@ -91,25 +91,43 @@ fn opening_many_documents_publishes_each_about_once() {
     server.shutdown();
 }
 
-/// Beyond the few documents edited last, open documents are put to rest (their syntax
-/// trees dropped, text and model kept): each is still edited, checked and completed
+/// Opened documents are read by the fast reader and hold no syntax trees; edited ones
+/// are parsed in the background, and beyond the few edited last they are put to rest
+/// (trees dropped, text and model kept): each is still edited, checked and completed
 /// exactly.
 #[test]
 fn documents_at_rest_are_edited_checked_and_completed_as_any() {
     const OPEN: usize = 80;
+    const EDITED: usize = 40;
     let (mut server, _dir, uris) = open_filled_seeds(OPEN);
     let template = std::fs::read_to_string(seed("feature-spec-template.md")).unwrap();
     server.drain(Duration::from_secs(2));
     let holds_tree = |server: &mut Server, uri: &str| server.document_state(uri)["holdsTree"].clone();
     assert_eq!(
+        holds_tree(&mut server, &uris[OPEN - 1]),
+        json!(false),
+        "opening parses nothing"
+    );
+    // A trailing space at the end of line 1 (`spec-id: MANY-n`), one document at a time.
+    for (n, uri) in uris.iter().take(EDITED).enumerate() {
+        let end = format!("spec-id: MANY-{n}").len() as u32;
+        server.change(uri, 2, [[1, end], [1, end]], " ");
+        server.diagnostics(uri, 2);
+    }
+    server.drain(Duration::from_secs(1));
+    // One more check commits, and rests all but the documents edited last.
+    let end = format!("spec-id: MANY-{}", OPEN - 1).len() as u32;
+    server.change(&uris[OPEN - 1], 2, [[1, end], [1, end]], " ");
+    server.diagnostics(&uris[OPEN - 1], 2);
+    assert_eq!(
         holds_tree(&mut server, &uris[0]),
         json!(false),
-        "the first opened is at rest"
+        "the first edited is at rest"
     );
     assert_eq!(
-        holds_tree(&mut server, &uris[OPEN - 1]),
+        holds_tree(&mut server, &uris[EDITED - 1]),
         json!(true),
-        "the last keeps its trees"
+        "one edited last keeps its trees"
     );
 
     // Completion reads the trees: they come back for it.
@@ -129,8 +147,8 @@ fn documents_at_rest_are_edited_checked_and_completed_as_any() {
     assert!(labels.contains(&"critical"), "{labels:?}");
 
     // An edit of a document at rest is parsed afresh and checked.
-    server.change(&uris[0], 2, [[4, 10], [4, 14]], "urgent");
-    let diagnostics = server.diagnostics(&uris[0], 2);
+    server.change(&uris[0], 3, [[4, 10], [4, 14]], "urgent");
+    let diagnostics = server.diagnostics(&uris[0], 3);
     let invalid: Vec<&Value> = diagnostics
         .iter()
         .filter(|d| d["code"] == json!("invalid-value"))
@@ -143,7 +161,11 @@ fn documents_at_rest_are_edited_checked_and_completed_as_any() {
     let state = server.document_state(&uris[0]);
     assert_eq!(
         state["text"],
-        json!(filled_seed(&template, 0).replace("priority: high", "priority: urgent"))
+        json!(
+            filled_seed(&template, 0)
+                .replace("spec-id: MANY-0", "spec-id: MANY-0 ")
+                .replace("priority: high", "priority: urgent")
+        )
     );
     assert_eq!(
         state["holdsTree"],

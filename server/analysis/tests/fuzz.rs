@@ -417,6 +417,9 @@ fn readers_case(rng: &mut Rng, bytes: &[u8]) {
     let text = text_of(bytes);
     let fast = SpecModel::read_fast(&text);
     let document = Document::new(&text);
+    // Parsed first, so the document's model is the tree-sitter reader's (an opened
+    // document's comes from the fast reader until its trees are parsed).
+    let _ = document.tree();
     let model = document.model();
     let settings = settings();
     let diagnostics = check(&document, &context(settings));

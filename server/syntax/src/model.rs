@@ -161,6 +161,14 @@ impl SpecModel {
         model
     }
 
+    /// Reads the part of the model of each chunk that has none yet, as [`SpecModel::read`]
+    /// will, without assembling them.
+    pub fn read_parts(rope: &Rope, tree: &MarkdownTree) {
+        let chunks = tree.chunks();
+        let first_error = chunks.iter().position(has_error).unwrap_or(chunks.len());
+        read_missing_parts(rope, tree, &chunks[..first_error]);
+    }
+
     /// The `spec-id` of the frontmatter, if it is a scalar.
     pub fn spec_id(&self) -> Option<&str> {
         self.frontmatter.as_ref()?.scalar("spec-id")

@@ -149,13 +149,18 @@ proptest! {
     #[test]
     fn incremental_equals_fresh(
         ops in prop::collection::vec(
-            (op_strategy(), prop::bool::weighted(0.2), prop::bool::weighted(0.6)),
+            (op_strategy(), prop::bool::weighted(0.2), prop::bool::weighted(0.6), prop::bool::weighted(0.3)),
             1..24
         )
     ) {
         let mut model = START.to_string();
         let mut document = Document::new(&model);
-        for (op, rest, read) in &ops {
+        for (op, rest, read, prepare) in &ops {
+            // A version whose trees a thread was asked to parse: the next edits follow
+            // them, whoever parses them first.
+            if *prepare && document.will_prepare() {
+                prop_assert!(!document.will_prepare());
+            }
             // A document put to rest has no trees: its next edit parses afresh.
             if *rest {
                 let rested = document.rested();
@@ -178,7 +183,7 @@ proptest! {
             );
         }
         prop_assert_eq!(document.tree().debug_dump(), Document::new(&model).tree().debug_dump());
-        prop_assert_eq!(document.model(), Document::new(&model).model());
+        prop_assert_eq!(&*document.model(), &SpecModel::from_document(&Document::new(&model)));
     }
 }
 
@@ -387,6 +392,7 @@ fn a_document_over_its_limit_keeps_its_text_and_is_parsed_once_under_it() {
 #[test]
 fn a_document_at_rest_keeps_its_text_and_model_and_parses_again_when_asked() {
     let document = Document::new(START);
+    let _ = document.tree();
     let model = document.model();
     let rested = document.rested();
     assert!(document.holds_tree() && !rested.holds_tree());
@@ -480,4 +486,35 @@ fn a_line_of_thousands_of_images_is_read_by_the_fast_reader() {
     text.insert_str(at, "More. ");
     let edited = document.edit(at..at, "More. ");
     assert_equals_fresh(&edited, &text);
+}
+
+/// An opened document's model comes from the fast reader, without a parse; once a thread
+/// prepares its trees, edits follow them incrementally and read their model from them.
+#[test]
+fn an_opened_document_is_read_without_a_parse_until_prepared() {
+    let text = "---\nspec-id: OPEN-1\n---\n\n# Open\n\n## Overview\n\nSee OPEN-2.\n".to_string();
+    let document = Document::new(&text);
+    assert_eq!(*document.model(), SpecModel::from_document(&Document::new(&text)));
+    assert!(
+        !document.holds_tree(),
+        "the model of an opened document needs no trees"
+    );
+
+    // An edit of a document nobody parsed is parsed afresh when read: a thread is asked.
+    let at = text.find("OPEN-2").unwrap();
+    let edited = document.edit(at..at, "x");
+    assert!(edited.will_prepare());
+    assert!(!edited.will_prepare(), "one thread is asked once");
+    // Edits made while it parses follow its trees, and read the fast model meanwhile.
+    let next = edited.edit(at..at, "y");
+    assert!(!next.will_prepare());
+    let _ = next.model();
+    assert!(!next.holds_tree() && !edited.holds_tree());
+    edited.prepare();
+    assert!(edited.holds_tree());
+    let last = next.edit(at..at, "z");
+    let mut expected = text.clone();
+    expected.insert_str(at, "zyx");
+    assert_equals_fresh(&last, &expected);
+    assert!(next.holds_tree(), "the chain ran through the prepared trees");
 }

@@ -4,11 +4,11 @@
 use std::fmt::Write;
 use std::ops::Range;
 
-use specls_syntax::{Document, FieldValue, ReferenceKind};
+use specls_syntax::{Document, FieldValue, ReferenceKind, SpecModel};
 
 fn render(text: &str) -> String {
-    let document = Document::new(text);
-    let model = document.model();
+    // The tree-sitter reader's model: an opened document's own comes from the fast reader.
+    let model = SpecModel::from_document(&Document::new(text));
     let at = |range: &Range<usize>| format!("{:?} {:?}", range, &text[range.clone()]);
     let mut out = String::new();
     if let Some(frontmatter) = &model.frontmatter {

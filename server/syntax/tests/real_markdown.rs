@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use specls_syntax::{Document, SpecModel};
 
 fn same(text: &str) -> bool {
-    *Document::new(text).model() == SpecModel::read_fast(text)
+    SpecModel::from_document(&Document::new(text)) == SpecModel::read_fast(text)
 }
 
 /// The smallest text, made of whole lines of `text`, on which the readers still differ:

@@ -242,8 +242,15 @@ impl Session {
     }
 
     /// Applies an editor's changes in order. Versions only go up: a change whose version
-    /// is not newer than the document's is refused whole.
-    pub fn change(&self, uri: &Uri, version: i32, changes: &[TextChange]) -> Result<(), ChangeRejected> {
+    /// is not newer than the document's is refused whole. Returns the new version when
+    /// its trees are to be parsed in the background ([`Document::will_prepare`]): its
+    /// model comes from the fast reader meanwhile.
+    pub fn change(
+        &self,
+        uri: &Uri,
+        version: i32,
+        changes: &[TextChange],
+    ) -> Result<Option<Arc<Document>>, ChangeRejected> {
         let encoding = self.encoding();
         let mut state = self.state();
         state.revision += 1;
@@ -267,6 +274,7 @@ impl Session {
             }
             document = Arc::new(next);
         }
+        let prepare = document.will_prepare().then(|| document.clone());
         *open = OpenDocument {
             version,
             document,
@@ -274,7 +282,7 @@ impl Session {
             inputs: revision,
             edited: revision,
         };
-        Ok(())
+        Ok(prepare)
     }
 
     /// Closes a document; the revision its file must be read back at (with

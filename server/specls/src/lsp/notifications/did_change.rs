@@ -17,7 +17,14 @@ pub fn handle(session: &Session, params: DidChangeTextDocumentParams) -> bool {
         })
         .collect();
     match session.change(&uri, params.text_document.version, &changes) {
-        Ok(()) => true,
+        Ok(prepare) => {
+            if let Some(document) = prepare {
+                // Parsing a 20,000-line spec takes half a second: on a blocking thread,
+                // while the check reads the model with the fast reader.
+                tokio::task::spawn_blocking(move || document.prepare());
+            }
+            true
+        }
         Err(ChangeRejected::NotOpen) => {
             log_warn!("didChange for {}, which is not open; ignored", uri.as_str());
             false
