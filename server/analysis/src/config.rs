@@ -521,7 +521,7 @@ impl Settings {
         self.severity
             .get(&code)
             .copied()
-            .unwrap_or(Some(code.default_severity()))
+            .unwrap_or((!code.off_by_default()).then(|| code.default_severity()))
     }
 
     pub fn template(&self, name: &str) -> Option<&Template> {
