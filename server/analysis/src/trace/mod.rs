@@ -9,6 +9,8 @@
 //! editor and `specls check` agree without looking at the disk.
 
 mod check;
+pub mod matrix;
+pub mod navigate;
 mod read;
 mod set;
 
