@@ -14,18 +14,32 @@ use specls_analysis::{CheckContext, Settings, check};
 use specls_syntax::Document;
 
 fn main() {
-    let requirements: usize = std::env::args().nth(1).map_or(300, |n| n.parse().expect("a number"));
-    let mut spec = String::from("# Feature Specification: Big\n\n**Created**: 2026-01-02\n**Status**: Draft\n\n## Requirements\n\n");
+    let requirements: usize = std::env::args()
+        .nth(1)
+        .map_or(300, |n| n.parse().expect("a number"));
+    let mut spec = String::from(
+        "# Feature Specification: Big\n\n**Created**: 2026-01-02\n**Status**: Draft\n\n## Requirements\n\n",
+    );
     let mut tasks = String::from("# Tasks: Big\n\n");
     for i in 1..=requirements {
         if i % 10 == 1 {
-            spec.push_str(&format!("\n### User Story {} - Part {} (Priority: P2)\n\n", i / 10 + 1, i / 10 + 1));
+            spec.push_str(&format!(
+                "\n### User Story {} - Part {} (Priority: P2)\n\n",
+                i / 10 + 1,
+                i / 10 + 1
+            ));
             tasks.push_str(&format!("\n## Phase {}\n\n", i / 10 + 1));
         }
-        spec.push_str(&format!("- **FR-{i:03}**: System MUST handle case {i} within 200 ms.\n"));
+        spec.push_str(&format!(
+            "- **FR-{i:03}**: System MUST handle case {i} within 200 ms.\n"
+        ));
         for j in 0..2 {
             let t = 2 * i + j;
-            let depends = if t > 2 { format!(" (depends on T{:04})", t - 1) } else { String::new() };
+            let depends = if t > 2 {
+                format!(" (depends on T{:04})", t - 1)
+            } else {
+                String::new()
+            };
             tasks.push_str(&format!(
                 "- [{}] T{t:04} [US{}] Implement FR-{i:03} part {j} in src/case_{i}.rs{depends}\n",
                 if t % 3 == 0 { "x" } else { " " },
@@ -90,5 +104,8 @@ fn main() {
         times[times.len() / 2]
     };
     println!("keystroke → tasks.md diagnostics: {:?} (median)", median(own));
-    println!("re-check of spec.md:              {:?} (median)", median(dependent));
+    println!(
+        "re-check of spec.md:              {:?} (median)",
+        median(dependent)
+    );
 }
