@@ -273,6 +273,11 @@ impl Reader<'_> {
             .split(|c: char| !c.is_alphanumeric())
             .any(|w| w.eq_ignore_ascii_case("test") || w.eq_ignore_ascii_case("tests"));
         let title = strip_labels(text);
+        // `(depends on T010)` is shown as the dependencies, not as the title.
+        let title = match title.to_ascii_lowercase().find("(depends on") {
+            Some(at) => title[..at].trim_end(),
+            None => title,
+        };
         self.define(id, ItemKind::Task, id_range, start..start + line.len(), title);
         let index = self.facts.definitions.len() - 1;
         self.facts.definitions[index].done = Some(done);
@@ -788,8 +793,8 @@ mod tests {
             tasks,
             [
                 "T001 Some(true) test=false [] [] Create project",
-                "T002 Some(false) test=true [\"US1\"] [\"T001\"] Contract test for sign in (depends on T001)",
-                "T003 Some(false) test=false [\"US1\", \"FR-001\"] [\"T001\", \"T002\"] Implement FR-001 and `FR-042` in src/login.rs (depends on T001, T002)",
+                "T002 Some(false) test=true [\"US1\"] [\"T001\"] Contract test for sign in",
+                "T003 Some(false) test=false [\"US1\", \"FR-001\"] [\"T001\", \"T002\"] Implement FR-001 and `FR-042` in src/login.rs",
                 "T004 Some(false) test=false [\"US9\"] [\"T999\"] Depends on T999",
             ]
         );
