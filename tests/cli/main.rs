@@ -14,6 +14,7 @@ mod hostile;
 mod list;
 mod new;
 mod precision;
+mod trace;
 
 /// The repository root (this crate is `server/specls`).
 fn repo_root() -> PathBuf {

@@ -17,3 +17,4 @@ mod outline;
 mod precision;
 mod protocol;
 mod snapshots_per_request;
+mod trace;

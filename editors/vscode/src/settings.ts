@@ -24,6 +24,14 @@ export const DIAGNOSTIC_CODES = [
   'skipped-file',
   'encoding',
   'nesting-limit',
+  'uncovered-requirement',
+  'unknown-requirement',
+  'duplicate-requirement',
+  'needs-clarification',
+  'unknown-task',
+  'task-cycle',
+  'task-status',
+  'ears-form',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -6,6 +6,8 @@ use std::ops::Range;
 use specls_syntax::ReferenceKind;
 
 use crate::index::{FileEntry, WorkspaceIndex};
+use crate::trace::navigate::coverage_line;
+use crate::trace::{ItemKind, SetView};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lens {
@@ -14,10 +16,11 @@ pub struct Lens {
 }
 
 /// "referenced by N specs" and "tasks D/T done" on the title (the first heading, else the
-/// frontmatter title); nothing for files that are not specs.
+/// frontmatter title); nothing for files that are not specs. In a spec set, the coverage
+/// of each requirement and story, and "D/T done" on each heading over tasks.
 pub fn spec_lenses(entry: &FileEntry, index: &WorkspaceIndex) -> Vec<Lens> {
     if !entry.is_spec {
-        return Vec::new();
+        return trace_lenses(entry, index);
     }
     let Some(range) = entry
         .headings
@@ -43,6 +46,35 @@ pub fn spec_lenses(entry: &FileEntry, index: &WorkspaceIndex) -> Vec<Lens> {
             title: format!("tasks {}/{} done", tasks.done, tasks.total),
         });
     }
+    lenses
+}
+
+/// The lenses of a file of a spec set.
+pub fn trace_lenses(entry: &FileEntry, index: &WorkspaceIndex) -> Vec<Lens> {
+    let (Some(facts), Some(view)) = (entry.trace.as_deref(), SetView::of(entry, index)) else {
+        return Vec::new();
+    };
+    let mut lenses = Vec::new();
+    for definition in facts.definitions.iter().filter(|d| d.kind.needs_coverage()) {
+        lenses.push(Lens {
+            range: definition.range.clone(),
+            title: coverage_line(&view.coverage(definition)),
+        });
+    }
+    for heading in &facts.task_headings {
+        let tasks = facts
+            .definitions
+            .iter()
+            .filter(|d| d.kind == ItemKind::Task && heading.section_range.contains(&d.range.start));
+        let (done, total) = tasks.fold((0, 0), |(done, total), task| {
+            (done + usize::from(task.done == Some(true)), total + 1)
+        });
+        lenses.push(Lens {
+            range: heading.title_range.clone(),
+            title: format!("{done}/{total} done"),
+        });
+    }
+    lenses.sort_by_key(|lens| lens.range.start);
     lenses
 }
 

@@ -517,11 +517,17 @@ impl Settings {
     }
 
     /// The severity of a code here; `None` when it is turned off.
+    /// Sets a code's severity (an editor's setting that turns on a code that is off by
+    /// default, which must be computed to be shown).
+    pub fn set_severity(&mut self, code: Code, severity: Option<Severity>) {
+        self.severity.insert(code, severity);
+    }
+
     pub fn severity(&self, code: Code) -> Option<Severity> {
         self.severity
             .get(&code)
             .copied()
-            .unwrap_or(Some(code.default_severity()))
+            .unwrap_or((!code.off_by_default()).then(|| code.default_severity()))
     }
 
     pub fn template(&self, name: &str) -> Option<&Template> {

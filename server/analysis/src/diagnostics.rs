@@ -35,6 +35,14 @@ pub enum Code {
     Encoding,
     /// Block quotes or list items nested past the cap, read as text.
     NestingLimit,
+    UncoveredRequirement,
+    UnknownRequirement,
+    DuplicateRequirement,
+    NeedsClarification,
+    UnknownTask,
+    TaskCycle,
+    TaskStatus,
+    EarsForm,
 }
 
 /// The one list of diagnostic codes: each code's stable name (what users configure and
@@ -132,6 +140,46 @@ const CODES: &[(Code, &str, &str)] = &[
         "nesting-limit",
         "Block quotes or list items nest deeper than specls reads them (100 levels).",
     ),
+    (
+        Code::UncoveredRequirement,
+        "uncovered-requirement",
+        "A requirement or user story of a spec set that no task cites.",
+    ),
+    (
+        Code::UnknownRequirement,
+        "unknown-requirement",
+        "A task or design property cites a requirement id that no file of its spec set defines.",
+    ),
+    (
+        Code::DuplicateRequirement,
+        "duplicate-requirement",
+        "A requirement, criterion, story or task id is defined twice in a spec set.",
+    ),
+    (
+        Code::NeedsClarification,
+        "needs-clarification",
+        "A `[NEEDS CLARIFICATION: …]` marker is left in a spec set.",
+    ),
+    (
+        Code::UnknownTask,
+        "unknown-task",
+        "A task depends on a task id that its spec set does not define.",
+    ),
+    (
+        Code::TaskCycle,
+        "task-cycle",
+        "Task dependencies form a cycle (message shows it).",
+    ),
+    (
+        Code::TaskStatus,
+        "task-status",
+        "A task is marked done while a task it depends on is not.",
+    ),
+    (
+        Code::EarsForm,
+        "ears-form",
+        "A Kiro acceptance criterion is not in EARS form (off unless configured).",
+    ),
 ];
 
 impl Code {
@@ -164,14 +212,21 @@ impl Code {
         CODES.iter().map(|(_, name, _)| *name).collect()
     }
 
+    /// Whether the code reports nothing until a configuration or an editor sets its
+    /// severity (its [`Code::default_severity`] is then what SARIF shows).
+    pub fn off_by_default(self) -> bool {
+        self == Code::EarsForm
+    }
+
     pub fn default_severity(self) -> Severity {
         match self {
             Code::InvalidValue
             | Code::InvalidDate
             | Code::FrontmatterSyntax
             | Code::DuplicateId
+            | Code::DuplicateRequirement
             | Code::Encoding => Severity::Error,
-            Code::EmptySection => Severity::Information,
+            Code::EmptySection | Code::EarsForm => Severity::Information,
             Code::DependencyStatus => Severity::Hint,
             _ => Severity::Warning,
         }
@@ -855,7 +910,7 @@ fn value_placeholders(raw: &str, template_placeholders: &[String]) -> Vec<Range<
     outermost
 }
 
-fn is_valid_date(text: &str) -> bool {
+pub(crate) fn is_valid_date(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-' && text.parse::<jiff::civil::Date>().is_ok()
 }

@@ -57,6 +57,9 @@ pub fn hover_target(current: &FileEntry, index: &WorkspaceIndex, target: &Target
             format!("`{}`", link.destination)
         }
         Target::Heading { .. } => return None,
+        Target::Trace(target) => {
+            crate::trace::navigate::hover(&crate::trace::SetView::of(current, index)?, target)
+        }
     };
     Some(Hover { markdown, range })
 }

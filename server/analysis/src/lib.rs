@@ -18,6 +18,7 @@ pub mod scaffold;
 pub mod schema;
 pub mod slug;
 pub mod symbols;
+pub mod trace;
 pub mod workspace_checks;
 
 pub use completion::{CompletionInput, Completions, DocumentationKey, complete, documentation};

@@ -13,6 +13,8 @@ use crate::Settings;
 use crate::diagnostics::TextEdit;
 use crate::index::{FileEntry, FileKey, WorkspaceIndex};
 use crate::slug::unique_slugs;
+use crate::trace::SetView;
+use crate::trace::navigate::{self, TraceTarget};
 
 /// A range in some file of the workspace.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +38,8 @@ pub enum Target {
     Label { label: String, range: Range<usize> },
     /// A heading of the current file.
     Heading { slug: String, range: Range<usize> },
+    /// A requirement, criterion, story or task id of a spec set.
+    Trace(TraceTarget),
 }
 
 impl Target {
@@ -45,6 +49,7 @@ impl Target {
             | Target::Link { range, .. }
             | Target::Label { range, .. }
             | Target::Heading { range, .. } => range,
+            Target::Trace(target) => &target.range,
         }
     }
 }
@@ -55,6 +60,11 @@ fn touches(range: &Range<usize>, offset: usize) -> bool {
 
 /// The target under `offset` in `entry`.
 pub fn target_at(entry: &FileEntry, offset: usize) -> Option<Target> {
+    if let Some(facts) = &entry.trace
+        && let Some(target) = navigate::target_at(facts, offset)
+    {
+        return Some(Target::Trace(target));
+    }
     if let Some(id) = entry.spec_id.as_ref().filter(|id| touches(&id.range, offset)) {
         return Some(Target::Id {
             id: id.text.clone(),
@@ -186,6 +196,9 @@ pub fn definition(current: &FileEntry, index: &WorkspaceIndex, target: &Target) 
             path: current.path.clone(),
             range: range.clone(),
         }],
+        Target::Trace(target) => SetView::of(current, index)
+            .map(|view| navigate::definition(&view, target))
+            .unwrap_or_default(),
     }
 }
 
@@ -222,6 +235,9 @@ pub fn references(
             heading_references(current, index, path, anchor.as_deref(), include_declaration)
         }
         Target::Label { .. } => definition(current, index, target),
+        Target::Trace(target) => SetView::of(current, index)
+            .map(|view| navigate::references(&view, target, include_declaration))
+            .unwrap_or_default(),
     }
 }
 
@@ -371,6 +387,14 @@ pub fn prepare_rename(
             Err("a file cannot be renamed here; rename a spec id or a heading".to_string())
         }
         Target::Label { .. } => Err("link labels are not renamed; rename a spec id or a heading".to_string()),
+        Target::Trace(target) => {
+            let view = SetView::of(current, index).ok_or("this file is in no spec set")?;
+            navigate::prepare_rename(&view, target)?;
+            Ok(RenameTarget {
+                range: target.range.clone(),
+                placeholder: target.id.clone(),
+            })
+        }
     }
 }
 
@@ -383,6 +407,10 @@ pub fn rename(
     new_name: &str,
 ) -> Result<Vec<(FileKey, Vec<TextEdit>)>, String> {
     prepare_rename(current, index, target)?;
+    if let Target::Trace(target) = target {
+        let view = SetView::of(current, index).ok_or("this file is in no spec set")?;
+        return navigate::rename(&view, target, new_name);
+    }
     let new_name = new_name.trim();
     let edits: Vec<(FileKey, Range<usize>, String)> = match target {
         Target::Id { id, .. } => {
@@ -413,6 +441,7 @@ pub fn rename(
             ..
         } => rename_heading(current, index, path, anchor, new_name)?,
         Target::Link { .. } | Target::Label { .. } => unreachable!("refused by prepare_rename"),
+        Target::Trace(_) => unreachable!("renamed above"),
     };
     let mut by_file: Vec<(FileKey, Vec<TextEdit>)> = Vec::new();
     for (path, range, new_text) in edits {

@@ -16,6 +16,7 @@ use crate::config::DEFAULT_ID_PATTERN;
 use crate::diagnostics::{Code, Diagnostic, Related};
 use crate::hover::relative_path;
 use crate::index::{FileEntry, WorkspaceIndex, id_prefix};
+use crate::trace::{SetView, check_set};
 
 pub struct WorkspaceContext<'a> {
     pub index: &'a WorkspaceIndex,
@@ -49,6 +50,11 @@ pub fn check_workspace(entry: &FileEntry, context: &WorkspaceContext<'_>) -> Vec
         }
     };
     check_links(entry, context, &mut push);
+    if let Some(view) = SetView::of(entry, context.index) {
+        for finding in check_set(entry, &view, context.settings) {
+            push(finding.code, finding.range, finding.message, finding.related);
+        }
+    }
     if entry.is_spec {
         check_ids(entry, context, &mut push);
         check_duplicate_id(entry, context, &mut push);

@@ -456,6 +456,40 @@ fn readers_case(rng: &mut Rng, bytes: &[u8]) {
             snippets: rng.chance(50),
         });
     }
+    // The same text as each file of a spec set: ids, cites, cycles, lenses, the matrix.
+    let set: Vec<FileEntry> = [
+        "/ws/specs/001-fuzz/spec.md",
+        "/ws/specs/001-fuzz/tasks.md",
+        "/ws/.kiro/specs/fuzz/requirements.md",
+        "/ws/.kiro/specs/fuzz/tasks.md",
+        "/ws/.kiro/specs/fuzz/design.md",
+    ]
+    .iter()
+    .map(|path| {
+        FileEntry::new(
+            Arc::from(Path::new(path)),
+            &fast,
+            settings,
+            Some(LineIndex::new(&text)),
+            &|range| specls_analysis::index::clamped(&text, range).to_string(),
+        )
+    })
+    .collect();
+    let index = WorkspaceIndex::from_entries(set.clone());
+    let context = specls_analysis::workspace_checks::WorkspaceContext {
+        index: &index,
+        settings,
+        file_exists: &|_| false,
+    };
+    for entry in &set {
+        let facts = entry.trace.as_ref().expect("a set's file");
+        for cite in &facts.cites {
+            assert!(text.is_char_boundary(cite.range.start) && text.is_char_boundary(cite.range.end));
+        }
+        specls_analysis::workspace_checks::check_workspace(entry, &context);
+        specls_analysis::code_lens::spec_lenses(entry, &index);
+    }
+    specls_analysis::trace::matrix::matrix(&index);
 }
 
 #[test]

@@ -562,9 +562,13 @@ fn collect_targets(paths: &[PathBuf], io_error: &mut bool) -> Vec<Target> {
             continue;
         }
         // The walker's defaults: .gitignore (in a Git repository), .ignore, hidden files
-        // skipped, symbolic links not followed.
+        // skipped (but for Kiro's `.kiro` folder), symbolic links not followed.
         let mut found = Vec::new();
-        for entry in ignore::WalkBuilder::new(path).build() {
+        let walker = ignore::WalkBuilder::new(path)
+            .hidden(false)
+            .filter_entry(index::visible_or_kiro)
+            .build();
+        for entry in walker {
             match entry {
                 Ok(entry) => {
                     if let Some(err) = entry.error() {
@@ -713,7 +717,7 @@ fn check_file(
         &model,
         &settings,
         Some(lines),
-        &|range| text.get(range).unwrap_or_default().to_string(),
+        &|range| specls_analysis::index::clamped(&text, range).to_string(),
     );
     Timings::add(&timings.analysis, parsed);
     let broken_config = match config {

@@ -1,6 +1,6 @@
 //! The command line: `specls [lsp]`, `specls check [PATH...]`, `specls new TEMPLATE
-//! FILE`, `specls templates`, `specls list`, `specls graph`, `specls outline FILE...`,
-//! `specls --version`.
+//! FILE`, `specls templates`, `specls list`, `specls graph`, `specls trace`,
+//! `specls outline FILE...`, `specls --version`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,6 +63,12 @@ enum Command {
     /// Draw the `depends-on`, `supersedes` and `related` links between specs, as Graphviz
     /// DOT or a Mermaid flowchart (which GitHub renders in Markdown).
     Graph(GraphOptions),
+    /// Print the coverage matrix of each spec-kit or Kiro spec set: requirement → tasks
+    /// (done or not) → design properties.
+    ///
+    /// Exit status: 0, or 1 with --require-coverage when a requirement no task cites is
+    /// left; 2 when the folder cannot be read.
+    Trace(crate::trace::TraceOptions),
     /// Print the section outline of spec files, as an editor's outline view shows it.
     Outline {
         #[arg(required = true)]
@@ -77,6 +83,7 @@ pub fn run() -> ExitCode {
         Command::Check(options) => crate::check::run(&options),
         Command::List(options) => crate::list::run_list(&options),
         Command::Graph(options) => crate::list::run_graph(&options),
+        Command::Trace(options) => crate::trace::run_trace(&options),
         Command::New {
             template,
             file,

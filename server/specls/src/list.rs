@@ -71,7 +71,7 @@ pub enum GraphFormat {
 }
 
 /// The index of every Markdown file under `folder`, each read with its configuration.
-fn index_folder(folder: &Path) -> Result<WorkspaceIndex, String> {
+pub fn index_folder(folder: &Path) -> Result<WorkspaceIndex, String> {
     if !folder.is_dir() {
         return Err(format!("{}: not a folder", folder.display()));
     }
@@ -158,9 +158,9 @@ pub fn run_list(options: &ListOptions) -> ExitCode {
 
 /// A table cell is at most this many characters: an EIP's author list would push the
 /// paths off the screen (JSON output has the whole text).
-const CELL_WIDTH: usize = 40;
+pub const CELL_WIDTH: usize = 40;
 
-fn clip(text: &str) -> String {
+pub fn clip(text: &str) -> String {
     if text.chars().count() <= CELL_WIDTH {
         return text.to_string();
     }

@@ -9,6 +9,7 @@ mod lsp;
 mod new;
 mod output;
 mod settings;
+mod trace;
 
 fn main() -> std::process::ExitCode {
     cli::run()

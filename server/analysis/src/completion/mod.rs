@@ -8,6 +8,7 @@ mod context;
 mod frontmatter;
 mod references;
 mod sections;
+mod trace;
 
 use std::path::Path;
 
@@ -92,6 +93,9 @@ pub enum DocumentationKey {
 
 /// The completion items at `input.offset`.
 pub fn complete(input: &CompletionInput<'_>) -> Completions {
+    if let Some(found) = trace::cites(input) {
+        return found;
+    }
     let model = input.document.model();
     let template = input.settings.select_template(input.path, &model).ok();
     let own_id = model.spec_id();

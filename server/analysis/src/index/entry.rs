@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use specls_syntax::model::{REFERENCE_FIELDS, field_references_of};
 use specls_syntax::{FieldValue, LineIndex, LinkDefinition, Reference, ReferenceKind, SpecModel};
@@ -13,6 +14,7 @@ use super::FileKey;
 use crate::Settings;
 use crate::schema::{collapse_whitespace, heading_key};
 use crate::slug::unique_slugs;
+use crate::trace::{self, TraceFacts, set_of};
 
 /// A frontmatter value and where it is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +70,8 @@ pub struct FileEntry {
     /// specs of the same configuration first, and only there is an id defined twice a
     /// duplicate (a repository may hold several spec workspaces, examples and fixtures).
     pub scope: Option<FileKey>,
+    /// The ids a file of a spec-kit or Kiro set defines and cites.
+    pub trace: Option<Arc<TraceFacts>>,
     /// The ids the file names, sorted: a search for references skips most files on it.
     named_ids: Box<[Box<str>]>,
     /// The file names its links and link definitions point at, sorted, likewise.
@@ -80,8 +84,8 @@ const SUMMARY_LIMIT: usize = 400;
 impl FileEntry {
     /// The entry of a file read into `model`, as the configuration in force for it
     /// (`settings`) reads it: whether it is a spec, its id field, its reference fields,
-    /// its scope. `text` gives the text of a byte range (the file is a string on disk
-    /// and a rope in the editor).
+    /// its scope. `text` gives the text of a byte range, clamped to the text (the file
+    /// is a string on disk and a rope in the editor).
     pub fn new(
         path: FileKey,
         model: &SpecModel,
@@ -139,7 +143,14 @@ impl FileEntry {
             count_tasks(&text(body.clone()), body.start, outside_code)
         });
         let references = configured_references(model, settings, &path);
+        // A set's files are read whole: their ids are anywhere in them.
+        let trace = set_of(&path)
+            .is_some()
+            .then(|| trace::read(&path, &text(0..usize::MAX), model))
+            .flatten()
+            .map(Arc::new);
         FileEntry {
+            trace,
             spec_id: scalar(&settings.id_field),
             status: scalar("status"),
             priority: scalar("priority").map(|v| v.text),
@@ -212,6 +223,11 @@ impl FileEntry {
                 .zip(&other.headings)
                 .all(|(a, b)| a.slug == b.slug)
             && fields(self).eq(fields(other))
+            && match (&self.trace, &other.trace) {
+                (None, None) => true,
+                (Some(a), Some(b)) => a.same_outward_facts(b),
+                _ => false,
+            }
     }
 
     /// Whether the file names `id` anywhere (text, `[[...]]`, frontmatter lists).
@@ -233,6 +249,11 @@ impl FileEntry {
     pub fn may_see(&self, change: &super::OutwardChange) -> bool {
         if *self.path == *change.path {
             return false;
+        }
+        if let (Some(set), Some(facts)) = (&change.set, &self.trace)
+            && facts.set == *set
+        {
+            return true;
         }
         let own_id = self.spec_id.as_ref().map(|id| id.text.as_str());
         change

@@ -15,8 +15,8 @@ pub use cycles::Cycles;
 pub use entry::{FileEntry, IndexedHeading, Located, TaskCount};
 
 pub use scan::{
-    ScanNote, ScanOptions, entry_from_text, is_markdown, read_bytes, read_entry, read_text, scan,
-    scan_folders, walk,
+    ScanNote, ScanOptions, clamped, entry_from_text, is_markdown, read_bytes, read_entry, read_text, scan,
+    scan_folders, visible_or_kiro, walk,
 };
 
 /// A file's key in the index: its absolute, lexically normalised path.
@@ -29,6 +29,8 @@ pub struct WorkspaceIndex {
     definitions: imbl::HashMap<Arc<str>, Vec<FileKey>>,
     /// How many defined ids use each prefix (`AUTH` of `AUTH-1`).
     prefixes: imbl::HashMap<Arc<str>, u32>,
+    /// The files of each spec-kit or Kiro set, by the set's folder.
+    sets: imbl::HashMap<FileKey, Vec<FileKey>>,
     /// Computed on first use after the dependencies changed.
     cycles: Arc<OnceLock<Arc<Cycles>>>,
 }
@@ -66,6 +68,13 @@ impl WorkspaceIndex {
         let prefixes_before = self.prefixes.clone();
         if let Some(previous) = &previous {
             self.forget_definition(previous);
+            self.forget_set(previous);
+        }
+        if let Some(facts) = &entry.trace {
+            let mut files = self.sets.get(&facts.set).cloned().unwrap_or_default();
+            files.push(entry.path.clone());
+            files.sort();
+            self.sets.insert(facts.set.clone(), files);
         }
         if let Some(id) = &entry.spec_id {
             let id: Arc<str> = Arc::from(id.text.as_str());
@@ -100,11 +109,29 @@ impl WorkspaceIndex {
             .map(|id| Arc::from(id.text.as_str()))
             .collect();
         ids.dedup();
+        let trace_changed = match (
+            previous.as_deref().and_then(|p| p.trace.as_deref()),
+            entry.trace.as_deref(),
+        ) {
+            (None, None) => false,
+            (Some(a), Some(b)) => !a.same_outward_facts(b),
+            _ => true,
+        };
+        let set = trace_changed
+            .then(|| {
+                entry
+                    .trace
+                    .as_ref()
+                    .or(previous.as_ref().and_then(|p| p.trace.as_ref()))
+                    .map(|facts| facts.set.clone())
+            })
+            .flatten();
         Some(OutwardChange {
             path: entry.path.clone(),
             ids,
             prefixes: changed_prefixes(&prefixes_before, &self.prefixes),
             dependencies,
+            set,
         })
     }
 
@@ -118,8 +145,10 @@ impl WorkspaceIndex {
         let previous = self.files.remove(path)?;
         let prefixes_before = self.prefixes.clone();
         self.forget_definition(&previous);
+        self.forget_set(&previous);
         self.cycles = Arc::default();
         Some(OutwardChange {
+            set: previous.trace.as_ref().map(|facts| facts.set.clone()),
             path: previous.path.clone(),
             ids: previous
                 .spec_id
@@ -143,6 +172,32 @@ impl WorkspaceIndex {
             self.remove(path);
         }
         gone.len()
+    }
+
+    fn forget_set(&mut self, entry: &FileEntry) {
+        let Some(facts) = &entry.trace else { return };
+        if let Some(files) = self.sets.get(&facts.set) {
+            let rest: Vec<FileKey> = files.iter().filter(|p| **p != entry.path).cloned().collect();
+            if rest.is_empty() {
+                self.sets.remove(&facts.set);
+            } else {
+                self.sets.insert(facts.set.clone(), rest);
+            }
+        }
+    }
+
+    /// The files of the spec set in `folder`, sorted by path.
+    pub fn set_files(&self, folder: &Path) -> impl Iterator<Item = &Arc<FileEntry>> {
+        self.sets
+            .get(folder)
+            .into_iter()
+            .flatten()
+            .filter_map(|path| self.files.get(path))
+    }
+
+    /// The folders of the spec sets, unordered.
+    pub fn sets(&self) -> impl Iterator<Item = &FileKey> {
+        self.sets.keys()
     }
 
     fn forget_definition(&mut self, entry: &FileEntry) {
@@ -248,6 +303,9 @@ pub struct OutwardChange {
     pub prefixes: Vec<Arc<str>>,
     /// Its `depends-on` list changed, or it came or went: cycles may have moved.
     pub dependencies: bool,
+    /// The spec set whose ids, cites or checkboxes changed: every file of the set
+    /// shows findings of the whole set.
+    pub set: Option<FileKey>,
 }
 
 impl OutwardChange {

@@ -80,6 +80,14 @@ impl std::fmt::Display for ScanNote {
     }
 }
 
+/// Hidden files and folders are skipped, as ripgrep skips them, but for Kiro's `.kiro`
+/// folder: its spec sets live in `.kiro/specs/<feature>/`. The folder walked from is
+/// walked whatever its name.
+pub fn visible_or_kiro(entry: &ignore::DirEntry) -> bool {
+    let name = entry.file_name();
+    entry.depth() == 0 || name == ".kiro" || !name.to_str().is_some_and(|name| name.starts_with('.'))
+}
+
 pub fn is_markdown(path: &Path) -> bool {
     path.extension()
         .is_some_and(|extension| extension.eq_ignore_ascii_case("md"))
@@ -92,6 +100,8 @@ pub fn walk(folder: &Path, notes: &mut Vec<ScanNote>) -> Vec<PathBuf> {
         .follow_links(false)
         // `.gitignore` counts in a folder that is not (yet) a Git repository too.
         .require_git(false)
+        .hidden(false)
+        .filter_entry(visible_or_kiro)
         .build();
     for entry in walker {
         match entry {
@@ -208,8 +218,14 @@ pub fn entry_from_text(path: &Path, text: &str, settings: &Settings) -> FileEntr
         &model,
         settings,
         Some(LineIndex::new(text)),
-        &|range| text.get(range).unwrap_or_default().to_string(),
+        &|range| clamped(text, range).to_string(),
     )
+}
+
+/// The text of a byte range, clamped to the text (and empty off character boundaries).
+pub fn clamped(text: &str, range: std::ops::Range<usize>) -> &str {
+    let end = range.end.min(text.len());
+    text.get(range.start.min(end)..end).unwrap_or_default()
 }
 
 /// Reads `files` on `options.threads` threads. `progress(done, total)` is called as

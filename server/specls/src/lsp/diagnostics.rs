@@ -29,15 +29,25 @@ pub fn compute(session: &Session, world: &World, context: &Context) -> Arc<Vec<D
         return known;
     }
     let today = today();
+    let turned_on = world.state.editor_settings.turned_on();
+    let settings = if turned_on.is_empty() {
+        context.settings.clone()
+    } else {
+        let mut settings = (*context.settings).clone();
+        for (code, severity) in turned_on {
+            settings.set_severity(code, Some(severity));
+        }
+        Arc::new(settings)
+    };
     let check_context = CheckContext {
         path: context.path.as_deref(),
-        settings: &context.settings,
+        settings: &settings,
         today: &today,
     };
     let mut diagnostics = check(&snapshot.document, &check_context);
     let workspace = WorkspaceContext {
         index: &context.index,
-        settings: &context.settings,
+        settings: &settings,
         file_exists: &|path| path.exists(),
     };
     diagnostics.extend(check_workspace(&context.entry, &workspace));

@@ -44,6 +44,15 @@ impl EditorSettings {
         settings
     }
 
+    /// The codes off by default that this user turns on: the checks must compute them.
+    pub fn turned_on(&self) -> Vec<(Code, Severity)> {
+        self.severity
+            .iter()
+            .filter(|(code, _)| code.off_by_default())
+            .filter_map(|(code, severity)| Some((*code, (*severity)?)))
+            .collect()
+    }
+
     /// The diagnostics with this user's severities applied.
     pub fn apply(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         if self.severity.is_empty() {

@@ -269,6 +269,14 @@ impl LanguageServer for Backend {
         .await
     }
 
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let uri = params.text_document.uri.clone();
+        self.read_indexed("textDocument/inlayHint", Some(&uri), move |world| {
+            requests::inlay_hint::handle(world, params)
+        })
+        .await
+    }
+
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri.clone();
         let session = self.session().clone();

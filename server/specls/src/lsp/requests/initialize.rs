@@ -42,6 +42,7 @@ pub fn handle(session: &Session, params: InitializeParams) -> InitializeResult {
             code_lens_provider: Some(CodeLensOptions {
                 resolve_provider: Some(false),
             }),
+            inlay_hint_provider: Some(OneOf::Left(true)),
             workspace: Some(WorkspaceServerCapabilities {
                 workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                     supported: Some(true),

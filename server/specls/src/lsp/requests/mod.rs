@@ -10,6 +10,7 @@ pub mod execute_command;
 pub mod folding_range;
 pub mod hover;
 pub mod initialize;
+pub mod inlay_hint;
 pub mod references;
 pub mod rename;
 pub mod workspace_symbol;
