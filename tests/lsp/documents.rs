@@ -126,14 +126,7 @@ fn a_large_spec_opens_without_a_parse_and_is_parsed_once_edited() {
     let last = text.lines().count() as u32;
     server.change(uri, 2, [[last, 0], [last, 0]], " ");
     assert_eq!(codes(&server.diagnostics(uri, 2)), codes(&opened));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while server.document_state(uri)["holdsTree"] != json!(true) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the trees were never parsed"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    server.wait_until_holds_tree(uri);
     server.change(uri, 3, [[last, 1], [last, 1]], " ");
     assert_eq!(codes(&server.diagnostics(uri, 3)), codes(&opened));
     assert_eq!(server.document_state(uri)["holdsTree"], json!(true));

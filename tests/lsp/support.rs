@@ -378,6 +378,19 @@ impl Server {
             .expect("documentState answers")
     }
 
+    /// Waits (at most 20 s) until the open document holds its syntax trees, which are
+    /// parsed on a background thread after an edit.
+    pub fn wait_until_holds_tree(&mut self, uri: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while self.document_state(uri)["holdsTree"] != json!(true) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{uri}: the trees were never parsed"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
     pub fn document_symbols(&mut self, uri: &str) -> Value {
         self.request(
             "textDocument/documentSymbol",
