@@ -158,3 +158,18 @@ fn a_huge_set_with_a_long_dependency_chain_is_checked() {
     let run = specls(dir.path(), &["trace", "--require-coverage", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// A `.specls.yaml` whose `specs` glob takes in the whole `specs/` folder (as the editor
+/// tests' workspace has) does not make a set's `spec.md` a template spec: it gets the
+/// set's findings, never the seeds' missing sections and fields (the real-Neovim check
+/// found those).
+#[test]
+fn a_specs_glob_leaves_the_files_of_a_set_to_the_set_checks() {
+    let dir = fixture("spec-kit");
+    std::fs::write(dir.path().join(".specls.yaml"), "specs: [\"specs/**/*.md\"]\n").unwrap();
+    let run = specls(dir.path(), &["check", "."]);
+    assert!(run.stdout.contains("uncovered-requirement"), "{}", run.stdout);
+    for noise in ["missing-section", "missing-field"] {
+        assert!(!run.stdout.contains(noise), "{noise} in {}", run.stdout);
+    }
+}

@@ -335,6 +335,54 @@ step("execute-command: specls.newSpec creates the file through workspace/applyEd
   check(buffer_text(vim.fn.bufnr(path)):find("^%-%-%-\n"), "the new spec does not open with frontmatter")
 end)
 
+step("spec sets: a spec-kit set is traced without configuration", function()
+  -- The repository's spec-kit fixture, copied into the workspace as specs/001-photo-albums.
+  local repo = vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h:h:h")
+  local from = repo .. "/tests/fixtures/spec-kit/specs/001-photo-albums"
+  local set = workspace .. "/specs/001-photo-albums"
+  vim.fn.mkdir(set, "p")
+  for _, name in ipairs({ "spec.md", "plan.md", "tasks.md" }) do
+    check(vim.fn.writefile(vim.fn.readfile(from .. "/" .. name, "b"), set .. "/" .. name, "b") == 0, "copying %s", name)
+  end
+  -- Both open: an editor that does not watch files still tells the server of each.
+  local tasks_buf = open(set .. "/tasks.md")
+  local spec_buf = open(set .. "/spec.md")
+  local function codes(buf)
+    local got = {}
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      got[#got + 1] = string.format("%s@%d", tostring(d.code), d.lnum + 1)
+    end
+    table.sort(got)
+    return got
+  end
+  local want_spec = { "needs-clarification@33", "uncovered-requirement@22", "uncovered-requirement@33" }
+  local arrived = vim.wait(START_MS, function()
+    return vim.deep_equal(codes(spec_buf), want_spec)
+  end, 50)
+  check(arrived, "spec.md diagnostics were %s", table.concat(codes(spec_buf), ", "))
+  -- Neovim pulls the diagnostics of a buffer as it attaches (here before the scan knew
+  -- the set) and again on a refresh only for the buffers it shows: pull tasks.md's here.
+  vim.api.nvim_set_current_buf(tasks_buf)
+  local report = request_here("textDocument/diagnostic", {})
+  local got = {}
+  for _, d in ipairs(report and report.items or {}) do
+    got[#got + 1] = string.format("%s@%d", tostring(d.code), d.range.start.line + 1)
+  end
+  table.sort(got)
+  check(
+    vim.deep_equal(got, { "task-status@14", "unknown-requirement@19", "unknown-task@19" }),
+    "tasks.md diagnostics were %s",
+    table.concat(got, ", ")
+  )
+  -- Definition of a cited requirement jumps to where spec.md defines it.
+  cursor_on("FR-001", 1)
+  local result = request_here("textDocument/definition")
+  local location = vim.islist(result) and result[1] or result
+  check(location, "no definition of FR-001")
+  local target = location.uri or location.targetUri
+  check(vim.uri_to_fname(target) == set .. "/spec.md", "FR-001 is defined in %s", tostring(target))
+end)
+
 say(string.format("nvim: %d passed, %d failed", passed, failed))
 for _, client in ipairs(vim.lsp.get_clients()) do
   client:stop(true)

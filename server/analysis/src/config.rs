@@ -571,8 +571,9 @@ impl Settings {
     }
 
     /// A Markdown file is a spec when its frontmatter has `template`, the id field or
-    /// `status`, or when a `specs` or template `match` glob names it; never when it is a
-    /// configured template.
+    /// `status`, or when a `specs` or template `match` glob names it and it is no file of
+    /// a spec-kit or Kiro set (`specs/001-x/spec.md` has its own shape, checked by the set's
+    /// codes); never when it is a configured template.
     pub fn is_spec(&self, path: Option<&Path>, model: &SpecModel) -> bool {
         if path.is_some_and(|path| self.is_template_file(path)) {
             return false;
@@ -582,7 +583,7 @@ impl Settings {
                 .iter()
                 .any(|key| fm.field(key).is_some())
         });
-        keyed || self.matches_specs(path)
+        keyed || (self.matches_specs(path) && path.and_then(crate::trace::set_of).is_none())
     }
 
     /// Whether the configuration names this file as a template.
