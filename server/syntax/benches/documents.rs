@@ -1,6 +1,6 @@
 //! Parsing and editing a 20,000-line spec: full parse throughput, a one-character
 //! edit with incremental reparse, and what each part of that costs; and the fast
-//! reader's throughput on the same spec.
+//! reader's throughput on the same spec; and opening it (model at once, trees later).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ropey::Rope;
@@ -123,5 +123,29 @@ fn read_fast(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse, edit, read_fast);
+/// What opening a document costs: the rope and the model (the fast reader's, no parse),
+/// and the background parse its first edit asks for (trees and every chunk's model part).
+fn open(c: &mut Criterion) {
+    let text = corpus::huge_spec();
+    let mut group = c.benchmark_group("open_20k_lines");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("rope_and_model", |b| {
+        b.iter(|| {
+            let document = Document::new(black_box(&text));
+            let _ = document.model();
+            document
+        })
+    });
+    group.bench_function("background_prepare", |b| {
+        b.iter(|| {
+            let document = Document::new(black_box(&text));
+            document.prepare();
+            document
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parse, edit, read_fast, open);
 criterion_main!(benches);
