@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::support::{Server, codes, file_uri, repo_root};
+use crate::support::{Server, codes, copy_dir, file_uri, repo_root};
 
 /// Copies the sample workspace and adds enough other specs that the first scan takes a
 /// while.
@@ -24,19 +24,6 @@ fn examples_with_many_specs() -> tempfile::TempDir {
         .unwrap();
     }
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 const PULL: &str = r#"{ "textDocument": { "diagnostic": { "dynamicRegistration": false } }, "workspace": { "diagnostics": { "refreshSupport": true } } }"#;

@@ -484,3 +484,17 @@ pub fn codes(diagnostics: &[Value]) -> Vec<String> {
 pub fn seed(name: &str) -> PathBuf {
     repo_root().join("../shared/seeds").join(name)
 }
+
+/// Copies a folder tree (fixtures into a scratch workspace).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

@@ -4,27 +4,14 @@
 //! navigation, lenses, inlay hints and completion. Cursor places are written as the
 //! text around them with `$0` where the cursor is.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use crate::support::{Server, codes, file_uri, repo_root};
+use crate::support::{Server, codes, copy_dir, file_uri, repo_root};
 
 struct Workspace {
     dir: tempfile::TempDir,
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 impl Workspace {
