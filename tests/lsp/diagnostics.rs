@@ -149,7 +149,10 @@ fn quick_fixes_applied_end_to_end() {
 
 #[test]
 fn pull_diagnostics_for_clients_that_ask() {
-    let (mut server, result) = Server::start_with(json!({ "textDocument": { "diagnostic": {} } }));
+    let (mut server, result) = Server::start_with(json!({
+        "textDocument": { "diagnostic": {} },
+        "workspace": { "diagnostics": { "refreshSupport": true } },
+    }));
     assert_eq!(
         result["capabilities"]["diagnosticProvider"]["identifier"],
         json!("specls")
@@ -164,6 +167,22 @@ fn pull_diagnostics_for_clients_that_ask() {
         .unwrap();
     assert_eq!(report["kind"], json!("full"));
     assert!(codes(report["items"].as_array().unwrap()).contains(&"invalid-value".to_string()));
+    server.shutdown();
+}
+
+/// Neovim 0.11 pulls but cannot be asked to pull again: what another file changes would
+/// never reach it, so it is pushed to.
+#[test]
+fn clients_that_pull_without_refresh_are_pushed_to() {
+    let (mut server, result) = Server::start_with(json!({ "textDocument": { "diagnostic": {} } }));
+    assert_eq!(
+        result["capabilities"]["diagnosticProvider"],
+        Value::Null,
+        "{result}"
+    );
+    let uri = "file:///workspace/pushed.md";
+    server.open(uri, SPEC);
+    assert!(codes(&server.diagnostics(uri, 1)).contains(&"invalid-value".to_string()));
     server.shutdown();
 }
 

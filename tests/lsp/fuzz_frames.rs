@@ -331,7 +331,7 @@ fn mutated_frames_never_stop_the_server() {
             "diagnostic": { "dynamicRegistration": false },
             "documentSymbol": { "hierarchicalDocumentSymbolSupport": true },
         },
-        "workspace": { "diagnostic": { "refreshSupport": true } },
+        "workspace": { "diagnostics": { "refreshSupport": true } },
     }));
     let mut version = 0;
     let mut next_id = 1_000_000;

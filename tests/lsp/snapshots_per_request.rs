@@ -207,3 +207,49 @@ fn a_scan_never_overwrites_a_newer_read_of_a_file() {
     assert_eq!(stale, json!([]), "the scan's older text came back");
     server.shutdown();
 }
+
+const ONE_REQUIREMENT: &str =
+    "# Feature Specification: Export\n\n## Requirements\n\n- **FR-001**: System MUST export a report.\n";
+const NO_TASK_FOR_IT: &str = "# Tasks: Export\n\n## Phase 1\n\n- [ ] T001 Set up the project\n";
+const ONE_TASK_FOR_IT: &str =
+    "# Tasks: Export\n\n## Phase 1\n\n- [ ] T001 Export the report (FR-001) in src/export.rs\n";
+
+#[test]
+fn a_pull_answered_while_the_index_changed_is_followed_by_a_refresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("specs/001-export");
+    std::fs::create_dir_all(&set).unwrap();
+    std::fs::write(set.join("spec.md"), ONE_REQUIREMENT).unwrap();
+    std::fs::write(set.join("tasks.md"), NO_TASK_FOR_IT).unwrap();
+    let mut server = Server::spawn_with_env(&[("SPECLS_TEST_SLOW", "textDocument/diagnostic")]);
+    let root = file_uri(dir.path());
+    server
+        .request(
+            "initialize",
+            json!({ "rootUri": root, "capabilities": pull_capabilities() }),
+        )
+        .unwrap();
+    server.notify("initialized", json!({}));
+    server.wait_for("workspace/diagnostic/refresh", |_| true);
+    let spec = open_from_disk(&mut server, &set.join("spec.md"));
+    let uncovered = |items: &[Value]| {
+        codes(items)
+            .iter()
+            .filter(|c| *c == "uncovered-requirement")
+            .count()
+    };
+    assert_eq!(uncovered(&pull(&mut server, &spec)), 1);
+
+    // The pull takes its world, then tasks.md opens with a task for FR-001 while it runs.
+    let asked = server.send_request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": spec } }),
+    );
+    server.open(&file_uri(&set.join("tasks.md")), ONE_TASK_FOR_IT);
+    let answer = server.wait_for_message(|m| m["id"] == json!(asked) && m.get("method").is_none());
+    assert!(answer.get("result").is_some(), "{answer}");
+    server.forget("workspace/diagnostic/refresh");
+    server.wait_for("workspace/diagnostic/refresh", |_| true);
+    assert_eq!(uncovered(&pull(&mut server, &spec)), 0);
+    server.shutdown();
+}

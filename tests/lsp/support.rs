@@ -290,6 +290,12 @@ impl Server {
         }
     }
 
+    /// Drops what was received of `method` so far: a later [`Server::wait_for`] sees only
+    /// what comes after.
+    pub fn forget(&mut self, method: &str) {
+        self.notifications.retain(|m| m["method"] != json!(method));
+    }
+
     /// Waits for a notification (or server request) of `method` that satisfies `accept`,
     /// taking it out of the received ones; earlier ones of that method are dropped.
     pub fn wait_for(&mut self, method: &str, accept: impl Fn(&Value) -> bool) -> Value {

@@ -6,6 +6,7 @@
 
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use futures::FutureExt;
@@ -52,7 +53,11 @@ pub struct Checks {
     /// check ended: 300 MB for a thousand specs) and in no order, so a spec was often
     /// checked before the one it names and published twice.
     queues: OnceLock<Queues>,
+    /// A `workspace/diagnostic/refresh` is about to be sent.
+    refresh_due: Arc<AtomicBool>,
 }
+
+const REFRESH_DELAY: std::time::Duration = std::time::Duration::from_millis(30);
 
 type Job = (Uri, i32);
 
@@ -70,6 +75,7 @@ impl Checks {
             publishing: tokio::sync::Mutex::default(),
             trimmer: Arc::default(),
             queues: OnceLock::new(),
+            refresh_due: Arc::default(),
         }
     }
 
@@ -151,24 +157,23 @@ impl Checks {
         self.recheck(Affected { documents });
     }
 
-    /// Asks a pulling client to pull diagnostics again, when it can be asked.
-    fn refresh(&self) {
-        let supported = self
-            .session
-            .capabilities()
-            .workspace
-            .as_ref()
-            .and_then(|w| w.diagnostics.as_ref())
-            .and_then(|d| d.refresh_support)
-            .unwrap_or(false);
-        if supported {
-            let client = self.client.clone();
-            tokio::spawn(async move {
-                if let Err(err) = client.workspace_diagnostic_refresh().await {
-                    log_warn!("workspace/diagnostic/refresh failed: {err}");
-                }
-            });
+    /// Asks a pulling client to pull diagnostics again. Asks made
+    /// within [`REFRESH_DELAY`] of each other are sent as one, after the answers that
+    /// asked for it: a burst of opens costs the client one round of pulls, not one per
+    /// open.
+    pub fn refresh(&self) {
+        if !self.session.client_pulls() || self.refresh_due.swap(true, Ordering::AcqRel) {
+            return;
         }
+        let client = self.client.clone();
+        let due = self.refresh_due.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(REFRESH_DELAY).await;
+            due.store(false, Ordering::Release);
+            if let Err(err) = client.workspace_diagnostic_refresh().await {
+                log_warn!("workspace/diagnostic/refresh failed: {err}");
+            }
+        });
     }
 
     async fn check(self: Arc<Self>, uri: Uri, version: i32, trigger: Trigger) {
@@ -186,7 +191,7 @@ impl Checks {
         let about = uri.clone();
         let pushes = !world.client_pulls();
         let done = tokio::task::spawn_blocking(move || {
-            crate::lsp::injected_panic("specls/check");
+            crate::lsp::injected_fault("specls/check");
             let (affected, world) = match trigger {
                 Trigger::Edited => {
                     let snapshot = world.document(&about).ok()?;

@@ -60,12 +60,19 @@ pub fn run_stdio() -> std::process::ExitCode {
 }
 
 /// `SPECLS_TEST_PANIC=<method>` makes that request panic: the tests prove a panic is
-/// answered and the session goes on. Nothing else reads it.
-fn injected_panic(method: &str) {
-    static METHOD: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-    let injected = METHOD.get_or_init(|| std::env::var("SPECLS_TEST_PANIC").ok());
-    if injected.as_deref() == Some(method) {
+/// answered and the session goes on. `SPECLS_TEST_SLOW=<method>` makes its work take
+/// half a second more, so the tests can change the session while it runs. Nothing else
+/// reads them.
+fn injected_fault(method: &str) {
+    static PANICS: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    static SLOW: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let panics = PANICS.get_or_init(|| std::env::var("SPECLS_TEST_PANIC").ok());
+    if panics.as_deref() == Some(method) {
         panic!("injected by SPECLS_TEST_PANIC={method}");
+    }
+    let slow = SLOW.get_or_init(|| std::env::var("SPECLS_TEST_SLOW").ok());
+    if slow.as_deref() == Some(method) {
+        std::thread::sleep(std::time::Duration::from_millis(500));
     }
 }
 
@@ -88,7 +95,7 @@ impl Backend {
         let world = self.session().world();
         let about = uri.map(|uri| uri.as_str().to_string()).unwrap_or_default();
         let done = tokio::task::spawn_blocking(move || {
-            injected_panic(method);
+            injected_fault(method);
             work(&world)
         })
         .await;
@@ -280,10 +287,22 @@ impl LanguageServer for Backend {
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri.clone();
         let session = self.session().clone();
-        self.read_indexed("textDocument/diagnostic", Some(&uri), move |world| {
-            requests::diagnostic::handle(&session, world, params)
-        })
-        .await
+        if !session.is_indexed() {
+            session.wait_until_indexed().await;
+        }
+        let asked_at = session.version_and_inputs(&uri);
+        let report = self
+            .read("textDocument/diagnostic", Some(&uri), move |world| {
+                requests::diagnostic::handle(&session, world, params)
+            })
+            .await;
+        // An index change that landed while this answer was computed may have been
+        // announced before the answer arrived, or not at all (the document's entry was
+        // still being built); the client is asked again once it holds the answer.
+        if asked_at.is_some() && self.session().version_and_inputs(&uri) != asked_at {
+            self.checks.refresh();
+        }
+        report
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -311,7 +330,7 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
-        injected_panic("workspace/executeCommand");
+        injected_fault("workspace/executeCommand");
         let world = self.session().world();
         requests::execute_command::handle(&world, self.client(), params).await
     }

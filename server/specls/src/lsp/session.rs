@@ -87,6 +87,24 @@ impl Affected {
     }
 }
 
+/// Whether diagnostics are pulled by this client rather than pushed to it. Pulling needs
+/// `workspace/diagnostic/refresh` too: without it a client never hears that another
+/// file changed a document's findings (Neovim 0.11 pulls only on its own buffer's edits),
+/// so such a client is pushed to.
+pub fn pulls_diagnostics(capabilities: &ClientCapabilities) -> bool {
+    let pulls = capabilities
+        .text_document
+        .as_ref()
+        .is_some_and(|t| t.diagnostic.is_some());
+    let refreshes = capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.diagnostics.as_ref())
+        .and_then(|d| d.refresh_support)
+        .unwrap_or(false);
+    pulls && refreshes
+}
+
 pub struct Session {
     state: Mutex<State>,
     encoding: OnceLock<PositionEncoding>,
@@ -151,10 +169,7 @@ impl Session {
     /// Whether the client pulls diagnostics (`textDocument/diagnostic`) instead of
     /// receiving them.
     pub fn client_pulls(&self) -> bool {
-        self.capabilities
-            .get()
-            .and_then(|c| c.text_document.as_ref())
-            .is_some_and(|t| t.diagnostic.is_some())
+        self.capabilities.get().is_some_and(|c| pulls_diagnostics(c))
     }
 
     pub fn is_indexed(&self) -> bool {
@@ -220,6 +235,12 @@ impl Session {
 
     pub fn version(&self, uri: &Uri) -> Option<i32> {
         self.state().documents.get(uri).map(|d| d.version)
+    }
+
+    /// The version of an open document and the revision of what it sees: diagnostics
+    /// computed for another pair are out of date.
+    pub fn version_and_inputs(&self, uri: &Uri) -> Option<(i32, u64)> {
+        self.state().documents.get(uri).map(|d| (d.version, d.inputs))
     }
 
     pub fn open(&self, uri: Uri, version: i32, document: Document) {

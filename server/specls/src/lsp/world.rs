@@ -216,10 +216,7 @@ impl World {
 
     /// Whether the client pulls diagnostics instead of receiving them.
     pub fn client_pulls(&self) -> bool {
-        self.capabilities
-            .text_document
-            .as_ref()
-            .is_some_and(|t| t.diagnostic.is_some())
+        crate::lsp::session::pulls_diagnostics(&self.capabilities)
     }
 }
 

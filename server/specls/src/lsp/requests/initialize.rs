@@ -5,16 +5,12 @@ use tower_lsp_server::ls_types::*;
 
 use crate::lsp::convert::{encoding_from_kind, encoding_kind};
 use crate::lsp::editor_settings::EditorSettings;
-use crate::lsp::session::Session;
+use crate::lsp::session::{Session, pulls_diagnostics};
 
 pub fn handle(session: &Session, params: InitializeParams) -> InitializeResult {
     let encoding = negotiate_encoding(&params.capabilities);
     session.set_roots(workspace_roots(&params));
-    let pulls = params
-        .capabilities
-        .text_document
-        .as_ref()
-        .is_some_and(|t| t.diagnostic.is_some());
+    let pulls = pulls_diagnostics(&params.capabilities);
     if let Some(options) = &params.initialization_options {
         session.set_editor_settings(EditorSettings::from_json(options));
     }
