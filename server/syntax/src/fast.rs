@@ -1091,11 +1091,11 @@ impl<'t> Reader<'t> {
     fn end(&mut self, tag: TagEnd, range: Range<usize>) {
         match tag {
             TagEnd::Link | TagEnd::Image => {
-                if let Some(link) = self.links.pop() {
-                    self.finish_link(link);
-                }
+                // pulldown-cmark ends a collapsed reference that is not defined
+                // (`![Build][]`) before its `[]`; the link read from the text ends after.
+                let read_end = self.links.pop().and_then(|link| self.finish_link(link));
                 if let Some(parent) = self.links.last_mut() {
-                    parent.inner_end = parent.inner_end.max(range.end);
+                    parent.inner_end = parent.inner_end.max(range.end).max(read_end.unwrap_or(0));
                 }
             }
             TagEnd::Emphasis
@@ -1249,31 +1249,25 @@ impl<'t> Reader<'t> {
         });
     }
 
-    fn finish_link(&mut self, link: OpenLink) {
-        let Some(region) = self.inline.as_mut() else {
-            return;
-        };
+    /// Records a link that ended; where the text it was read from ends.
+    fn finish_link(&mut self, link: OpenLink) -> Option<usize> {
+        let region = self.inline.as_mut()?;
         region.spans.push(link.range.clone());
         if matches!(link.link_type, LinkType::Autolink | LinkType::Email) {
             region.tags.push(link.range.clone());
             region.literal.push(link.range);
-            return;
+            return None;
         }
         let bytes = self.bytes;
         let text_start = link.range.start + if link.image { 2 } else { 1 };
-        let Some(close) = bytes[link.inner_end.max(text_start)..]
+        let close = bytes[link.inner_end.max(text_start)..]
             .iter()
             .position(|&b| b == b']')
-            .map(|i| i + link.inner_end.max(text_start))
-        else {
-            return;
-        };
+            .map(|i| i + link.inner_end.max(text_start))?;
         let text = self.text;
         let reference = match link.link_type {
             LinkType::Inline => {
-                let Some(destination) = self.destination(close + 1, link.range.end) else {
-                    return;
-                };
+                let destination = self.destination(close + 1, link.range.end)?;
                 let region = self.inline.as_mut().expect("checked above");
                 region.literal.push(destination.clone());
                 split_destination(&text[destination.clone()]).map(|(path, anchor)| Reference {
@@ -1320,12 +1314,13 @@ impl<'t> Reader<'t> {
             }
             _ => None,
         };
-        if let Some(reference) = reference {
-            let region = self.inline.as_mut().expect("checked above");
-            region.extend(&reference.range);
-            region.links.push(reference.range.clone());
-            region.references.push(reference);
-        }
+        let reference = reference?;
+        let end = reference.range.end;
+        let region = self.inline.as_mut().expect("checked above");
+        region.extend(&reference.range);
+        region.links.push(reference.range.clone());
+        region.references.push(reference);
+        Some(end)
     }
 
     /// The end of a link text from `start` to the `]` at `close`: the end of its last
