@@ -167,6 +167,10 @@ impl Server {
     }
 
     /// Closes the server's stdin, as a client that goes away does.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn close_stdin(&mut self) {
         self.stdin = None;
     }

@@ -322,7 +322,8 @@ impl Checks {
             let affected = self.session.reindex_file(&reread.path, read, reread.revision);
             self.recheck(affected);
             if reread.closed {
-                self.trimmer.closed();
+                let session = self.session.clone();
+                self.trimmer.closed(move || session.shrink_to_fit());
             }
         });
     }

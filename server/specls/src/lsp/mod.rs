@@ -37,6 +37,7 @@ pub struct Backend {
 /// Serves LSP on stdin and stdout. Success after `shutdown` and `exit`; failure when the
 /// session ended any other way.
 pub fn run_stdio() -> std::process::ExitCode {
+    memory::without_thread_caches();
     memory::limit_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

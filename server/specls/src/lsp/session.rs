@@ -322,6 +322,14 @@ impl Session {
         Some(revision)
     }
 
+    /// Gives back the room the per-document tables grew to while many documents were
+    /// open: a table keeps its largest size, and is reallocated amid the documents' own
+    /// memory as it grows, so its pages stay after they are freed.
+    pub fn shrink_to_fit(&self) {
+        self.checked.shrink_to_fit();
+        self.published.shrink_to_fit();
+    }
+
     /// Marks a file as re-read from disk from now on; its read lands with
     /// [`Session::reindex_file`] only if nothing newer touched it meanwhile.
     pub fn will_reread(&self, path: &Path) -> u64 {
