@@ -184,6 +184,9 @@ struct ChunkSyntax {
     inlines: Vec<InlineTree>,
     /// An inline node was too costly to parse ([`MAX_IMAGE_OPENERS`]) and has no tree.
     skipped_inline: bool,
+    /// An inline node was skipped, or a tree has an ERROR node: known once, as every
+    /// keystroke asks it of every chunk.
+    has_error: bool,
     /// The chunk's part of the spec model, read on first use.
     model: OnceLock<ChunkModel>,
 }
@@ -248,6 +251,11 @@ impl BlockChunk {
             .inlines
             .iter()
             .map(move |inline| InlineView { chunk: self, inline })
+    }
+
+    /// Whether a tree of the chunk holds an ERROR node, or an inline node was skipped.
+    pub fn has_error(&self) -> bool {
+        self.syntax.has_error
     }
 
     pub(crate) fn model_cache(&self) -> &OnceLock<ChunkModel> {
@@ -319,7 +327,7 @@ fn parse_chunk(
     let deep = source.too_deep_prefixes(range.clone());
     let tree = tree.unwrap_or_else(|| parse_relative(&mut parsers.block, source, range.clone(), &[], &deep));
     let mut skipped_inline = false;
-    let inlines = inline_nodes(&tree)
+    let inlines: Vec<InlineTree> = inline_nodes(&tree)
         .into_iter()
         .filter(|node| {
             let many = image_openers(
@@ -339,6 +347,9 @@ fn parse_chunk(
             }
         })
         .collect();
+    let has_error = skipped_inline
+        || tree.root_node().has_error()
+        || inlines.iter().any(|inline| inline.tree.root_node().has_error());
     BlockChunk {
         start: range.start,
         start_point: source.point(range.start),
@@ -347,6 +358,7 @@ fn parse_chunk(
             tree,
             inlines,
             skipped_inline,
+            has_error,
             model: OnceLock::new(),
         }),
     }

@@ -122,11 +122,30 @@ impl SpecModel {
             let text = rope.byte_slice(start..rope.len_bytes()).to_string();
             (start, ChunkModel::from(SpecModel::read_fast(&text)))
         });
-        let parts = chunks[..clean]
+        let parts: Vec<(usize, &ChunkModel)> = chunks[..clean]
             .iter()
-            .map(|chunk| (chunk.range().start, part(rope, tree, chunk)));
+            .map(|chunk| (chunk.range().start, part(rope, tree, chunk)))
+            .chain(rest.as_ref().map(|(start, part)| (*start, part)))
+            .collect();
         let mut model = SpecModel::default();
-        for (offset, part) in parts.chain(rest.as_ref().map(|(start, part)| (*start, part))) {
+        let total = |count: fn(&ChunkModel) -> usize| parts.iter().map(|(_, part)| count(part)).sum();
+        model.headings.reserve_exact(total(|part| part.headings.len()));
+        model
+            .references
+            .reserve_exact(total(|part| part.references.len()));
+        model
+            .link_definitions
+            .reserve_exact(total(|part| part.link_definitions.len()));
+        model
+            .code_blocks
+            .reserve_exact(total(|part| part.code_blocks.len()));
+        model
+            .placeholders
+            .reserve_exact(total(|part| part.placeholders.len()));
+        model
+            .html_anchors
+            .reserve_exact(total(|part| part.html_anchors.len()));
+        for &(offset, part) in &parts {
             let moved = |range: &Range<usize>| range.start + offset..range.end + offset;
             if part.frontmatter.is_some() {
                 model.frontmatter.clone_from(&part.frontmatter);
@@ -322,9 +341,7 @@ fn misread(rope: &Rope, chunk: &BlockChunk) -> bool {
 }
 
 fn has_error(chunk: &BlockChunk) -> bool {
-    chunk.skipped_inline()
-        || chunk.root().has_error()
-        || chunk.inline_trees().any(|inline| inline.root().has_error())
+    chunk.has_error()
 }
 
 /// A model read from the text from a chunk's start on: its ranges are relative to it.
