@@ -241,6 +241,40 @@ fn workspace_configuration_changes_values_and_severities() {
     server.shutdown();
 }
 
+/// A template file a configuration names is edited on disk: the open spec's findings
+/// follow the new template without a keystroke.
+#[test]
+fn a_template_edited_on_disk_rechecks_open_specs() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = "templates:\n  - name: t\n    file: template.md\n    match: [\"specs/*.md\"]\n";
+    std::fs::write(dir.path().join(".specls.yaml"), config).unwrap();
+    let template = dir.path().join("template.md");
+    std::fs::write(&template, "# {{TITLE}}\n\n## Summary\n").unwrap();
+    std::fs::create_dir(dir.path().join("specs")).unwrap();
+    let spec = dir.path().join("specs/a.md");
+    let text = "# A\n\n## Summary\n\nOne.\n";
+    std::fs::write(&spec, text).unwrap();
+    let capabilities = json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let (mut server, _) = Server::start_with_root(&file_uri(dir.path()), capabilities);
+    let uri = file_uri(&spec);
+    server.open(&uri, text);
+    let diagnostics = server.diagnostics(&uri, 1);
+    assert!(codes(&diagnostics).is_empty(), "{diagnostics:#?}");
+
+    std::fs::write(&template, "# {{TITLE}}\n\n## Summary\n\n## Risks\n").unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&template), "type": 2 }] }),
+    );
+    let diagnostics = server.diagnostics(&uri, 1);
+    let missing = find(&diagnostics, "missing-section");
+    assert!(
+        missing["message"].as_str().unwrap().contains("Risks"),
+        "{missing:#?}"
+    );
+    server.shutdown();
+}
+
 /// An editor's own settings (VS Code's `specls.severity.*`) override the severities, at
 /// start and when they change.
 #[test]

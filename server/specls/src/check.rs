@@ -417,7 +417,7 @@ pub fn run(options: &CheckOptions) -> ExitCode {
             Some(cwd) => index::relative_to(config, cwd),
             None => config.clone(),
         };
-        let config_text = settings::read_config_file(config).unwrap_or_default();
+        let config_text = cache.text(config);
         let text = LineIndex::new(&config_text);
         for problem in &settings.problems {
             let report = Report::new(
@@ -438,7 +438,7 @@ pub fn run(options: &CheckOptions) -> ExitCode {
             reports.push(report);
         }
         if keep_text {
-            sources.insert(shown, config_text);
+            sources.insert(shown, config_text.to_string());
         }
     }
 

@@ -42,36 +42,59 @@ const CONFIG_LIMIT: u64 = 1 << 20;
 
 /// Reads a configuration or template file: a regular file of at most a megabyte (a FIFO
 /// named `.specls.yaml` must not block the server).
-pub fn read_config_file(path: &Path) -> std::io::Result<String> {
+fn read_config_file(path: &Path) -> std::io::Result<String> {
     specls_analysis::index::read_text(path, CONFIG_LIMIT)
         .map_err(|note| std::io::Error::other(note.to_string()))
 }
 
-/// Reads a configuration file; an unreadable file is a problem and the defaults hold.
-pub fn load(config: &Path) -> Settings {
+/// Reads a configuration file, and the text it was read from; an unreadable file is a
+/// problem and the defaults hold.
+fn load(config: &Path) -> (Settings, String) {
     let root = config.parent().map(Path::to_path_buf).unwrap_or_default();
     match read_config_file(config) {
-        Ok(text) => Settings::from_config(&text, &root, &|path| read_config_file(path)),
+        Ok(text) => {
+            let settings = Settings::from_config(&text, &root, &|path| read_config_file(path));
+            (settings, text)
+        }
         Err(err) => {
             let mut settings = Settings::defaults(root);
             settings.problems.push(ConfigProblem {
                 message: format!("cannot read {}: {err}; using the defaults", config.display()),
                 range: 0..0,
             });
-            settings
+            (settings, String::new())
         }
     }
 }
 
-/// Loaded configurations, re-read when their file (or a template file they name)
-/// changes on disk, so editing `.specls.yaml` takes effect without a restart.
+/// Loaded configurations. A cache never re-reads one by itself: the session decides when
+/// a configuration changed (a watched file, a save, [`SettingsCache::stale`]) and makes a
+/// new cache [`without`](SettingsCache::without) it, so a request that holds a cache reads
+/// the same settings from start to end.
 #[derive(Default)]
 pub struct SettingsCache {
-    loaded: Mutex<HashMap<PathBuf, (Stamp, Arc<Settings>)>>,
+    loaded: Mutex<HashMap<PathBuf, Loaded>>,
     /// The configuration file that governs each folder seen: thousands of files share a
     /// handful.
     folders: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     defaults: OnceLock<Arc<Settings>>,
+}
+
+impl std::fmt::Debug for SettingsCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let loaded: Vec<PathBuf> = locked(&self.loaded).keys().cloned().collect();
+        f.debug_struct("SettingsCache")
+            .field("loaded", &loaded)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone)]
+struct Loaded {
+    stamp: Stamp,
+    settings: Arc<Settings>,
+    /// The text the settings were read from, for the positions of its problems.
+    text: Arc<str>,
 }
 
 fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -81,17 +104,19 @@ fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Modification times of a configuration and of the template files it names.
 type Stamp = Vec<Option<SystemTime>>;
 
-fn stamp(config: &Path, settings: Option<&Settings>) -> Stamp {
+fn stamp(config: &Path, settings: &Settings) -> Stamp {
     let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    let mut stamp = vec![modified(config)];
-    if let Some(settings) = settings {
-        for template in &settings.templates {
-            if template.origin != "built-in" {
-                stamp.push(modified(&settings.root.join(&template.origin)));
-            }
-        }
-    }
-    stamp
+    std::iter::once(modified(config))
+        .chain(template_files(settings).map(|path| modified(&path)))
+        .collect()
+}
+
+fn template_files(settings: &Settings) -> impl Iterator<Item = PathBuf> + '_ {
+    settings
+        .templates
+        .iter()
+        .filter(|template| template.origin != "built-in")
+        .map(|template| settings.root.join(&template.origin))
 }
 
 impl SettingsCache {
@@ -116,34 +141,64 @@ impl SettingsCache {
         self.defaults.get_or_init(Arc::default).clone()
     }
 
-    /// The settings of one configuration file, loaded or re-validated.
+    /// The settings of one configuration file, read the first time they are asked for.
     pub fn get(&self, config: &Path) -> Arc<Settings> {
-        let mut loaded = self
-            .loaded
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((stamped, settings)) = loaded.get(config)
-            && *stamped == stamp(config, Some(settings))
-        {
-            return settings.clone();
-        }
-        let settings = Arc::new(load(config));
-        loaded.insert(
-            config.to_path_buf(),
-            (stamp(config, Some(&settings)), settings.clone()),
-        );
-        settings
+        self.loaded(config).settings
     }
 
-    /// Forgets a configuration, so the next use reads it again.
-    pub fn invalidate(&self, config: &Path) {
-        // A configuration created or deleted changes which folders it governs.
-        locked(&self.folders).clear();
-        let mut loaded = self
-            .loaded
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        loaded.remove(config);
+    /// The text of a configuration file as its settings were read from it.
+    pub fn text(&self, config: &Path) -> Arc<str> {
+        self.loaded(config).text
+    }
+
+    fn loaded(&self, config: &Path) -> Loaded {
+        let mut loaded = locked(&self.loaded);
+        if let Some(known) = loaded.get(config) {
+            return known.clone();
+        }
+        let (settings, text) = load(config);
+        let known = Loaded {
+            stamp: stamp(config, &settings),
+            settings: Arc::new(settings),
+            text: text.into(),
+        };
+        loaded.insert(config.to_path_buf(), known.clone());
+        known
+    }
+
+    /// The loaded configurations whose file, or a template file they name, changed on
+    /// disk since they were read.
+    pub fn stale(&self) -> Vec<PathBuf> {
+        locked(&self.loaded)
+            .iter()
+            .filter(|(config, known)| stamp(config, &known.settings) != known.stamp)
+            .map(|(config, _)| config.clone())
+            .collect()
+    }
+
+    /// The loaded configurations that take `path` as a template.
+    pub fn naming_template(&self, path: &Path) -> Vec<PathBuf> {
+        locked(&self.loaded)
+            .iter()
+            .filter(|(_, known)| template_files(&known.settings).any(|template| template == path))
+            .map(|(config, _)| config.clone())
+            .collect()
+    }
+
+    /// A cache holding what this one holds but the configurations in `changed`, which the
+    /// next use reads again. Which folder each configuration governs is found again too:
+    /// a configuration created or deleted changes it.
+    pub fn without(&self, changed: &[PathBuf]) -> SettingsCache {
+        let loaded = locked(&self.loaded)
+            .iter()
+            .filter(|(config, _)| !changed.contains(config))
+            .map(|(config, known)| (config.clone(), known.clone()))
+            .collect();
+        SettingsCache {
+            loaded: Mutex::new(loaded),
+            folders: Mutex::default(),
+            defaults: self.defaults.clone(),
+        }
     }
 }
 
@@ -154,4 +209,38 @@ pub fn is_config_file(path: &Path) -> bool {
 /// Today's date in the local time zone, as `YYYY-MM-DD`.
 pub fn today() -> String {
     jiff::Zoned::now().date().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A cache is a snapshot: what a request started with holds to its end, and only a
+    /// cache made without the changed configuration reads it again.
+    #[test]
+    fn a_cache_keeps_the_settings_it_read_until_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join(CONFIG_FILE);
+        let spec = dir.path().join("a.md");
+        std::fs::write(&config, "values:\n  priority: [P0]\n").unwrap();
+        let before = SettingsCache::default();
+        let priorities =
+            |cache: &SettingsCache| cache.for_file(&spec, Some(dir.path())).0.values["priority"].clone();
+        assert_eq!(priorities(&before), ["P0"]);
+        assert!(before.stale().is_empty());
+
+        // A later modification time, whatever the file system's resolution.
+        std::fs::write(&config, "values:\n  priority: [P0, P1]\n").unwrap();
+        let file = std::fs::File::options().write(true).open(&config).unwrap();
+        file.set_modified(SystemTime::now() + std::time::Duration::from_secs(5))
+            .unwrap();
+
+        assert_eq!(priorities(&before), ["P0"]);
+        assert_eq!(&*before.text(&config), "values:\n  priority: [P0]\n");
+        assert_eq!(before.stale(), vec![config]);
+        let after = before.without(&before.stale());
+        assert_eq!(priorities(&after), ["P0", "P1"]);
+        assert_eq!(priorities(&before), ["P0"]);
+        assert!(after.stale().is_empty());
+    }
 }

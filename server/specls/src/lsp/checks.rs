@@ -207,10 +207,10 @@ impl Checks {
             }
             let found = diagnostics::compute(&session, &world, &context);
             let converted = pushes.then(|| diagnostics::to_lsp_all(&world, &context, &found));
-            let config = context
-                .config
-                .clone()
-                .map(|config| (config, context.settings.problems.clone()));
+            let config = context.config.clone().map(|config| {
+                let text = world.state.settings.text(&config);
+                (config, text, context.settings.problems.clone())
+            });
             Some((affected, found, converted, config, context.snapshot.inputs))
         })
         .await;
@@ -232,8 +232,10 @@ impl Checks {
             }
         };
         self.recheck(affected);
-        if let Some((config, problems)) = config {
-            self.reports.publish(&self.client, &config, &problems).await;
+        if let Some((config, text, problems)) = config {
+            self.reports
+                .publish(&self.client, &config, &text, &problems)
+                .await;
         }
         let Some(converted) = converted else { return };
         let Some(inputs) = inputs else { return };

@@ -123,7 +123,7 @@ pub struct ConfigReports {
 
 impl ConfigReports {
     /// Publishes the problems of a configuration file (or clears them).
-    pub async fn publish(&self, client: &Client, config: &Path, problems: &[ConfigProblem]) {
+    pub async fn publish(&self, client: &Client, config: &Path, text: &str, problems: &[ConfigProblem]) {
         let Some(uri) = Uri::from_file_path(config) else {
             return;
         };
@@ -140,8 +140,7 @@ impl ConfigReports {
                 reported.insert(key, problems.to_vec());
             }
         }
-        let text = crate::settings::read_config_file(config).unwrap_or_default();
-        let document = Document::new(&text);
+        let document = Document::new(text);
         let diagnostics = problems
             .iter()
             .map(|problem| lsp::Diagnostic {

@@ -28,7 +28,6 @@ use self::checks::Checks;
 use self::session::Session;
 use self::world::World;
 use crate::log::log_warn;
-use crate::settings::is_config_file;
 
 pub struct Backend {
     checks: Arc<Checks>,
@@ -84,6 +83,17 @@ impl Backend {
 
     fn client(&self) -> &Client {
         &self.checks.client
+    }
+
+    /// Configurations edited on disk take effect for clients that report no changed
+    /// files too: on each open or save their modification times are compared (a
+    /// workspace has a handful).
+    fn revalidate_settings(&self) {
+        let stale = self.session().stale_settings();
+        if !stale.is_empty() {
+            self.session().invalidate_settings(&stale);
+            self.checks.clone().configuration_changed();
+        }
     }
 
     /// Runs a request's work on a blocking thread over the world as it is now.
@@ -162,6 +172,7 @@ impl LanguageServer for Backend {
     // Document notifications change the session synchronously, before any `.await`.
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let (uri, version) = (params.text_document.uri.clone(), params.text_document.version);
+        self.revalidate_settings();
         notifications::did_open::handle(self.session(), params);
         self.checks.schedule_own(uri, version);
     }
@@ -184,15 +195,17 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        let saved_config = params
+        let configs = params
             .text_document
             .uri
             .to_file_path()
-            .filter(|path| is_config_file(path))
-            .map(|path| path.into_owned());
+            .map(|path| self.session().configurations_of(&path))
+            .unwrap_or_default();
         notifications::did_save::handle(params);
-        if let Some(config) = saved_config {
-            self.session().invalidate_settings(&config);
+        if configs.is_empty() {
+            self.revalidate_settings();
+        } else {
+            self.session().invalidate_settings(&configs);
             self.checks.clone().configuration_changed();
         }
     }

@@ -20,7 +20,7 @@ use tower_lsp_server::ls_types::{ClientCapabilities, Uri};
 use crate::log::log_warn;
 use crate::lsp::editor_settings::EditorSettings;
 use crate::lsp::world::{World, key_of};
-use crate::settings::SettingsCache;
+use crate::settings::{SettingsCache, is_config_file};
 
 /// One open document's current version.
 #[derive(Debug, Clone)]
@@ -58,6 +58,8 @@ pub struct State {
     pub indexed: bool,
     pub roots: Arc<Vec<PathBuf>>,
     pub editor_settings: Arc<EditorSettings>,
+    /// The workspace configurations, as of the last change to one of them.
+    pub settings: Arc<SettingsCache>,
 }
 
 /// Why a change was not applied.
@@ -109,7 +111,6 @@ pub struct Session {
     state: Mutex<State>,
     encoding: OnceLock<PositionEncoding>,
     capabilities: OnceLock<Arc<ClientCapabilities>>,
-    settings: Arc<SettingsCache>,
     /// The last diagnostics computed for each open document, for code actions and pulls.
     checked: DashMap<Uri, Checked>,
     /// What was last published to a client that is pushed to: `(version, diagnostics)`.
@@ -124,7 +125,6 @@ impl Default for Session {
             state: Mutex::default(),
             encoding: OnceLock::new(),
             capabilities: OnceLock::new(),
-            settings: Arc::default(),
             checked: DashMap::default(),
             published: DashMap::default(),
             indexed: tokio::sync::watch::Sender::new(false),
@@ -147,7 +147,6 @@ impl Session {
             state: state.clone(),
             encoding: self.encoding(),
             capabilities: self.capabilities(),
-            settings: self.settings.clone(),
         }
     }
 
@@ -192,8 +191,28 @@ impl Session {
         state.revision += 1;
     }
 
-    pub fn invalidate_settings(&self, config: &Path) {
-        self.settings.invalidate(config);
+    /// Configurations changed on disk: later worlds read them again. Worlds taken before
+    /// keep the settings they started with.
+    pub fn invalidate_settings(&self, configs: &[PathBuf]) {
+        let mut state = self.state();
+        state.settings = Arc::new(state.settings.without(configs));
+        // In the same change, so no world holds the new settings with the old inputs.
+        Self::touch_every_document(&mut state);
+    }
+
+    /// The configurations that a changed file is or is a template of.
+    pub fn configurations_of(&self, path: &Path) -> Vec<PathBuf> {
+        if is_config_file(path) {
+            return vec![path.to_path_buf()];
+        }
+        self.state().settings.naming_template(path)
+    }
+
+    /// The configurations changed on disk since they were read, for clients that do not
+    /// report changed files.
+    pub fn stale_settings(&self) -> Vec<PathBuf> {
+        let settings = self.state().settings.clone();
+        settings.stale()
     }
 
     /// Replaces the editor's settings; whether they changed (every document's findings

@@ -1,6 +1,6 @@
 //! [`World`]: what a request reads, an immutable copy of the session's state taken when it
-//! starts (open documents, the index, roots, editor settings, the negotiated encoding and
-//! the client's capabilities). Nothing here changes the session: a request that needs the
+//! starts (open documents, the index, roots, editor and workspace settings, the negotiated
+//! encoding and the client's capabilities). Nothing here changes the session: a request that needs the
 //! entry of a document version the index does not hold yet builds it and reads an index
 //! with it put in, a copy of its own.
 
@@ -17,7 +17,6 @@ use tower_lsp_server::ls_types::{ClientCapabilities, Location, Position, Range, 
 use crate::log::log_warn;
 use crate::lsp::convert::{to_lsp_range, to_position};
 use crate::lsp::session::State;
-use crate::settings::SettingsCache;
 
 /// The index key of a document: its path, or for a document that is not a file (an
 /// unsaved buffer) its URI standing in for one.
@@ -33,7 +32,6 @@ pub struct World {
     pub state: State,
     pub encoding: PositionEncoding,
     pub capabilities: Arc<ClientCapabilities>,
-    pub settings: Arc<SettingsCache>,
 }
 
 /// One version of one document: open in the editor, or read from disk.
@@ -127,17 +125,17 @@ impl World {
         match uri.to_file_path().map(|p| p.into_owned()) {
             Some(path) => {
                 let root = self.root_of(&path);
-                let (settings, config) = self.settings.for_file(&path, root.as_deref());
+                let (settings, config) = self.state.settings.for_file(&path, root.as_deref());
                 (Some(path), settings, config)
             }
-            None => (None, self.settings.defaults(), None),
+            None => (None, self.state.settings.defaults(), None),
         }
     }
 
     /// The settings of a file of the workspace.
     pub fn settings_for_path(&self, path: &Path) -> Arc<Settings> {
         let root = self.root_of(path);
-        self.settings.for_file(path, root.as_deref()).0
+        self.state.settings.for_file(path, root.as_deref()).0
     }
 
     /// The index entry of a document version: built once per open version.

@@ -6,7 +6,8 @@ use crate::lsp::world::key_of;
 use crate::settings::is_config_file;
 
 pub struct Outcome {
-    /// A configuration file changed: the settings cache reads it again.
+    /// A configuration file, or a template file one names, changed: the settings are read
+    /// again.
     pub config_changed: bool,
     /// Files to read again (created or changed) or to forget (deleted: the read finds
     /// nothing).
@@ -24,10 +25,12 @@ pub fn handle(session: &Session, params: DidChangeWatchedFilesParams) -> Outcome
         let Some(path) = change.uri.to_file_path() else {
             continue;
         };
-        if is_config_file(&path) {
-            session.invalidate_settings(&path);
+        let configs = session.configurations_of(&path);
+        if !configs.is_empty() {
+            session.invalidate_settings(&configs);
             outcome.config_changed = true;
-        } else if session.version(&change.uri).is_none() {
+        }
+        if !is_config_file(&path) && session.version(&change.uri).is_none() {
             let path = key_of(&change.uri);
             let revision = session.will_reread(&path);
             outcome.rereads.push(Reread {
