@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -13,6 +14,10 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The address space each server gets: enough for its threads and arenas, far below what
+/// an unbounded read or a quadratic blow-up takes.
+pub const ADDRESS_SPACE_LIMIT: u64 = 4 << 30;
 
 pub struct Server {
     child: Child,
@@ -69,13 +74,27 @@ impl Server {
     }
 
     fn spawn_command(env: &[(&str, &str)]) -> Self {
-        let mut child = Command::new(binary())
+        let mut command = Command::new(binary());
+        command
             .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the specls binary starts");
+            .stderr(Stdio::piped());
+        // A server that reads without bound fails its test instead of taking the machine.
+        // SAFETY: setrlimit is async-signal-safe and touches no memory of the parent.
+        unsafe {
+            command.pre_exec(|| {
+                let limit = libc::rlimit {
+                    rlim_cur: ADDRESS_SPACE_LIMIT,
+                    rlim_max: ADDRESS_SPACE_LIMIT,
+                };
+                if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let mut child = command.spawn().expect("the specls binary starts");
         let stdin = child.stdin.take();
         let stdout = child.stdout.take().unwrap();
         let stderr_pipe = child.stderr.take().unwrap();
@@ -169,6 +188,14 @@ impl Server {
     /// Closes the server's stdin, as a client that goes away does.
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// The most memory the server has held resident, in MB (`VmHWM`).
+    pub fn peak_resident_mb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+        let kb: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+        kb / 1024
     }
 
     pub fn close_stdin(&mut self) {
