@@ -79,10 +79,16 @@ const BOUND: Duration = Duration::from_secs(60);
 fn a_fifo_named_like_a_spec_is_skipped_with_a_finding() {
     let dir = workspace(&[("specs/ok.md", complete_spec().as_bytes())]);
     mkfifo(&dir.path().join("specs/spec.md"));
-    // Walked: the FIFO is not a regular file and is not even looked at.
+    // Walked: the FIFO is not a regular file and is never opened; stderr says so.
     let run = specls_bounded(dir.path(), &["check"], BOUND);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert_eq!(run.stdout, "No problems in 1 file\n");
+    assert!(
+        run.stderr
+            .contains("specs/spec.md: skipped, a FIFO is not a regular file"),
+        "{}",
+        run.stderr
+    );
     // Named: checked only as far as to say why not.
     let run = specls_bounded(dir.path(), &["check", "specs/spec.md"], BOUND);
     assert!(

@@ -414,7 +414,14 @@ impl Checker<'_> {
             self.push(
                 Code::FrontmatterSyntax,
                 error.range,
-                format!("frontmatter is not valid YAML: {}", error.message),
+                if error
+                    .message
+                    .starts_with(specls_syntax::frontmatter::BUDGET_PREFIX)
+                {
+                    format!("frontmatter {}", error.message)
+                } else {
+                    format!("frontmatter is not valid YAML: {}", error.message)
+                },
                 None,
             );
         }

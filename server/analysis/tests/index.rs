@@ -69,8 +69,26 @@ fn symbolic_links_are_never_followed() {
     std::os::unix::fs::symlink(&outside, root.join("out")).unwrap();
     std::os::unix::fs::symlink(&root, root.join("loop")).unwrap();
     std::os::unix::fs::symlink(outside.join("secret.md"), root.join("linked.md")).unwrap();
-    let (_, paths, _) = index(dir.path(), &[root], ScanOptions::default());
+    let (_, paths, notes) = index(dir.path(), &[root], ScanOptions::default());
     assert_eq!(paths, ["ws/a.md"]);
+    let notes: Vec<String> = notes.iter().map(|n| n.to_string()).collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].ends_with("linked.md: skipped, a symbolic link (links are not followed)"),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn a_file_gone_before_it_is_read_is_a_note_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let gone = dir.path().join("gone.md");
+    let note = specls_analysis::index::read_text(&gone, 1 << 20).unwrap_err();
+    assert!(matches!(note, ScanNote::Vanished { .. }), "{note:?}");
+    assert!(
+        note.to_string()
+            .ends_with("gone.md: skipped, deleted before it was read")
+    );
 }
 
 #[test]

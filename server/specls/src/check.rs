@@ -196,6 +196,9 @@ enum Outcome {
     Skipped(Report),
     /// The file could not be checked; the message is for stderr.
     Failed(String),
+    /// Listed by the walk and deleted before it was read: nothing to check, and no
+    /// failure (a build writing files beside the check must not fail it).
+    Vanished(String),
 }
 
 /// Where the time of a check goes, logged with `SPECLS_LOG=info`: per-file phases are
@@ -370,7 +373,7 @@ pub fn run(options: &CheckOptions) -> ExitCode {
             workspace_reports(&workspace, entry, settings, &target.shown)
         }))
         .unwrap_or_default(),
-        Outcome::Skipped(_) | Outcome::Failed(_) => Vec::new(),
+        Outcome::Skipped(_) | Outcome::Failed(_) | Outcome::Vanished(_) => Vec::new(),
     });
     let checked_at = Instant::now();
 
@@ -406,6 +409,7 @@ pub fn run(options: &CheckOptions) -> ExitCode {
                 io_error = true;
                 note(&message);
             }
+            Outcome::Vanished(message) => note(&message),
         }
     }
 
@@ -576,6 +580,9 @@ fn collect_targets(paths: &[PathBuf], io_error: &mut bool) -> Vec<Target> {
                     }
                     if entry.file_type().is_some_and(|kind| kind.is_file()) && is_markdown(entry.path()) {
                         found.push(entry.into_path());
+                    } else if let Some(skipped @ ScanNote::NotAFile { .. }) = index::not_walked(&entry) {
+                        // Symbolic links go unmentioned, as ripgrep leaves them.
+                        note(&format!("specls: {skipped}"));
                     }
                 }
                 Err(err) => {
@@ -775,6 +782,7 @@ fn skipped(shown: &Path, note: ScanNote) -> Outcome {
             format!("{} (limits.max-file-size)", over_size_limit(size, limit))
         }
         ScanNote::NotAFile { kind, .. } => format!("{kind} is not a regular file"),
+        vanished @ ScanNote::Vanished { .. } => return Outcome::Vanished(format!("specls: {vanished}")),
         other => return Outcome::Failed(format!("specls: {other}")),
     };
     let code = specls_analysis::Code::SkippedFile;
@@ -808,7 +816,7 @@ fn index_workspaces(targets: &[Target], outcomes: &[Outcome], cache: &SettingsCa
     let (entries, _) = index::scan(&others, &settings_for, &ScanOptions::default(), &|_, _| {});
     let checked_entries = outcomes.iter().filter_map(|outcome| match outcome {
         Outcome::Checked { entry, .. } => Some((**entry).clone()),
-        Outcome::Skipped(_) | Outcome::Failed(_) => None,
+        Outcome::Skipped(_) | Outcome::Failed(_) | Outcome::Vanished(_) => None,
     });
     WorkspaceIndex::from_entries(entries.into_iter().chain(checked_entries))
 }

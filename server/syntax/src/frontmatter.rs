@@ -341,6 +341,10 @@ fn yaml_error(
     Some((message, line_remainder(yaml, place)))
 }
 
+/// How a message about YAML that is valid but more than specls reads begins: it is not a
+/// syntax error, and its diagnostic says so.
+pub const BUDGET_PREFIX: &str = "expands to more than specls reads (";
+
 /// serde-saphyr's message, with its limits said in words: they guard against nesting
 /// that would exhaust the stack and aliases that expand exponentially.
 fn saphyr_message(error: &serde_saphyr::Error) -> String {
@@ -370,7 +374,14 @@ fn saphyr_message(error: &serde_saphyr::Error) -> String {
             too_deep()
         }
         Error::Budget { breach, .. } => {
-            format!("more than specls reads ({breach:?}): aliases that expand this much are refused")
+            let what = match breach {
+                BudgetBreach::Nodes { nodes } => format!("{nodes} values"),
+                BudgetBreach::Aliases { aliases } => format!("{aliases} aliases"),
+                BudgetBreach::Events { events } => format!("{events} YAML events"),
+                BudgetBreach::Anchors { anchors } => format!("{anchors} anchors"),
+                _ => "too much".to_string(),
+            };
+            format!("{BUDGET_PREFIX}{what}); aliases that expand this much are refused")
         }
         _ => first_line(&error.to_string()),
     }

@@ -15,8 +15,8 @@ pub use cycles::Cycles;
 pub use entry::{FileEntry, IndexedHeading, Located, TaskCount};
 
 pub use scan::{
-    ScanNote, ScanOptions, clamped, entry_from_text, is_markdown, read_bytes, read_entry, read_text, scan,
-    scan_folders, visible_or_kiro, walk,
+    ScanNote, ScanOptions, clamped, entry_from_text, is_markdown, not_walked, read_bytes, read_entry,
+    read_text, scan, scan_folders, visible_or_kiro, walk,
 };
 
 /// A file's key in the index: its absolute, lexically normalised path.

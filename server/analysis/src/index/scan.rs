@@ -48,6 +48,15 @@ pub enum ScanNote {
         path: PathBuf,
         error: String,
     },
+    /// A symbolic link named `*.md`: links are not followed, so a link to a file outside
+    /// the workspace or to a device is never read.
+    Link {
+        path: PathBuf,
+    },
+    /// Found by the walk and gone when read: deleted (or renamed) in between.
+    Vanished {
+        path: PathBuf,
+    },
     /// A folder with more Markdown files than `limits.max-files`: the first are indexed.
     TooManyFiles {
         folder: PathBuf,
@@ -70,6 +79,14 @@ impl std::fmt::Display for ScanNote {
                 write!(f, "{}: skipped, {kind} is not a regular file", path.display())
             }
             ScanNote::Unreadable { path, error } => write!(f, "{}: skipped: {error}", path.display()),
+            ScanNote::Link { path } => write!(
+                f,
+                "{}: skipped, a symbolic link (links are not followed)",
+                path.display()
+            ),
+            ScanNote::Vanished { path } => {
+                write!(f, "{}: skipped, deleted before it was read", path.display())
+            }
             ScanNote::TooManyFiles { folder, found, limit } => write!(
                 f,
                 "{}: {found} Markdown files, over the limit of {limit} (limits.max-files); the first \
@@ -106,9 +123,10 @@ pub fn walk(folder: &Path, notes: &mut Vec<ScanNote>) -> Vec<PathBuf> {
     for entry in walker {
         match entry {
             Ok(entry) => {
-                // Only regular files: a FIFO or a device named `*.md` is never opened.
                 if entry.file_type().is_some_and(|kind| kind.is_file()) && is_markdown(entry.path()) {
                     found.push(normalize(entry.path()));
+                } else if let Some(note) = not_walked(&entry) {
+                    notes.push(note);
                 }
             }
             Err(err) => notes.push(ScanNote::Unreadable {
@@ -119,6 +137,25 @@ pub fn walk(folder: &Path, notes: &mut Vec<ScanNote>) -> Vec<PathBuf> {
     }
     found.sort();
     found
+}
+
+/// Why an entry named `*.md` that is not a regular file is left alone: a FIFO or a
+/// device is never opened (a FIFO would block, `/dev/zero` never ends), a symbolic link
+/// never followed.
+pub fn not_walked(entry: &ignore::DirEntry) -> Option<ScanNote> {
+    let kind = entry.file_type()?;
+    if kind.is_file() || kind.is_dir() || !is_markdown(entry.path()) {
+        return None;
+    }
+    let path = entry.path().to_path_buf();
+    Some(if kind.is_symlink() {
+        ScanNote::Link { path }
+    } else {
+        ScanNote::NotAFile {
+            path,
+            kind: file_kind(kind),
+        }
+    })
 }
 
 /// Reads one file into an entry.
@@ -150,7 +187,12 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ScanNote> {
         path: path.to_path_buf(),
         kind: file_kind(kind),
     };
-    let metadata = std::fs::metadata(path).map_err(unreadable)?;
+    let metadata = std::fs::metadata(path).map_err(|err| match err.kind() {
+        std::io::ErrorKind::NotFound => ScanNote::Vanished {
+            path: path.to_path_buf(),
+        },
+        _ => unreadable(err),
+    })?;
     if !metadata.is_file() {
         return Err(not_regular(metadata.file_type()));
     }
