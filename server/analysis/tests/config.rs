@@ -192,3 +192,22 @@ fn limits_take_sizes_with_units_and_report_bad_ones() {
     // A key that is not a limit is a problem of the file, as any unknown key is.
     assert_eq!(read("limits:\n  max-depth: 3\n").problems.len(), 1);
 }
+
+/// The yaml fuzzer's case: a template whose HTML block starts `<!D` and a multi-byte
+/// character, where "is this a comment" read four bytes and cut the character.
+#[test]
+fn a_template_block_that_starts_with_a_multibyte_character_is_read() {
+    let config = "templates:\n  - name: t\n    file: t.md\n    match: [\"specs/*.md\"]\n";
+    let settings = settings(
+        config,
+        &[("t.md", "# T\n\n<!Dé>\n\n## Summary\n\n<!é\n\n## Risks\n")],
+    );
+    assert!(settings.problems.is_empty(), "{:?}", settings.problems);
+    let found = codes("# A\n\n## Summary\n\nOne.\n", &settings, "/ws/specs/a.md");
+    assert!(
+        found
+            .iter()
+            .any(|(code, message)| *code == Code::MissingSection && message.contains("Risks")),
+        "{found:?}"
+    );
+}

@@ -229,10 +229,15 @@ impl Document {
         self.rope.to_string()
     }
 
-    /// The text of a byte range (clamped to the document).
+    /// The text of a byte range, clamped to the document and each end moved back to a
+    /// character boundary (a range computed as "the next four bytes" may end inside one).
     pub fn slice(&self, range: Range<usize>) -> String {
-        let end = range.end.min(self.len());
-        let start = range.start.min(end);
+        let floor = |offset: usize| {
+            self.rope
+                .char_to_byte(self.rope.byte_to_char(offset.min(self.len())))
+        };
+        let end = floor(range.end);
+        let start = floor(range.start).min(end);
         self.rope.byte_slice(start..end).to_string()
     }
 
