@@ -4,6 +4,7 @@
 //! [`FileEntry`] and the index, never the text, so `specls check` runs them on files it
 //! no longer holds in memory.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
@@ -133,30 +134,31 @@ fn check_links(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Pus
             .iter()
             .map(|(p, a, r)| (p.as_str(), a.as_deref(), r.clone())),
     );
-    // The anchors of each file linked to, gathered once: a file may hold tens of
-    // thousands of links.
-    let mut anchors: HashMap<&Path, HashSet<String>> = HashMap::new();
+    // The target of each path and the anchors of each file linked to, found once: a file
+    // may hold tens of thousands of links to a few hundred files, and each resolution
+    // normalises a path, looks it up and may ask the file system.
+    let mut targets: HashMap<&str, LinkTarget<'_>> = HashMap::new();
+    let mut anchors: HashMap<&Path, HashSet<Cow<'_, str>>> = HashMap::new();
     for (path, anchor, range) in all {
         let target = if path.is_empty() {
-            Some(entry)
+            LinkTarget::Indexed(entry)
         } else {
-            let Some(resolved) = WorkspaceIndex::resolve_link(&entry.path, path) else {
+            *targets
+                .entry(path)
+                .or_insert_with(|| link_target(entry, context, path))
+        };
+        let target = match target {
+            LinkTarget::Indexed(target) => Some(target),
+            LinkTarget::Elsewhere => None,
+            LinkTarget::Ignored => continue,
+            LinkTarget::Missing => {
+                push(
+                    Code::BrokenLink,
+                    range,
+                    format!("`{path}` does not exist"),
+                    Vec::new(),
+                );
                 continue;
-            };
-            match context.index.file(&resolved) {
-                Some(target) if *target.path != *entry.path => Some(&**target),
-                Some(_) => Some(entry),
-                None if (context.file_exists)(&resolved) => None,
-                None if is_template_example(entry, context.settings, path) => continue,
-                None => {
-                    push(
-                        Code::BrokenLink,
-                        range,
-                        format!("`{path}` does not exist"),
-                        Vec::new(),
-                    );
-                    continue;
-                }
             }
         };
         if let (Some(target), Some(anchor)) = (target, anchor)
@@ -164,7 +166,7 @@ fn check_links(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Pus
             && !anchors
                 .entry(&target.path)
                 .or_insert_with(|| target.anchors())
-                .contains(&anchor.to_lowercase())
+                .contains(anchor.to_lowercase().as_str())
         {
             let file = if path.is_empty() {
                 "this document".to_string()
@@ -178,6 +180,32 @@ fn check_links(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Pus
                 Vec::new(),
             );
         }
+    }
+}
+
+/// Where a relative link's path leads.
+#[derive(Clone, Copy)]
+enum LinkTarget<'a> {
+    /// A Markdown file of the index (this one, when the link names it).
+    Indexed(&'a FileEntry),
+    /// A file that exists but is not indexed (an image, an ignored file): its anchors are
+    /// not known.
+    Elsewhere,
+    /// Not a path a file can have, or a template's example link: nothing to report.
+    Ignored,
+    Missing,
+}
+
+fn link_target<'a>(entry: &'a FileEntry, context: &WorkspaceContext<'a>, path: &str) -> LinkTarget<'a> {
+    let Some(resolved) = WorkspaceIndex::resolve_link(&entry.path, path) else {
+        return LinkTarget::Ignored;
+    };
+    match context.index.file(&resolved) {
+        Some(target) if *target.path != *entry.path => LinkTarget::Indexed(target),
+        Some(_) => LinkTarget::Indexed(entry),
+        None if (context.file_exists)(&resolved) => LinkTarget::Elsewhere,
+        None if is_template_example(entry, context.settings, path) => LinkTarget::Ignored,
+        None => LinkTarget::Missing,
     }
 }
 

@@ -275,14 +275,20 @@ impl FileEntry {
         self.headings.iter().find(|h| h.slug.eq_ignore_ascii_case(slug))
     }
 
-    /// The anchors a link into this file may name, lowercased: heading slugs, HTML
-    /// `id` and `name` values, and `top`, which GitHub always accepts.
-    pub fn anchors(&self) -> std::collections::HashSet<String> {
+    /// The anchors a link into this file may name, lowercased: heading slugs (lowercase
+    /// as GitHub writes them, so borrowed), HTML `id` and `name` values, and `top`, which
+    /// GitHub always accepts.
+    pub fn anchors(&self) -> std::collections::HashSet<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
         self.headings
             .iter()
-            .map(|h| h.slug.to_lowercase())
-            .chain(self.html_anchors.iter().map(|anchor| anchor.to_lowercase()))
-            .chain(std::iter::once("top".to_string()))
+            .map(|h| Cow::Borrowed(&*h.slug))
+            .chain(
+                self.html_anchors
+                    .iter()
+                    .map(|anchor| Cow::Owned(anchor.to_lowercase())),
+            )
+            .chain(std::iter::once(Cow::Borrowed("top")))
             .collect()
     }
 
