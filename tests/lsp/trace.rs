@@ -368,3 +368,38 @@ fn a_kiro_set_with_ears_turned_on_and_completion_of_criteria() {
     assert_eq!(labels, ["2.1", "2.2"]);
     server.shutdown();
 }
+
+/// `**Status**: ` and `**Created**: ` in a spec-kit spec are completed as the
+/// frontmatter's `status:` and `created:` are, in the case spec-kit writes them.
+#[test]
+fn bold_metadata_values_are_completed() {
+    let workspace = Workspace::fixture("spec-kit");
+    let mut server = workspace.start(json!({}));
+    let (spec, text) = workspace.open(&mut server, SPEC);
+    let place = position(&text, "**Status**: Dr$0aft");
+    let found = server
+        .request("textDocument/completion", at(&spec, place.clone()))
+        .unwrap();
+    let items = found["items"].as_array().or(found.as_array()).unwrap().clone();
+    let labels: Vec<&str> = items.iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(
+        labels[..2],
+        ["Review", "Approved"],
+        "the next lifecycle steps first"
+    );
+    let line = place["line"].clone();
+    assert_eq!(
+        items[0]["textEdit"]["range"],
+        json!({ "start": { "line": line, "character": 12 }, "end": { "line": line, "character": 17 } }),
+        "the whole value is replaced"
+    );
+    let place = position(&text, "**Created**: $02026-01-12");
+    let found = server
+        .request("textDocument/completion", at(&spec, place))
+        .unwrap();
+    let items = found["items"].as_array().or(found.as_array()).unwrap();
+    assert_eq!(items.len(), 1);
+    let today = items[0]["label"].as_str().unwrap();
+    assert!(today.len() == 10 && today.as_bytes()[4] == b'-', "{today}");
+    server.shutdown();
+}

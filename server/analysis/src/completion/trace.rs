@@ -1,8 +1,10 @@
 //! Ids of a spec set where they are cited: after `Requirements:` and `Validates:
 //! Requirements` (requirements, criteria, stories), inside `[US…]` (stories) and after
-//! `depends on` (tasks). Only the cursor's line is read.
+//! `depends on` (tasks). Only the cursor's line is read. And the values of the bold
+//! metadata lines of a set's file (`**Status**: Draft`, `**Created**: 2026-01-02`),
+//! completed as the frontmatter fields of the same names are.
 
-use super::{CompletionInput, Completions, Item, ItemKind, MAX_ITEMS};
+use super::{CompletionInput, Completions, Item, ItemKind, MAX_ITEMS, frontmatter};
 use crate::diagnostics::TextEdit;
 use crate::trace::{self, Space, short_title};
 
@@ -92,6 +94,60 @@ pub fn cites(input: &CompletionInput<'_>) -> Option<Completions> {
         }
     }
     Some(Completions { items, incomplete })
+}
+
+/// The value of a bold metadata line at the cursor; `None` when the cursor is at none.
+/// Which lines are metadata is what [`trace::read`] says, so completion offers values
+/// exactly where the check looks at them.
+pub fn metadata(input: &CompletionInput<'_>) -> Option<Completions> {
+    let path = input.path?;
+    trace::set_of(path)?;
+    let rope = input.document.rope();
+    let offset = input.offset.min(rope.len_bytes());
+    let line_start = rope.line_to_byte(rope.byte_to_line(offset));
+    // Only a line that starts like `**Key**:` costs a read of the file.
+    let before = input.document.slice(line_start..offset);
+    if !before.starts_with("**") || !before.contains("**:") {
+        return None;
+    }
+    let model = input.document.model();
+    let facts = trace::read(path, &input.document.slice(0..rope.len_bytes()), &model)?;
+    let field = facts.metadata.iter().find(|m| {
+        m.key_range.start >= line_start && m.key_range.start < offset && m.key_range.end + 3 <= offset
+    })?;
+    let key = field.key.to_ascii_lowercase();
+    // The check reads `Date` as a date too; the frontmatter knows only `created` and
+    // `updated` as dates by name.
+    let as_field = match key.as_str() {
+        "status" | "priority" if input.settings.allowed_values(&key).is_some() => key.as_str(),
+        "created" | "updated" => key.as_str(),
+        "date" => "created",
+        _ => return Some(Completions::default()),
+    };
+    let range = offset.min(field.value_range.start)..offset.max(field.value_range.end);
+    let needs_space = rope.byte(offset - 1) == b':';
+    let mut found = frontmatter::values(input, &model, None, as_field, range, needs_space, &[]);
+    // spec-kit writes `Draft`: a value is written capitalised unless the line already
+    // holds one in lower case.
+    let capitalise = !field.value.starts_with(|c: char| c.is_lowercase());
+    if capitalise {
+        for item in &mut found.items {
+            item.label = capitalised(&item.label);
+            item.edit.new_text = capitalised(&item.edit.new_text);
+            item.filter_text = item.filter_text.as_deref().map(capitalised);
+        }
+    }
+    Some(found)
+}
+
+/// The text with its first letter (after leading spaces) in upper case.
+fn capitalised(text: &str) -> String {
+    let spaces = text.len() - text.trim_start().len();
+    let mut chars = text[spaces..].chars();
+    match chars.next() {
+        Some(first) => format!("{}{}{}", &text[..spaces], first.to_uppercase(), chars.as_str()),
+        None => text.to_string(),
+    }
 }
 
 #[cfg(test)]
