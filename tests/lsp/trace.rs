@@ -403,3 +403,68 @@ fn bold_metadata_values_are_completed() {
     assert!(today.len() == 10 && today.as_bytes()[4] == b'-', "{today}");
     server.shutdown();
 }
+
+const PLAN: &str = "specs/001-photo-albums/plan.md";
+const PLAN_TEMPLATE: &str = ".specify/templates/plan-template.md";
+
+/// The repository's `.specify/templates/plan-template.md` is `plan.md`'s template: a
+/// template created on disk (announced with `workspace/didChangeWatchedFiles`) brings its
+/// mandatory sections' findings to the open plan, an edit of it moves them, and its
+/// removal takes them away.
+#[test]
+fn spec_kit_templates_on_disk_are_followed() {
+    let workspace = Workspace::fixture("spec-kit");
+    let template_path = workspace.path(PLAN_TEMPLATE);
+    let written = workspace.text(PLAN_TEMPLATE);
+    std::fs::remove_file(&template_path).unwrap();
+    let mut server = workspace.start(json!({}));
+    let (plan, _) = workspace.open(&mut server, PLAN);
+    let missing = |diagnostics: &[Value]| -> Vec<String> {
+        diagnostics
+            .iter()
+            .filter(|d| d["code"] == "missing-section")
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(missing(&server.diagnostics(&plan, 1)), Vec::<String>::new());
+    let announce = |server: &mut Server, kind: u32| {
+        server.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": workspace.uri(PLAN_TEMPLATE), "type": kind }] }),
+        );
+    };
+
+    // The fixture's template requires what the plan has; one more mandatory section.
+    let with_research = written.replace(
+        "## Project Structure",
+        "## Research *(mandatory)*\n\n[What was looked into]\n\n## Project Structure",
+    );
+    std::fs::write(&template_path, &with_research).unwrap();
+    announce(&mut server, 1);
+    assert_eq!(
+        missing(&server.settled_diagnostics(&plan, 1)),
+        ["missing section `## Research *(mandatory)*` (template .specify/templates/plan-template.md)"]
+    );
+
+    std::fs::write(
+        &template_path,
+        with_research.replace("Research *(mandatory)*", "Research"),
+    )
+    .unwrap();
+    announce(&mut server, 2);
+    assert_eq!(
+        missing(&server.settled_diagnostics(&plan, 1)),
+        Vec::<String>::new()
+    );
+
+    std::fs::write(&template_path, &with_research).unwrap();
+    announce(&mut server, 2);
+    assert_eq!(missing(&server.settled_diagnostics(&plan, 1)).len(), 1);
+    std::fs::remove_file(&template_path).unwrap();
+    announce(&mut server, 3);
+    assert_eq!(
+        missing(&server.settled_diagnostics(&plan, 1)),
+        Vec::<String>::new()
+    );
+    server.shutdown();
+}

@@ -29,6 +29,7 @@ fn codes(text: &str, settings: &Settings, path: &str) -> Vec<(Code, String)> {
         path: Some(path),
         settings,
         today: TODAY,
+        set_template: None,
     };
     check(&document, &context)
         .into_iter()
@@ -94,6 +95,7 @@ fn severities_can_be_changed_or_turned_off() {
         path: None,
         settings: &settings,
         today: TODAY,
+        set_template: None,
     };
     let diagnostics = check(&document, &context);
     assert!(diagnostics.iter().all(|d| d.code != Code::MissingSection));

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
+use specls_analysis::trace::{SetTemplate, template};
 use specls_analysis::{CONFIG_FILE, ConfigProblem, Settings};
 
 /// The nearest `.specls.yaml` in the folder of `path` or above it, not above
@@ -72,6 +73,21 @@ pub struct SettingsCache {
     /// handful.
     folders: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     defaults: OnceLock<Arc<Settings>>,
+    /// The spec-kit templates (`.specify/templates/*-template.md`) read, by file, with
+    /// the stamp they were read at; `None` for a file that is absent or unreadable.
+    set_templates: Mutex<HashMap<PathBuf, ReadTemplate>>,
+}
+
+/// Modification time and length: a template rewritten within the clock's resolution
+/// usually changes its length.
+type FileStamp = Option<(SystemTime, u64)>;
+
+/// A set template as read at a stamp.
+type ReadTemplate = (FileStamp, Option<Arc<SetTemplate>>);
+
+fn file_stamp(path: &Path) -> FileStamp {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.modified().ok()?, metadata.len()))
 }
 
 fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -135,6 +151,25 @@ impl SettingsCache {
         settings
     }
 
+    /// The repository's own template of a spec-kit set's `spec.md`, `plan.md` or
+    /// `tasks.md`, read again when it changes on disk (a stat per call; a check of a
+    /// set's file makes one). Files without one keep the built-in behaviour.
+    pub fn set_template(&self, path: &Path) -> Option<Arc<SetTemplate>> {
+        let file = template::template_file(path)?;
+        let stamp = file_stamp(&file);
+        let mut known = locked(&self.set_templates);
+        if let Some((read_at, template)) = known.get(&file)
+            && *read_at == stamp
+        {
+            return template.clone();
+        }
+        let template = stamp
+            .and_then(|_| read_config_file(&file).ok())
+            .map(|text| Arc::new(SetTemplate::derive(&set_template_name(&file), &text)));
+        known.insert(file, (stamp, template.clone()));
+        template
+    }
+
     /// Forgets a configuration, so the next use reads it again.
     pub fn invalidate(&self, config: &Path) {
         // A configuration created or deleted changes which folders it governs.
@@ -145,6 +180,12 @@ impl SettingsCache {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         loaded.remove(config);
     }
+}
+
+/// `.specify/templates/spec-template.md`: the name findings give the template.
+fn set_template_name(file: &Path) -> String {
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    format!(".specify/templates/{name}")
 }
 
 pub fn is_config_file(path: &Path) -> bool {

@@ -13,6 +13,7 @@ pub mod matrix;
 pub mod navigate;
 mod read;
 mod set;
+pub mod template;
 
 use std::ops::Range;
 use std::path::Path;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 pub use check::{Finding, check_set, display_id};
 pub use read::read;
 pub use set::{Coverage, Placed, SetView};
+pub use template::SetTemplate;
 
 use crate::index::FileKey;
 

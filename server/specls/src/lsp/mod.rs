@@ -201,6 +201,11 @@ impl LanguageServer for Backend {
         let outcome = notifications::did_change_watched_files::handle(self.session(), params);
         if outcome.config_changed {
             self.checks.clone().configuration_changed();
+        } else if outcome.set_template_changed {
+            // The cache sees the new template at the next check; the checks remembered
+            // for the open documents' current inputs must not be recalled.
+            self.session().configuration_changed();
+            self.checks.recheck_all();
         }
         for reread in outcome.rereads {
             self.checks.clone().reread(reread);

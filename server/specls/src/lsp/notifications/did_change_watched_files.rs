@@ -1,3 +1,4 @@
+use specls_analysis::trace::template;
 use tower_lsp_server::ls_types::DidChangeWatchedFilesParams;
 
 use crate::lsp::checks::Reread;
@@ -8,6 +9,9 @@ use crate::settings::is_config_file;
 pub struct Outcome {
     /// A configuration file changed: the settings cache reads it again.
     pub config_changed: bool,
+    /// A spec-kit template (`.specify/templates/*-template.md`) changed: the findings of
+    /// open sets' files may differ, though none of their inputs did.
+    pub set_template_changed: bool,
     /// Files to read again (created or changed) or to forget (deleted: the read finds
     /// nothing).
     pub rereads: Vec<Reread>,
@@ -18,6 +22,7 @@ pub struct Outcome {
 pub fn handle(session: &Session, params: DidChangeWatchedFilesParams) -> Outcome {
     let mut outcome = Outcome {
         config_changed: false,
+        set_template_changed: false,
         rereads: Vec::new(),
     };
     for change in params.changes {
@@ -27,7 +32,12 @@ pub fn handle(session: &Session, params: DidChangeWatchedFilesParams) -> Outcome
         if is_config_file(&path) {
             session.invalidate_settings(&path);
             outcome.config_changed = true;
-        } else if session.version(&change.uri).is_none() {
+            continue;
+        }
+        if template::is_template_file(&path) {
+            outcome.set_template_changed = true;
+        }
+        if session.version(&change.uri).is_none() {
             let path = key_of(&change.uri);
             let revision = session.will_reread(&path);
             outcome.rereads.push(Reread {
