@@ -468,3 +468,65 @@ fn spec_kit_templates_on_disk_are_followed() {
     );
     server.shutdown();
 }
+
+const SEED_SPEC: &str = "---\nspec-id: AUTH-1\ntitle: Login\nstatus: draft\n---\n\n# Login\n\n## Requirements\n\n\
+    ### Functional Requirements\n\n1. **Password login**: a customer signs in with email and password.\n\
+    2. **Logout**: ends the session on the server.\n\n## Task Breakdown\n\n\
+    1. [x] **Session table** (estimate: 3 hours)\n2. [ ] **Password endpoint** for FR-1 (estimate: 6 hours)\n\
+    \x20  - 2.1 [ ] Tests for FR-1 (depends on 1)\n";
+
+/// A spec of the feature-spec seed: its numbered requirements (`FR-1`) and tasks (`2.1`)
+/// are symbols, a task's `FR-1` goes to the requirement, and no traceability finding
+/// appears (the seed asks for none).
+#[test]
+fn seed_spec_ids_navigate() {
+    let workspace = Workspace {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    std::fs::create_dir(workspace.path(".git")).unwrap();
+    std::fs::create_dir(workspace.path("specs")).unwrap();
+    std::fs::write(workspace.path("specs/login.md"), SEED_SPEC).unwrap();
+    let mut server = workspace.start(json!({}));
+    let (spec, text) = workspace.open(&mut server, "specs/login.md");
+    let found = codes(&server.diagnostics(&spec, 1));
+    let trace_codes = [
+        "uncovered-requirement",
+        "unknown-requirement",
+        "duplicate-requirement",
+        "unknown-task",
+        "task-cycle",
+        "task-status",
+    ];
+    assert!(
+        !found.iter().any(|c| trace_codes.contains(&c.as_str())),
+        "{found:?}"
+    );
+
+    let cite = at(&spec, position(&text, "endpoint** for FR-$01"));
+    let definition = server.request("textDocument/definition", cite.clone()).unwrap();
+    assert_eq!(locations(&workspace, &definition), "specs/login.md:13:0");
+    let mut references = cite.clone();
+    references["context"] = json!({ "includeDeclaration": true });
+    let references = server.request("textDocument/references", references).unwrap();
+    assert_eq!(
+        locations(&workspace, &references),
+        "specs/login.md:13:0, specs/login.md:19:33, specs/login.md:20:23"
+    );
+    let hover = server.request("textDocument/hover", cite).unwrap();
+    let hover = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        hover.starts_with("**FR-1** · requirement\n\nPassword login: a customer signs in"),
+        "{hover}"
+    );
+    assert!(hover.contains("2 tasks (0 done)"), "{hover}");
+
+    let depends = at(&spec, position(&text, "(depends on $01)"));
+    let definition = server.request("textDocument/definition", depends).unwrap();
+    assert_eq!(locations(&workspace, &definition), "specs/login.md:18:0");
+
+    let symbols = crate::support::render_symbols(&server.document_symbols(&spec));
+    for id in ["FR-1", "FR-2", "2.1"] {
+        assert!(symbols.contains(id), "{id} in\n{symbols}");
+    }
+    server.shutdown();
+}
