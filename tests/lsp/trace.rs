@@ -530,3 +530,58 @@ fn seed_spec_ids_navigate() {
     }
     server.shutdown();
 }
+
+/// Id shapes of `.specls.yaml` (`trace.ids`): `REQ_1` (no built-in shape) is a
+/// requirement of the set and `WI-1` a task, so a task's `REQ_1` goes to the spec, its
+/// `depends on WI-2` to the task, and the requirement no task cites is uncovered.
+#[test]
+fn configured_id_shapes_are_symbols_of_the_set() {
+    let workspace = Workspace {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    std::fs::create_dir(workspace.path(".git")).unwrap();
+    std::fs::create_dir_all(workspace.path("specs/001-a")).unwrap();
+    std::fs::write(
+        workspace.path(".specls.yaml"),
+        "trace:\n  ids:\n    - { pattern: \"REQ_[0-9]+\", kind: requirement }\n    - { pattern: \"WI-[0-9]+\", kind: task }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        workspace.path("specs/001-a/spec.md"),
+        "# Spec\n\n## Requirements\n\n- **REQ_1**: Users MUST sign in.\n- **REQ_2**: Users MUST sign out.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        workspace.path("specs/001-a/tasks.md"),
+        "# Tasks\n\n- [ ] WI-1 Build REQ_1 (depends on WI-2)\n- [x] WI-2 Plan the sign-in\n",
+    )
+    .unwrap();
+    let mut server = workspace.start(json!({}));
+    let (spec, _) = workspace.open(&mut server, "specs/001-a/spec.md");
+    assert_eq!(
+        rendered(&server.diagnostics(&spec, 1)),
+        ["6 uncovered-requirement: requirement `REQ_2` is not covered: no task cites it"]
+    );
+    let (tasks, text) = workspace.open(&mut server, "specs/001-a/tasks.md");
+    assert_eq!(rendered(&server.diagnostics(&tasks, 1)), Vec::<String>::new());
+    let definition = server
+        .request(
+            "textDocument/definition",
+            at(&tasks, position(&text, "Build REQ$0_1")),
+        )
+        .unwrap();
+    assert_eq!(locations(&workspace, &definition), "specs/001-a/spec.md:5:4");
+    let definition = server
+        .request(
+            "textDocument/definition",
+            at(&tasks, position(&text, "depends on WI-$02")),
+        )
+        .unwrap();
+    assert_eq!(locations(&workspace, &definition), "specs/001-a/tasks.md:4:6");
+    let hover = server
+        .request("textDocument/hover", at(&tasks, position(&text, "Build REQ$0_1")))
+        .unwrap();
+    let hover = hover["contents"]["value"].as_str().unwrap();
+    assert!(hover.starts_with("**REQ_1** · requirement"), "{hover}");
+    server.shutdown();
+}

@@ -111,6 +111,15 @@ fn broken_configurations_are_reported_at_the_offending_key_and_defaults_hold() {
         ("id-pattern: \"RFC-[0-9\"\n", "RFC-[0-9"),
         ("templates:\n  - name: rfc\n    file: missing.md\n", "missing.md"),
         ("values: [oops\n", ""),
+        (
+            "trace:\n  ids:\n    - { pattern: \"REQ-[0-9\", kind: requirement }\n",
+            "REQ-[0-9",
+        ),
+        ("trace:\n  ids:\n    - { pattern: \"R?\", kind: task }\n", "R?"),
+        (
+            "trace:\n  ids:\n    - { pattern: \"R[0-9]+\", kind: story }\n",
+            "",
+        ),
     ];
     for (config, needle) in cases {
         let settings = settings(config, &[]);
@@ -142,6 +151,7 @@ fn json_schema_matches_the_configuration() {
             "severity",
             "specs",
             "templates",
+            "trace",
             "values"
         ]
     );

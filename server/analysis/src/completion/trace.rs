@@ -19,7 +19,7 @@ pub fn cites(input: &CompletionInput<'_>) -> Option<Completions> {
     let before = input.document.slice(line_start..offset);
     let typed_len = before.len()
         - before
-            .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+            .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
             .len();
     let typed = &before[before.len() - typed_len..];
     let head = &before[..before.len() - typed_len];
@@ -28,7 +28,7 @@ pub fn cites(input: &CompletionInput<'_>) -> Option<Completions> {
         lower.rfind(keyword).is_some_and(|at| {
             head[at + keyword.len()..]
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ',' | ' ' | '\t'))
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ',' | ' ' | '\t'))
         })
     };
     let space = if role == trace::Role::Tasks
@@ -45,7 +45,12 @@ pub fn cites(input: &CompletionInput<'_>) -> Option<Completions> {
     }?;
     let (space, stories_only) = space;
     let model = input.document.model();
-    let own = trace::read(path, &input.document.slice(0..rope.len_bytes()), &model);
+    let own = trace::read(
+        path,
+        &input.document.slice(0..rope.len_bytes()),
+        &model,
+        &input.settings.trace_ids,
+    );
     let others = input
         .index
         .set_files(&set)
@@ -111,7 +116,12 @@ pub fn metadata(input: &CompletionInput<'_>) -> Option<Completions> {
         return None;
     }
     let model = input.document.model();
-    let facts = trace::read(path, &input.document.slice(0..rope.len_bytes()), &model)?;
+    let facts = trace::read(
+        path,
+        &input.document.slice(0..rope.len_bytes()),
+        &model,
+        &input.settings.trace_ids,
+    )?;
     let field = facts.metadata.iter().find(|m| {
         m.key_range.start >= line_start && m.key_range.start < offset && m.key_range.end + 3 <= offset
     })?;

@@ -147,9 +147,9 @@ impl FileEntry {
         // A set's files are read whole: their ids are anywhere in them. A seed spec only
         // when it has a section that numbers ids.
         let trace = if set_of(&path).is_some() {
-            trace::read(&path, &text(0..usize::MAX), model)
+            trace::read(&path, &text(0..usize::MAX), model, &settings.trace_ids)
         } else if seed && trace::has_seed_sections(model) {
-            trace::read_seed(&path, &text(0..usize::MAX), model)
+            trace::read_seed(&path, &text(0..usize::MAX), model, &settings.trace_ids)
         } else {
             None
         }

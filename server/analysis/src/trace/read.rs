@@ -13,6 +13,7 @@ use super::{
     Cite, Clarification, Definition, ItemKind, Metadata, Role, SetKind, Space, TaskHeading, TraceFacts,
     set_of,
 };
+use crate::config::{IdKind, IdShape};
 use crate::index::FileKey;
 use crate::schema::{collapse_whitespace, heading_key};
 
@@ -20,9 +21,10 @@ use crate::schema::{collapse_whitespace, heading_key};
 const TITLE_LIMIT: usize = 200;
 
 /// The trace facts of a file of a set; `None` for a file whose path is not in a set.
-pub fn read(path: &Path, text: &str, model: &SpecModel) -> Option<TraceFacts> {
+/// `ids` are the configured id shapes (`trace.ids`), read besides the built-in ones.
+pub fn read(path: &Path, text: &str, model: &SpecModel, ids: &[IdShape]) -> Option<TraceFacts> {
     let (kind, role, set) = set_of(path)?;
-    Some(walk(kind, role, set, text, model))
+    Some(walk(kind, role, set, text, model, ids))
 }
 
 /// The headings under which a seed spec numbers its requirements and tasks.
@@ -42,11 +44,11 @@ fn seed_section(title: &str) -> Option<SeedSection> {
 /// (`1. [ ] …` is `1`, `- 1.2 [ ] …` is `1.2`, `- [ ] Task 3: …` is `3`), the `FR-`
 /// and `NFR-` ids its tasks cite and their `depends on` lists. `None` when it defines no
 /// id, so other specs carry no facts.
-pub fn read_seed(path: &Path, text: &str, model: &SpecModel) -> Option<TraceFacts> {
+pub fn read_seed(path: &Path, text: &str, model: &SpecModel, ids: &[IdShape]) -> Option<TraceFacts> {
     if !has_seed_sections(model) {
         return None;
     }
-    let facts = walk(SetKind::Seed, Role::Other, Arc::from(path), text, model);
+    let facts = walk(SetKind::Seed, Role::Other, Arc::from(path), text, model, ids);
     (!facts.definitions.is_empty()).then_some(facts)
 }
 
@@ -59,11 +61,19 @@ pub fn has_seed_sections(model: &SpecModel) -> bool {
         .any(|h| h.top_level && seed_section(&h.title).is_some())
 }
 
-fn walk(kind: SetKind, role: Role, set: FileKey, text: &str, model: &SpecModel) -> TraceFacts {
+fn walk(
+    kind: SetKind,
+    role: Role,
+    set: FileKey,
+    text: &str,
+    model: &SpecModel,
+    ids: &[IdShape],
+) -> TraceFacts {
     let mut reader = Reader {
         kind,
         role,
         text,
+        ids,
         facts: TraceFacts {
             kind,
             role,
@@ -126,6 +136,8 @@ struct Reader<'t> {
     kind: SetKind,
     role: Role,
     text: &'t str,
+    /// Configured id shapes.
+    ids: &'t [IdShape],
     facts: TraceFacts,
     /// The Kiro requirement whose section the reader is in: its number and level.
     requirement: Option<(String, u8)>,
@@ -256,7 +268,9 @@ impl Reader<'_> {
         if let Some((key, key_range, after)) = bold_key(body) {
             let key_range = start + item_start + key_range.start..start + item_start + key_range.end;
             let rest_at = item_start + after;
-            if self.role == Role::Requirements && self.kind == SetKind::SpecKit && is_dash_id(key) {
+            let requirement_id = is_dash_id(key) && !self.configured(IdKind::Task, key)
+                || self.configured(IdKind::Requirement, key);
+            if self.role == Role::Requirements && self.kind == SetKind::SpecKit && requirement_id {
                 if !masked(&mask, item_start) {
                     let rest = line[rest_at..].trim_start_matches(':').trim();
                     let kind = if key.starts_with("SC-") {
@@ -335,7 +349,9 @@ impl Reader<'_> {
                 let body_at = indent + marker;
                 let body = &line[body_at..];
                 match bold_key(body) {
-                    Some((key, key_range, after)) if is_dash_id(key) => {
+                    Some((key, key_range, after))
+                        if is_dash_id(key) || self.configured(IdKind::Requirement, key) =>
+                    {
                         let range = start + body_at + key_range.start..start + body_at + key_range.end;
                         let rest = line[body_at + after..].trim_start_matches(':');
                         self.define(
@@ -394,6 +410,7 @@ impl Reader<'_> {
     fn seed_requirement(&self, id: &str) -> bool {
         id.starts_with("FR-")
             || id.starts_with("NFR-")
+            || self.configured(IdKind::Requirement, id)
             || self
                 .facts
                 .definitions
@@ -432,9 +449,13 @@ impl Reader<'_> {
         let skipped = rest.len() - rest.trim_start_matches(['*', ' ', '\t']).len();
         let id_at = after_box + skipped;
         let word = &line[id_at..];
-        let id_len = match self.kind {
+        let built_in = match self.kind {
             SetKind::SpecKit => task_id_len(word),
             SetKind::Kiro | SetKind::Seed => number_len(word),
+        };
+        let id_len = match built_in {
+            0 => self.configured_task_len(word),
+            len => len,
         };
         if id_len == 0 || masked(mask, id_at) {
             return;
@@ -520,15 +541,55 @@ impl Reader<'_> {
         }
     }
 
-    /// `FR-001`, `SC-002` written as words in a task.
+    /// Whether `word` is a configured id of `kind`.
+    fn configured(&self, kind: IdKind, word: &str) -> bool {
+        self.ids.iter().any(|shape| shape.kind == kind && shape.is(word))
+    }
+
+    /// The length of a configured task id at the start of `word` (up to white space,
+    /// a trailing `:` or `.` set aside); 0 when there is none.
+    fn configured_task_len(&self, word: &str) -> usize {
+        let end = word.find(char::is_whitespace).unwrap_or(word.len());
+        let candidate = word[..end].trim_end_matches([':', '.', ',']);
+        if self.configured(IdKind::Task, candidate) {
+            candidate.len()
+        } else {
+            0
+        }
+    }
+
+    /// `FR-001`, `SC-002` written as words in a task, and the configured requirement
+    /// shapes.
     fn dash_cites(&mut self, line: &str, start: usize, from: usize, mask: &[Range<usize>]) {
+        let cited_before = self.facts.cites.len();
+        self.built_in_dash_cites(line, start, from, mask);
+        let found: Vec<Range<usize>> = self
+            .ids
+            .iter()
+            .filter(|shape| shape.kind == IdKind::Requirement)
+            .flat_map(|shape| shape.find_in(line))
+            .filter(|range| range.start >= from && !masked(mask, range.start))
+            .collect();
+        for range in found {
+            let at = start + range.start..start + range.end;
+            if self.facts.cites[cited_before..].iter().any(|c| c.range == at) {
+                continue;
+            }
+            self.cite(line[range].to_string(), Space::Requirement, at, false);
+        }
+    }
+
+    fn built_in_dash_cites(&mut self, line: &str, start: usize, from: usize, mask: &[Range<usize>]) {
         let bytes = line.as_bytes();
         let mut i = from;
         while i < bytes.len() {
             let boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric() && bytes[i - 1] != b'-';
             if boundary && bytes[i].is_ascii_uppercase() {
                 let len = dash_id_len(&line[i..]);
-                let ours = self.kind != SetKind::Seed || self.seed_requirement(&line[i..i + len]);
+                let word = &line[i..i + len];
+                // A dash id configured as a task is no requirement.
+                let ours = (self.kind != SetKind::Seed || self.seed_requirement(word))
+                    && !self.configured(IdKind::Task, word);
                 if len > 0 && ours && !masked(mask, i) {
                     self.cite(
                         line[i..i + len].to_string(),
@@ -616,6 +677,11 @@ impl Reader<'_> {
                         || task_id_len(word) == word.len() && space == Space::Task
                 }
             };
+            let kind = match space {
+                Space::Task => IdKind::Task,
+                _ => IdKind::Requirement,
+            };
+            let valid = valid || self.configured(kind, word);
             if !word.is_empty() && valid && !masked(mask, i) {
                 if space == Space::Task {
                     // Not owned as a cite: `depends` keeps them.
@@ -948,7 +1014,7 @@ mod tests {
     use super::*;
 
     fn facts(path: &str, text: &str) -> TraceFacts {
-        read(Path::new(path), text, &SpecModel::read_fast(text)).expect("a set's file")
+        read(Path::new(path), text, &SpecModel::read_fast(text), &[]).expect("a set's file")
     }
 
     fn ids(facts: &TraceFacts) -> Vec<String> {
@@ -1099,6 +1165,7 @@ mod tests {
             Path::new("/ws/.kiro/specs/login/design.md"),
             design,
             &SpecModel::read_fast(design),
+            &[],
         )
         .unwrap();
         assert_eq!(facts.definitions[0].id, "Property 1");
@@ -1135,7 +1202,13 @@ mod tests {
 
     #[test]
     fn seed_specs_number_requirements_and_tasks() {
-        let facts = read_seed(Path::new("/ws/specs/login.md"), SEED, &SpecModel::read_fast(SEED)).unwrap();
+        let facts = read_seed(
+            Path::new("/ws/specs/login.md"),
+            SEED,
+            &SpecModel::read_fast(SEED),
+            &[],
+        )
+        .unwrap();
         assert_eq!(facts.kind, SetKind::Seed);
         let found: Vec<String> = facts
             .definitions
@@ -1178,11 +1251,17 @@ mod tests {
     fn specs_without_numbered_sections_have_no_seed_facts() {
         let text = "# Login\n\n## Overview\n\n1. [ ] FR-1\n\n## Functional Requirements\n\nProse only.\n";
         assert_eq!(
-            read_seed(Path::new("/ws/a.md"), text, &SpecModel::read_fast(text)),
+            read_seed(Path::new("/ws/a.md"), text, &SpecModel::read_fast(text), &[]),
             None
         );
         let template = include_str!("../../templates/feature-spec.md");
-        let facts = read_seed(Path::new("/ws/t.md"), template, &SpecModel::read_fast(template)).unwrap();
+        let facts = read_seed(
+            Path::new("/ws/t.md"),
+            template,
+            &SpecModel::read_fast(template),
+            &[],
+        )
+        .unwrap();
         let ids: Vec<&str> = facts.definitions.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(
             ids[..8],
@@ -1192,6 +1271,62 @@ mod tests {
             ids.len(),
             7 + 6 + 21,
             "7 requirements, 6 tasks and their 21 steps"
+        );
+    }
+
+    /// `trace.ids` shapes: `REQ_7` (no built-in shape) defines and is cited like
+    /// `FR-007`, `WI-3` (a dash id, but configured as a task) is a task; without the
+    /// configuration neither is read.
+    #[test]
+    fn configured_id_shapes_define_and_cite() {
+        let settings = crate::Settings::from_config(
+            "trace:\n  ids:\n    - { pattern: \"REQ_[0-9]+\", kind: requirement }\n    - { pattern: \"WI-[0-9]+\", kind: task }\n",
+            Path::new("/ws"),
+            &|_| Ok(String::new()),
+        );
+        assert!(settings.problems.is_empty(), "{:?}", settings.problems);
+        let spec = "# Spec\n\n## Requirements\n\n- **REQ_7**: Users MUST sign in.\n- **REQ_8x**: not an id\n";
+        let tasks =
+            "# Tasks\n\n- [ ] WI-1 Build REQ_7, not REQ_77x or `REQ_9` (depends on WI-2)\n- [x] WI-2: Plan\n";
+        let read_with = |path: &str, text: &str, ids| {
+            read(Path::new(path), text, &SpecModel::read_fast(text), ids).unwrap()
+        };
+        let found = |facts: &TraceFacts| -> Vec<String> {
+            facts
+                .definitions
+                .iter()
+                .map(|d| {
+                    let cites: Vec<&str> = d.cites.iter().map(|c| c.id.as_str()).collect();
+                    let depends: Vec<&str> = d.depends.iter().map(|c| c.id.as_str()).collect();
+                    format!("{:?} {} {cites:?} {depends:?} {}", d.kind, d.id, d.title)
+                })
+                .collect()
+        };
+        let ids = &settings.trace_ids;
+        assert_eq!(
+            found(&read_with("/ws/specs/001-a/spec.md", spec, ids)),
+            ["Requirement REQ_7 [] [] Users MUST sign in."]
+        );
+        let facts = read_with("/ws/specs/001-a/tasks.md", tasks, ids);
+        assert_eq!(
+            found(&facts),
+            [
+                "Task WI-1 [\"REQ_7\"] [\"WI-2\"] Build REQ_7, not REQ_77x or `REQ_9`",
+                "Task WI-2 [] [] Plan"
+            ]
+        );
+        for cite in &facts.cites {
+            assert_eq!(&tasks[cite.range.clone()], cite.id);
+        }
+        assert!(
+            read_with("/ws/specs/001-a/spec.md", spec, &[])
+                .definitions
+                .is_empty()
+        );
+        assert!(
+            read_with("/ws/specs/001-a/tasks.md", tasks, &[])
+                .definitions
+                .is_empty()
         );
     }
 
