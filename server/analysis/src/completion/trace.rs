@@ -171,20 +171,28 @@ mod tests {
     use crate::index::{WorkspaceIndex, entry_from_text};
 
     fn labels(path: &str, text_with_cursor: &str, others: &[(&str, &str)]) -> Option<Vec<String>> {
+        labels_with(&Settings::default(), path, text_with_cursor, others)
+    }
+
+    fn labels_with(
+        settings: &Settings,
+        path: &str,
+        text_with_cursor: &str,
+        others: &[(&str, &str)],
+    ) -> Option<Vec<String>> {
         let offset = text_with_cursor.find("$0").unwrap();
         let text = text_with_cursor.replace("$0", "");
-        let settings = Settings::default();
         let index = WorkspaceIndex::from_entries(
             others
                 .iter()
-                .map(|(p, t)| entry_from_text(Path::new(p), t, &settings)),
+                .map(|(p, t)| entry_from_text(Path::new(p), t, settings)),
         );
         let document = Document::new(&text);
         let input = CompletionInput {
             document: &document,
             offset,
             path: Some(Path::new(path)),
-            settings: &settings,
+            settings,
             index: &index,
             today: "2026-01-01",
             snippets: false,
@@ -218,6 +226,29 @@ mod tests {
         assert_eq!(
             labels("/ws/.kiro/specs/a/tasks.md", "- [ ] 1. One $0\n", &others),
             None
+        );
+    }
+
+    /// Ids of a configured shape with an underscore: what is typed of one is replaced.
+    #[test]
+    fn configured_requirement_ids_after_requirements() {
+        let settings = Settings::from_config(
+            "trace:\n  ids:\n    - { pattern: \"REQ_[0-9]+\", kind: requirement }\n",
+            Path::new("/ws"),
+            &|_| Ok(String::new()),
+        );
+        let spec = "# S\n\n- **REQ_1**: Sign in.\n- **REQ_2**: Sign out.\n";
+        let others = [("/ws/specs/001-a/spec.md", spec)];
+        let tasks = "# T\n\n- [ ] T001 Build\n  - Requirements: REQ_$0\n";
+        assert_eq!(
+            labels_with(&settings, "/ws/specs/001-a/tasks.md", tasks, &others).unwrap(),
+            ["REQ_1 (requirement · Sign in)", "REQ_2 (requirement · Sign out)"]
+        );
+        let tasks = "# T\n\n- [ ] T001 Build\n  - Requirements: REQ_1, REQ_2$0\n";
+        assert_eq!(
+            labels_with(&settings, "/ws/specs/001-a/tasks.md", tasks, &others).unwrap(),
+            ["REQ_2 (requirement · Sign out)"],
+            "the typed id is the whole `REQ_2`"
         );
     }
 
