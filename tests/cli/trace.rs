@@ -173,3 +173,40 @@ fn a_specs_glob_leaves_the_files_of_a_set_to_the_set_checks() {
         assert!(!run.stdout.contains(noise), "{noise} in {}", run.stdout);
     }
 }
+
+/// `specls check` reads `.specify/templates/spec-template.md` as `spec.md`'s template:
+/// a mandatory section the spec lacks is a `missing-section`, and `--fix` inserts it;
+/// without the `.specify` folder the same spec has no such finding.
+#[test]
+fn check_requires_the_mandatory_sections_of_the_spec_kit_templates() {
+    let dir = fixture("spec-kit");
+    let spec = dir.path().join("specs/001-photo-albums/spec.md");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let cut = text.find("## Success Criteria *(mandatory)*").unwrap();
+    std::fs::write(&spec, &text[..cut]).unwrap();
+    let missing = |dir: &Path| -> Vec<String> {
+        let run = specls(dir, &["check", ".", "--select", "missing-section"]);
+        run.stdout
+            .lines()
+            .filter(|l| l.contains("[missing-section]"))
+            .map(str::to_string)
+            .collect()
+    };
+    let found = missing(dir.path());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("specs/001-photo-albums/spec.md:")
+            && found[0].ends_with(
+                "missing section `## Success Criteria *(mandatory)*` (template .specify/templates/spec-template.md)"
+            ),
+        "{found:?}"
+    );
+    specls(dir.path(), &["check", "--fix", "."]);
+    let fixed = std::fs::read_to_string(&spec).unwrap();
+    assert!(fixed.contains("## Success Criteria *(mandatory)*"), "{fixed}");
+    assert_eq!(missing(dir.path()), Vec::<String>::new());
+
+    std::fs::write(&spec, &text[..cut]).unwrap();
+    std::fs::remove_dir_all(dir.path().join(".specify")).unwrap();
+    assert_eq!(missing(dir.path()), Vec::<String>::new());
+}

@@ -368,3 +368,220 @@ fn a_kiro_set_with_ears_turned_on_and_completion_of_criteria() {
     assert_eq!(labels, ["2.1", "2.2"]);
     server.shutdown();
 }
+
+/// `**Status**: ` and `**Created**: ` in a spec-kit spec are completed as the
+/// frontmatter's `status:` and `created:` are, in the case spec-kit writes them.
+#[test]
+fn bold_metadata_values_are_completed() {
+    let workspace = Workspace::fixture("spec-kit");
+    let mut server = workspace.start(json!({}));
+    let (spec, text) = workspace.open(&mut server, SPEC);
+    let place = position(&text, "**Status**: Dr$0aft");
+    let found = server
+        .request("textDocument/completion", at(&spec, place.clone()))
+        .unwrap();
+    let items = found["items"].as_array().or(found.as_array()).unwrap().clone();
+    let labels: Vec<&str> = items.iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(
+        labels[..2],
+        ["Review", "Approved"],
+        "the next lifecycle steps first"
+    );
+    let line = place["line"].clone();
+    assert_eq!(
+        items[0]["textEdit"]["range"],
+        json!({ "start": { "line": line, "character": 12 }, "end": { "line": line, "character": 17 } }),
+        "the whole value is replaced"
+    );
+    let place = position(&text, "**Created**: $02026-01-12");
+    let found = server
+        .request("textDocument/completion", at(&spec, place))
+        .unwrap();
+    let items = found["items"].as_array().or(found.as_array()).unwrap();
+    assert_eq!(items.len(), 1);
+    let today = items[0]["label"].as_str().unwrap();
+    assert!(today.len() == 10 && today.as_bytes()[4] == b'-', "{today}");
+    server.shutdown();
+}
+
+const PLAN: &str = "specs/001-photo-albums/plan.md";
+const PLAN_TEMPLATE: &str = ".specify/templates/plan-template.md";
+
+/// The repository's `.specify/templates/plan-template.md` is `plan.md`'s template: a
+/// template created on disk (announced with `workspace/didChangeWatchedFiles`) brings its
+/// mandatory sections' findings to the open plan, an edit of it moves them, and its
+/// removal takes them away.
+#[test]
+fn spec_kit_templates_on_disk_are_followed() {
+    let workspace = Workspace::fixture("spec-kit");
+    let template_path = workspace.path(PLAN_TEMPLATE);
+    let written = workspace.text(PLAN_TEMPLATE);
+    std::fs::remove_file(&template_path).unwrap();
+    let mut server = workspace.start(json!({}));
+    let (plan, _) = workspace.open(&mut server, PLAN);
+    let missing = |diagnostics: &[Value]| -> Vec<String> {
+        diagnostics
+            .iter()
+            .filter(|d| d["code"] == "missing-section")
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(missing(&server.diagnostics(&plan, 1)), Vec::<String>::new());
+    let announce = |server: &mut Server, kind: u32| {
+        server.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": workspace.uri(PLAN_TEMPLATE), "type": kind }] }),
+        );
+    };
+
+    // The fixture's template requires what the plan has; one more mandatory section.
+    let with_research = written.replace(
+        "## Project Structure",
+        "## Research *(mandatory)*\n\n[What was looked into]\n\n## Project Structure",
+    );
+    std::fs::write(&template_path, &with_research).unwrap();
+    announce(&mut server, 1);
+    assert_eq!(
+        missing(&server.settled_diagnostics(&plan, 1)),
+        ["missing section `## Research *(mandatory)*` (template .specify/templates/plan-template.md)"]
+    );
+
+    std::fs::write(
+        &template_path,
+        with_research.replace("Research *(mandatory)*", "Research"),
+    )
+    .unwrap();
+    announce(&mut server, 2);
+    assert_eq!(
+        missing(&server.settled_diagnostics(&plan, 1)),
+        Vec::<String>::new()
+    );
+
+    std::fs::write(&template_path, &with_research).unwrap();
+    announce(&mut server, 2);
+    assert_eq!(missing(&server.settled_diagnostics(&plan, 1)).len(), 1);
+    std::fs::remove_file(&template_path).unwrap();
+    announce(&mut server, 3);
+    assert_eq!(
+        missing(&server.settled_diagnostics(&plan, 1)),
+        Vec::<String>::new()
+    );
+    server.shutdown();
+}
+
+const SEED_SPEC: &str = "---\nspec-id: AUTH-1\ntitle: Login\nstatus: draft\n---\n\n# Login\n\n## Requirements\n\n\
+    ### Functional Requirements\n\n1. **Password login**: a customer signs in with email and password.\n\
+    2. **Logout**: ends the session on the server.\n\n## Task Breakdown\n\n\
+    1. [x] **Session table** (estimate: 3 hours)\n2. [ ] **Password endpoint** for FR-1 (estimate: 6 hours)\n\
+    \x20  - 2.1 [ ] Tests for FR-1 (depends on 1)\n";
+
+/// A spec of the feature-spec seed: its numbered requirements (`FR-1`) and tasks (`2.1`)
+/// are symbols, a task's `FR-1` goes to the requirement, and no traceability finding
+/// appears (the seed asks for none).
+#[test]
+fn seed_spec_ids_navigate() {
+    let workspace = Workspace {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    std::fs::create_dir(workspace.path(".git")).unwrap();
+    std::fs::create_dir(workspace.path("specs")).unwrap();
+    std::fs::write(workspace.path("specs/login.md"), SEED_SPEC).unwrap();
+    let mut server = workspace.start(json!({}));
+    let (spec, text) = workspace.open(&mut server, "specs/login.md");
+    let found = codes(&server.diagnostics(&spec, 1));
+    let trace_codes = [
+        "uncovered-requirement",
+        "unknown-requirement",
+        "duplicate-requirement",
+        "unknown-task",
+        "task-cycle",
+        "task-status",
+    ];
+    assert!(
+        !found.iter().any(|c| trace_codes.contains(&c.as_str())),
+        "{found:?}"
+    );
+
+    let cite = at(&spec, position(&text, "endpoint** for FR-$01"));
+    let definition = server.request("textDocument/definition", cite.clone()).unwrap();
+    assert_eq!(locations(&workspace, &definition), "specs/login.md:13:0");
+    let mut references = cite.clone();
+    references["context"] = json!({ "includeDeclaration": true });
+    let references = server.request("textDocument/references", references).unwrap();
+    assert_eq!(
+        locations(&workspace, &references),
+        "specs/login.md:13:0, specs/login.md:19:33, specs/login.md:20:23"
+    );
+    let hover = server.request("textDocument/hover", cite).unwrap();
+    let hover = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        hover.starts_with("**FR-1** · requirement\n\nPassword login: a customer signs in"),
+        "{hover}"
+    );
+    assert!(hover.contains("2 tasks (0 done)"), "{hover}");
+
+    let depends = at(&spec, position(&text, "(depends on $01)"));
+    let definition = server.request("textDocument/definition", depends).unwrap();
+    assert_eq!(locations(&workspace, &definition), "specs/login.md:18:0");
+
+    let symbols = crate::support::render_symbols(&server.document_symbols(&spec));
+    for id in ["FR-1", "FR-2", "2.1"] {
+        assert!(symbols.contains(id), "{id} in\n{symbols}");
+    }
+    server.shutdown();
+}
+
+/// Id shapes of `.specls.yaml` (`trace.ids`): `REQ_1` (no built-in shape) is a
+/// requirement of the set and `WI-1` a task, so a task's `REQ_1` goes to the spec, its
+/// `depends on WI-2` to the task, and the requirement no task cites is uncovered.
+#[test]
+fn configured_id_shapes_are_symbols_of_the_set() {
+    let workspace = Workspace {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    std::fs::create_dir(workspace.path(".git")).unwrap();
+    std::fs::create_dir_all(workspace.path("specs/001-a")).unwrap();
+    std::fs::write(
+        workspace.path(".specls.yaml"),
+        "trace:\n  ids:\n    - { pattern: \"REQ_[0-9]+\", kind: requirement }\n    - { pattern: \"WI-[0-9]+\", kind: task }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        workspace.path("specs/001-a/spec.md"),
+        "# Spec\n\n## Requirements\n\n- **REQ_1**: Users MUST sign in.\n- **REQ_2**: Users MUST sign out.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        workspace.path("specs/001-a/tasks.md"),
+        "# Tasks\n\n- [ ] WI-1 Build REQ_1 (depends on WI-2)\n- [x] WI-2 Plan the sign-in\n",
+    )
+    .unwrap();
+    let mut server = workspace.start(json!({}));
+    let (spec, _) = workspace.open(&mut server, "specs/001-a/spec.md");
+    assert_eq!(
+        rendered(&server.diagnostics(&spec, 1)),
+        ["6 uncovered-requirement: requirement `REQ_2` is not covered: no task cites it"]
+    );
+    let (tasks, text) = workspace.open(&mut server, "specs/001-a/tasks.md");
+    assert_eq!(rendered(&server.diagnostics(&tasks, 1)), Vec::<String>::new());
+    let definition = server
+        .request(
+            "textDocument/definition",
+            at(&tasks, position(&text, "Build REQ$0_1")),
+        )
+        .unwrap();
+    assert_eq!(locations(&workspace, &definition), "specs/001-a/spec.md:5:4");
+    let definition = server
+        .request(
+            "textDocument/definition",
+            at(&tasks, position(&text, "depends on WI-$02")),
+        )
+        .unwrap();
+    assert_eq!(locations(&workspace, &definition), "specs/001-a/tasks.md:4:6");
+    let hover = server
+        .request("textDocument/hover", at(&tasks, position(&text, "Build REQ$0_1")))
+        .unwrap();
+    let hover = hover["contents"]["value"].as_str().unwrap();
+    assert!(hover.starts_with("**REQ_1** · requirement"), "{hover}");
+    server.shutdown();
+}

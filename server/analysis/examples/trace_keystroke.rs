@@ -59,6 +59,7 @@ fn main() {
         path: Some(tasks_path),
         settings: &settings,
         today: "2026-01-02",
+        set_template: None,
     };
     let mut document = Document::new(&tasks);
     document.model();

@@ -34,6 +34,62 @@ pub struct ConfigFile {
     #[serde(default)]
     pub severity: BTreeMap<String, SeverityLevel>,
     pub limits: Option<LimitsEntry>,
+    pub trace: Option<TraceEntry>,
+}
+
+/// `trace:` as written: id shapes of spec sets and seed specs beyond the built-in ones.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TraceEntry {
+    #[serde(default)]
+    pub ids: Vec<IdShapeEntry>,
+}
+
+/// One id shape as written: `{ pattern: "REQ-[0-9]+", kind: requirement }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdShapeEntry {
+    pub pattern: String,
+    pub kind: IdKind,
+}
+
+/// What a configured id names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IdKind {
+    /// Defined by a bold item (`- **REQ-12**: …`) where requirements are, cited by tasks.
+    Requirement,
+    /// Defined by a checkbox item (`- [ ] TASK-3 …`), cited after `depends on`.
+    Task,
+}
+
+/// A configured id shape, resolved.
+#[derive(Debug, Clone)]
+pub struct IdShape {
+    pub kind: IdKind,
+    /// The pattern as configured, for messages.
+    pub source: String,
+    /// The pattern anywhere: one pass over a line finds every candidate.
+    found: Regex,
+    /// The pattern as a whole word.
+    whole: Regex,
+}
+
+impl IdShape {
+    /// Whether `word` is an id of this shape.
+    pub fn is(&self, word: &str) -> bool {
+        self.whole.is_match(word)
+    }
+
+    /// The ids of this shape in `line` that stand as words (not inside a longer word),
+    /// as byte ranges.
+    pub fn find_in<'l>(&'l self, line: &'l str) -> impl Iterator<Item = Range<usize>> + 'l {
+        let word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+        self.found
+            .find_iter(line)
+            .map(|m| m.range())
+            .filter(move |range| !line[..range.start].ends_with(word) && !line[range.end..].starts_with(word))
+    }
 }
 
 /// `limits:` as written: sizes in bytes, or with a unit (`512 KB`, `8 MB`).
@@ -317,6 +373,8 @@ pub struct Settings {
     template_files: Vec<PathBuf>,
     severity: BTreeMap<Code, Option<Severity>>,
     pub limits: Limits,
+    /// Id shapes of spec sets and seed specs configured under `trace.ids`.
+    pub trace_ids: Vec<IdShape>,
     pub problems: Vec<ConfigProblem>,
 }
 
@@ -352,6 +410,7 @@ impl Settings {
             template_files: Vec::new(),
             severity: BTreeMap::new(),
             limits: Limits::default(),
+            trace_ids: Vec::new(),
             problems: Vec::new(),
         }
     }
@@ -513,7 +572,30 @@ impl Settings {
                 self.limits.max_files = files;
             }
         }
+        for shape in file.trace.iter().flat_map(|trace| &trace.ids) {
+            let pattern = &shape.pattern;
+            let compiled =
+                Regex::new(&format!("(?:{pattern})")).and_then(|found| Ok((found, anchored(pattern)?)));
+            match compiled {
+                Ok((_, whole)) if whole.is_match("") => problem(
+                    format!("trace.ids: pattern {pattern:?} matches an empty id"),
+                    pattern,
+                ),
+                Ok((found, whole)) => self.trace_ids.push(IdShape {
+                    kind: shape.kind,
+                    source: pattern.clone(),
+                    found,
+                    whole,
+                }),
+                Err(err) => problem(format!("trace.ids: invalid pattern {pattern:?}: {err}"), pattern),
+            }
+        }
         self.problems.extend(problems);
+    }
+
+    /// The configured id shapes of `kind`.
+    pub fn trace_ids_of(&self, kind: IdKind) -> impl Iterator<Item = &IdShape> {
+        self.trace_ids.iter().filter(move |shape| shape.kind == kind)
     }
 
     /// The severity of a code here; `None` when it is turned off.

@@ -11,6 +11,7 @@ use crate::config::{FieldType, Settings, SeverityLevel, Template, over_size_limi
 use crate::schema::{
     SectionKind, SectionRule, SkeletonStyle, TemplateSchema, placeholder_ranges, section_level,
 };
+use crate::trace::SetTemplate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
@@ -306,6 +307,9 @@ pub struct CheckContext<'a> {
     pub settings: &'a Settings,
     /// Today as `YYYY-MM-DD`, for the fix that fills `updated`.
     pub today: &'a str,
+    /// The repository's own template of a spec-kit set's file
+    /// (`.specify/templates/spec-template.md`), when it has one.
+    pub set_template: Option<&'a SetTemplate>,
 }
 
 /// The diagnostics of one open document. Markdown files that are not specs get none.
@@ -344,13 +348,19 @@ fn not_analysed(document: &Document, context: &CheckContext<'_>) -> Vec<Diagnost
 pub fn check_model(text: &Rope, model: &SpecModel, context: &CheckContext<'_>) -> Vec<Diagnostic> {
     let settings = context.settings;
     if !settings.is_spec(context.path, model) {
-        return Vec::new();
+        return match context.set_template {
+            Some(set_template) if context.path.and_then(crate::trace::set_of).is_some() => {
+                mandatory_sections(text, model, context, set_template)
+            }
+            _ => Vec::new(),
+        };
     }
     let mut checker = Checker {
         text,
         model,
         context,
         template: None,
+        only_missing: false,
         out: Vec::new(),
     };
     checker.check_frontmatter_syntax();
@@ -372,16 +382,44 @@ pub fn check_model(text: &Rope, model: &SpecModel, context: &CheckContext<'_>) -
     diagnostics
 }
 
+/// A set's file against its repository's template: the mandatory sections it lacks,
+/// nothing else (order, duplicates and empty sections are the writer's business in a
+/// template that suggests more than it requires).
+fn mandatory_sections(
+    text: &Rope,
+    model: &SpecModel,
+    context: &CheckContext<'_>,
+    set_template: &SetTemplate,
+) -> Vec<Diagnostic> {
+    let mut checker = Checker {
+        text,
+        model,
+        context,
+        template: None,
+        only_missing: true,
+        out: Vec::new(),
+    };
+    checker.check_sections(&set_template.schema);
+    let mut diagnostics = checker.out;
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+    diagnostics
+}
+
 struct Checker<'a> {
     text: &'a Rope,
     model: &'a SpecModel,
     context: &'a CheckContext<'a>,
     template: Option<&'a Template>,
+    /// Only `missing-section` is reported.
+    only_missing: bool,
     out: Vec<Diagnostic>,
 }
 
 impl Checker<'_> {
     fn push(&mut self, code: Code, range: Range<usize>, message: String, fix: Option<Fix>) {
+        if self.only_missing && code != Code::MissingSection {
+            return;
+        }
         let Some(severity) = self.context.settings.severity(code) else {
             return;
         };

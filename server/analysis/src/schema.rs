@@ -494,6 +494,8 @@ pub fn heading_key(title: &str) -> String {
     for mark in OPTIONAL_MARKS {
         key = key.replace(mark, " ");
     }
+    // spec-kit's specs keep the mark their template gave the heading.
+    key = key.replace(crate::trace::template::MANDATORY_MARK, " ");
     let key: String = key
         .chars()
         .filter(|c| !matches!(c, '*' | '`'))

@@ -410,3 +410,78 @@ fn an_offset_inside_a_line_break_completes_nothing() {
         });
     }
 }
+
+const SET_SPEC: &str = "# Feature Specification: Login\n\n**Feature Branch**: `001-login`\n**Created**: {CREATED}\n**Status**: {STATUS}\n\n## Requirements\n\n**Status**: {LATE}\n";
+
+/// A spec-kit spec with `$0` in one of its metadata values.
+fn set_spec(hole: &str, text: &str) -> String {
+    let mut out = SET_SPEC.to_string();
+    for (name, default) in [
+        ("{CREATED}", "2026-01-02"),
+        ("{STATUS}", "Draft"),
+        ("{LATE}", "x"),
+    ] {
+        out = out.replace(name, if name == hole { text } else { default });
+    }
+    out
+}
+
+/// Bold metadata lines of a set's file get the values their frontmatter namesakes get;
+/// the same lines elsewhere (after the first section, outside a set) get none.
+#[test]
+fn bold_metadata_items() {
+    let list = [
+        (
+            "status empty",
+            set_spec("{STATUS}", "$0"),
+            "/ws/specs/001-login/spec.md",
+        ),
+        (
+            "status typed",
+            set_spec("{STATUS}", "Re$0"),
+            "/ws/specs/001-login/spec.md",
+        ),
+        (
+            "status written",
+            set_spec("{STATUS}", "Dr$0aft"),
+            "/ws/specs/001-login/spec.md",
+        ),
+        (
+            "status in lower case",
+            set_spec("{STATUS}", "draft$0"),
+            "/ws/specs/001-login/spec.md",
+        ),
+        (
+            "right after the colon",
+            "# S\n\n**Status**:$0\n".to_string(),
+            "/ws/specs/001-login/spec.md",
+        ),
+        (
+            "created",
+            set_spec("{CREATED}", "$0"),
+            "/ws/specs/001-login/spec.md",
+        ),
+        (
+            "in the key",
+            set_spec("{STATUS}", "Draft").replace("**Sta", "**Sta$0"),
+            "/ws/specs/001-login/spec.md",
+        ),
+        (
+            "other key",
+            set_spec("{STATUS}", "Draft").replace("`001-login`", "$0"),
+            "/ws/specs/001-login/spec.md",
+        ),
+        (
+            "after the first section",
+            set_spec("{LATE}", "$0"),
+            "/ws/specs/001-login/spec.md",
+        ),
+        ("outside a set", set_spec("{STATUS}", "$0"), "/ws/notes/login.md"),
+    ];
+    insta::assert_snapshot!(list.iter().fold(String::new(), |mut out, (name, fixture, path)| {
+        writeln!(out, "== {name} ({path})\n{}", cursor_line(fixture)).unwrap();
+        let (text, _) = cursor(fixture);
+        render_items(&text, &run(fixture, path, false), &mut out);
+        out
+    }));
+}

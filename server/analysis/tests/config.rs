@@ -29,6 +29,7 @@ fn codes(text: &str, settings: &Settings, path: &str) -> Vec<(Code, String)> {
         path: Some(path),
         settings,
         today: TODAY,
+        set_template: None,
     };
     check(&document, &context)
         .into_iter()
@@ -94,6 +95,7 @@ fn severities_can_be_changed_or_turned_off() {
         path: None,
         settings: &settings,
         today: TODAY,
+        set_template: None,
     };
     let diagnostics = check(&document, &context);
     assert!(diagnostics.iter().all(|d| d.code != Code::MissingSection));
@@ -109,6 +111,15 @@ fn broken_configurations_are_reported_at_the_offending_key_and_defaults_hold() {
         ("id-pattern: \"RFC-[0-9\"\n", "RFC-[0-9"),
         ("templates:\n  - name: rfc\n    file: missing.md\n", "missing.md"),
         ("values: [oops\n", ""),
+        (
+            "trace:\n  ids:\n    - { pattern: \"REQ-[0-9\", kind: requirement }\n",
+            "REQ-[0-9",
+        ),
+        ("trace:\n  ids:\n    - { pattern: \"R?\", kind: task }\n", "R?"),
+        (
+            "trace:\n  ids:\n    - { pattern: \"R[0-9]+\", kind: story }\n",
+            "",
+        ),
     ];
     for (config, needle) in cases {
         let settings = settings(config, &[]);
@@ -140,6 +151,7 @@ fn json_schema_matches_the_configuration() {
             "severity",
             "specs",
             "templates",
+            "trace",
             "values"
         ]
     );

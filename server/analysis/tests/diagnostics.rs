@@ -20,6 +20,7 @@ pub fn diagnostics_of(text: &str, settings: &Settings, path: Option<&Path>) -> (
         path,
         settings,
         today: TODAY,
+        set_template: None,
     };
     let diagnostics = check(&document, &context);
     (document, diagnostics)
@@ -138,4 +139,84 @@ fn fixes_remove_their_diagnostic() {
         }
     }
     assert!(applied >= 6, "only {applied} fixes were tried");
+}
+
+/// A spec-kit set's files against the repository's own templates
+/// (`tests/fixtures/spec-kit/.specify/templates/`): the sections marked `*(mandatory)*`
+/// are required, with or without the mark in the spec; nothing else is reported, and
+/// nothing at all without a template or outside a set.
+#[test]
+fn spec_kit_templates_require_their_mandatory_sections() {
+    use specls_analysis::trace::SetTemplate;
+    let templates = repo().join("tests/fixtures/spec-kit/.specify/templates");
+    let template = |name: &str| {
+        let text = std::fs::read_to_string(templates.join(name)).unwrap();
+        SetTemplate::derive(&format!(".specify/templates/{name}"), &text)
+    };
+    let spec_template = template("spec-template.md");
+    let settings = Settings::default();
+    let check_with = |text: &str, path: &str, set_template: Option<&SetTemplate>| -> Vec<String> {
+        let document = Document::new(text);
+        let context = CheckContext {
+            path: Some(Path::new(path)),
+            settings: &settings,
+            today: TODAY,
+            set_template,
+        };
+        check(&document, &context)
+            .into_iter()
+            .map(|d| {
+                let fix = d.fix.map(|f| f.edits[0].new_text.clone()).unwrap_or_default();
+                format!(
+                    "{} {} <{}> {fix:?}",
+                    d.code.name(),
+                    d.message,
+                    document.slice(d.range)
+                )
+            })
+            .collect()
+    };
+    // Out of order, twice, empty: none of it is reported; only the missing section is.
+    let spec = "# Feature Specification: Albums\n\n**Status**: Draft\n\n## Requirements\n\n\
+        ## User Scenarios & Testing *(mandatory)*\n\nText.\n\n## Notes\n\n## Notes\n";
+    let path = "/ws/specs/001-albums/spec.md";
+    assert_eq!(
+        check_with(spec, path, Some(&spec_template)),
+        [
+            "missing-section missing section `## Success Criteria *(mandatory)*` (template \
+          .specify/templates/spec-template.md) <Requirements> \
+          \"\\n\\n## Success Criteria *(mandatory)*\\n\\n- **SC-001**: [Measurable metric]\\n\""
+        ]
+    );
+    assert_eq!(
+        check_with(spec, path, None),
+        Vec::<String>::new(),
+        "no template, no finding"
+    );
+    assert_eq!(
+        check_with(spec, "/ws/docs/albums.md", Some(&spec_template)),
+        Vec::<String>::new(),
+        "only a set's files have a set template"
+    );
+    let plan = "# Implementation Plan: Albums\n\n## Technical Context\n\nRust.\n";
+    assert_eq!(
+        check_with(
+            plan,
+            "/ws/specs/001-albums/plan.md",
+            Some(&template("plan-template.md"))
+        )
+        .len(),
+        1,
+        "Summary"
+    );
+    let tasks = "# Tasks: Albums\n\n- [ ] T001 Do it\n";
+    assert_eq!(
+        check_with(
+            tasks,
+            "/ws/specs/001-albums/tasks.md",
+            Some(&template("tasks-template.md"))
+        ),
+        Vec::<String>::new(),
+        "a template without marks requires nothing"
+    );
 }

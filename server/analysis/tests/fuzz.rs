@@ -345,6 +345,7 @@ fn context(settings: &Settings) -> CheckContext<'_> {
         path: Some(Path::new("/ws/specs/fuzz.md")),
         settings,
         today: TODAY,
+        set_template: None,
     }
 }
 

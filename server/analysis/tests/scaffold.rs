@@ -19,6 +19,7 @@ fn codes(text: &str, settings: &Settings, path: &str) -> Vec<(Code, String)> {
         path: Some(Path::new(path)),
         settings,
         today: TODAY,
+        set_template: None,
     };
     check(&Document::new(text), &context)
         .into_iter()

@@ -682,6 +682,7 @@ fn check_file(
     let started = Instant::now();
     let shown = &target.shown;
     let (settings, config) = cache.for_file(&target.absolute, None);
+    let set_template = cache.set_template(&target.absolute);
     let read = match &target.stdin {
         Some(text) => Ok(text.clone().into_bytes()),
         None => index::read_bytes(&target.absolute, settings.limits.max_file_size),
@@ -705,6 +706,7 @@ fn check_file(
         path: Some(&target.absolute),
         settings: &settings,
         today,
+        set_template: set_template.as_deref(),
     };
     let reports = specls_analysis::check_model(&rope, &model, &context)
         .into_iter()

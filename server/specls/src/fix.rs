@@ -201,10 +201,12 @@ fn fix_one(
         return Ok(None);
     };
     let (settings, _) = cache.for_file(&target.named, None);
+    let set_template = cache.set_template(&target.named);
     let context = CheckContext {
         path: Some(&target.named),
         settings: &settings,
         today,
+        set_template: set_template.as_deref(),
     };
     let fixed = fix_all(&read.text, |text| {
         let mut found = check_model(&Rope::from_str(text), &SpecModel::read_fast(text), &context);

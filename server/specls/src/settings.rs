@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
+use specls_analysis::trace::{SetTemplate, template};
 use specls_analysis::{CONFIG_FILE, ConfigProblem, Settings};
 
 /// The nearest `.specls.yaml` in the folder of `path` or above it, not above
@@ -78,6 +79,21 @@ pub struct SettingsCache {
     /// handful.
     folders: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     defaults: OnceLock<Arc<Settings>>,
+    /// The spec-kit templates (`.specify/templates/*-template.md`) read, by file, with
+    /// the stamp they were read at; `None` for a file that is absent or unreadable.
+    set_templates: Mutex<HashMap<PathBuf, ReadTemplate>>,
+}
+
+/// Modification time and length: a template rewritten within the clock's resolution
+/// usually changes its length.
+type FileStamp = Option<(SystemTime, u64)>;
+
+/// A set template as read at a stamp.
+type ReadTemplate = (FileStamp, Option<Arc<SetTemplate>>);
+
+fn file_stamp(path: &Path) -> FileStamp {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.modified().ok()?, metadata.len()))
 }
 
 impl std::fmt::Debug for SettingsCache {
@@ -168,12 +184,20 @@ impl SettingsCache {
 
     /// The loaded configurations whose file, or a template file they name, changed on
     /// disk since they were read.
+    /// And the set templates read whose file changed.
     pub fn stale(&self) -> Vec<PathBuf> {
-        locked(&self.loaded)
+        let mut stale: Vec<PathBuf> = locked(&self.loaded)
             .iter()
             .filter(|(config, known)| stamp(config, &known.settings) != known.stamp)
             .map(|(config, _)| config.clone())
-            .collect()
+            .collect();
+        stale.extend(
+            locked(&self.set_templates)
+                .iter()
+                .filter(|(file, (read_at, _))| file_stamp(file) != *read_at)
+                .map(|(file, _)| file.clone()),
+        );
+        stale
     }
 
     /// The loaded configurations that take `path` as a template.
@@ -185,21 +209,50 @@ impl SettingsCache {
             .collect()
     }
 
-    /// A cache holding what this one holds but the configurations in `changed`, which the
-    /// next use reads again. Which folder each configuration governs is found again too:
-    /// a configuration created or deleted changes it.
+    /// A cache holding what this one holds but the configurations and set templates in
+    /// `changed`, which the next use reads again. Which folder each configuration governs
+    /// is found again too: a configuration created or deleted changes it.
     pub fn without(&self, changed: &[PathBuf]) -> SettingsCache {
         let loaded = locked(&self.loaded)
             .iter()
             .filter(|(config, _)| !changed.contains(config))
             .map(|(config, known)| (config.clone(), known.clone()))
             .collect();
+        let set_templates = locked(&self.set_templates)
+            .iter()
+            .filter(|(file, _)| !changed.contains(file))
+            .map(|(file, read)| (file.clone(), read.clone()))
+            .collect();
         SettingsCache {
             loaded: Mutex::new(loaded),
             folders: Mutex::default(),
             defaults: self.defaults.clone(),
+            set_templates: Mutex::new(set_templates),
         }
     }
+
+    /// The repository's own template of a spec-kit set's `spec.md`, `plan.md` or
+    /// `tasks.md`, read the first time it is asked for. Files without one keep the
+    /// built-in behaviour.
+    pub fn set_template(&self, path: &Path) -> Option<Arc<SetTemplate>> {
+        let file = template::template_file(path)?;
+        let mut known = locked(&self.set_templates);
+        if let Some((_, template)) = known.get(&file) {
+            return template.clone();
+        }
+        let stamp = file_stamp(&file);
+        let template = stamp
+            .and_then(|_| read_config_file(&file).ok())
+            .map(|text| Arc::new(SetTemplate::derive(&set_template_name(&file), &text)));
+        known.insert(file, (stamp, template.clone()));
+        template
+    }
+}
+
+/// `.specify/templates/spec-template.md`: the name findings give the template.
+fn set_template_name(file: &Path) -> String {
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    format!(".specify/templates/{name}")
 }
 
 pub fn is_config_file(path: &Path) -> bool {

@@ -179,7 +179,10 @@ fn lifecycle_order(allowed: &[String], current: &str) -> Vec<usize> {
     };
     let mut order: Vec<usize> = (0..allowed.len()).collect();
     order.sort_by_key(|&i| rank(&allowed[i]));
-    if let Some(at) = order.iter().position(|&i| allowed[i] == current) {
+    if let Some(at) = order
+        .iter()
+        .position(|&i| allowed[i].eq_ignore_ascii_case(current))
+    {
         order.rotate_left(at + 1);
     }
     order

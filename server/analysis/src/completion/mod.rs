@@ -96,6 +96,9 @@ pub fn complete(input: &CompletionInput<'_>) -> Completions {
     if let Some(found) = trace::cites(input) {
         return found;
     }
+    if let Some(found) = trace::metadata(input) {
+        return found;
+    }
     let model = input.document.model();
     let template = input.settings.select_template(input.path, &model).ok();
     let own_id = model.spec_id();

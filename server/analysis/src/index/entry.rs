@@ -70,7 +70,7 @@ pub struct FileEntry {
     /// specs of the same configuration first, and only there is an id defined twice a
     /// duplicate (a repository may hold several spec workspaces, examples and fixtures).
     pub scope: Option<FileKey>,
-    /// The ids a file of a spec-kit or Kiro set defines and cites.
+    /// The ids a file of a spec-kit or Kiro set, or a seed spec, defines and cites.
     pub trace: Option<Arc<TraceFacts>>,
     /// The ids the file names, sorted: a search for references skips most files on it.
     named_ids: Box<[Box<str>]>,
@@ -94,10 +94,11 @@ impl FileEntry {
         text: &dyn Fn(Range<usize>) -> String,
     ) -> FileEntry {
         let is_spec = settings.is_spec(Some(&*path), model);
-        let template = is_spec
+        let selected = is_spec
             .then(|| settings.select_template(Some(&*path), model).ok())
-            .flatten()
-            .map(|template| template.name().to_string());
+            .flatten();
+        let seed = selected.is_some_and(|t| t.origin == "built-in");
+        let template = selected.map(|template| template.name().to_string());
         let frontmatter = model.frontmatter.as_ref();
         let scalar = |key: &str| {
             frontmatter
@@ -143,12 +144,16 @@ impl FileEntry {
             count_tasks(&text(body.clone()), body.start, outside_code)
         });
         let references = configured_references(model, settings, &path);
-        // A set's files are read whole: their ids are anywhere in them.
-        let trace = set_of(&path)
-            .is_some()
-            .then(|| trace::read(&path, &text(0..usize::MAX), model))
-            .flatten()
-            .map(Arc::new);
+        // A set's files are read whole: their ids are anywhere in them. A seed spec only
+        // when it has a section that numbers ids.
+        let trace = if set_of(&path).is_some() {
+            trace::read(&path, &text(0..usize::MAX), model, &settings.trace_ids)
+        } else if seed && trace::has_seed_sections(model) {
+            trace::read_seed(&path, &text(0..usize::MAX), model, &settings.trace_ids)
+        } else {
+            None
+        }
+        .map(Arc::new);
         FileEntry {
             trace,
             spec_id: scalar(&settings.id_field),
@@ -424,7 +429,7 @@ mod tests {
             &model,
             &Settings::default(),
             Some(LineIndex::new(text)),
-            &|range| text[range].to_string(),
+            &|range| crate::index::clamped(text, range).to_string(),
         )
     }
 

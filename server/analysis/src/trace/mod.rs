@@ -13,14 +13,16 @@ pub mod matrix;
 pub mod navigate;
 mod read;
 mod set;
+pub mod template;
 
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
 pub use check::{Finding, check_set, display_id};
-pub use read::read;
+pub use read::{has_seed_sections, read, read_seed};
 pub use set::{Coverage, Placed, SetView};
+pub use template::SetTemplate;
 
 use crate::index::FileKey;
 
@@ -29,6 +31,9 @@ use crate::index::FileKey;
 pub enum SetKind {
     SpecKit,
     Kiro,
+    /// A spec of a seed template (`feature-spec`, `design-doc`): a set of one file,
+    /// whose requirements and tasks are symbols and which no set finding looks at.
+    Seed,
 }
 
 impl SetKind {
@@ -36,6 +41,7 @@ impl SetKind {
         match self {
             SetKind::SpecKit => "spec-kit",
             SetKind::Kiro => "kiro",
+            SetKind::Seed => "seed",
         }
     }
 }

@@ -5,6 +5,7 @@
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use specls_syntax::SpecModel;
 
@@ -12,18 +13,67 @@ use super::{
     Cite, Clarification, Definition, ItemKind, Metadata, Role, SetKind, Space, TaskHeading, TraceFacts,
     set_of,
 };
-use crate::schema::collapse_whitespace;
+use crate::config::{IdKind, IdShape};
+use crate::index::FileKey;
+use crate::schema::{collapse_whitespace, heading_key};
 
 /// Titles are for hovers and hints: a line at most.
 const TITLE_LIMIT: usize = 200;
 
 /// The trace facts of a file of a set; `None` for a file whose path is not in a set.
-pub fn read(path: &Path, text: &str, model: &SpecModel) -> Option<TraceFacts> {
+/// `ids` are the configured id shapes (`trace.ids`), read besides the built-in ones.
+pub fn read(path: &Path, text: &str, model: &SpecModel, ids: &[IdShape]) -> Option<TraceFacts> {
     let (kind, role, set) = set_of(path)?;
+    Some(walk(kind, role, set, text, model, ids))
+}
+
+/// The headings under which a seed spec numbers its requirements and tasks.
+fn seed_section(title: &str) -> Option<SeedSection> {
+    match heading_key(title).as_str() {
+        "functional requirements" => Some(SeedSection::Requirements("FR")),
+        "non functional requirements" => Some(SeedSection::Requirements("NFR")),
+        "task breakdown" | "implementation plan" => Some(SeedSection::Tasks),
+        _ => None,
+    }
+}
+
+/// The ids of a spec of a seed template (`feature-spec`, `design-doc`), a set of one
+/// file: the numbered items of its Functional and Non-Functional Requirements (`FR-1`,
+/// `NFR-2`, as a reader sees the list numbered; or the dash id written in bold,
+/// `1. **FR-7**: …`), the numbered tasks of its Task Breakdown or Implementation Plan
+/// (`1. [ ] …` is `1`, `- 1.2 [ ] …` is `1.2`, `- [ ] Task 3: …` is `3`), the `FR-`
+/// and `NFR-` ids its tasks cite and their `depends on` lists. `None` when it defines no
+/// id, so other specs carry no facts.
+pub fn read_seed(path: &Path, text: &str, model: &SpecModel, ids: &[IdShape]) -> Option<TraceFacts> {
+    if !has_seed_sections(model) {
+        return None;
+    }
+    let facts = walk(SetKind::Seed, Role::Other, Arc::from(path), text, model, ids);
+    (!facts.definitions.is_empty()).then_some(facts)
+}
+
+/// Whether the model has a heading a seed spec numbers ids under: the check that spares
+/// other specs a read of their text.
+pub fn has_seed_sections(model: &SpecModel) -> bool {
+    model
+        .headings
+        .iter()
+        .any(|h| h.top_level && seed_section(&h.title).is_some())
+}
+
+fn walk(
+    kind: SetKind,
+    role: Role,
+    set: FileKey,
+    text: &str,
+    model: &SpecModel,
+    ids: &[IdShape],
+) -> TraceFacts {
     let mut reader = Reader {
         kind,
         role,
         text,
+        ids,
         facts: TraceFacts {
             kind,
             role,
@@ -40,6 +90,8 @@ pub fn read(path: &Path, text: &str, model: &SpecModel) -> Option<TraceFacts> {
         task: None,
         property: None,
         seen_h2: false,
+        seed: None,
+        seed_next: None,
     };
     let mut skip: Vec<Range<usize>> = model.code_blocks.clone();
     if let Some(frontmatter) = &model.frontmatter {
@@ -69,13 +121,23 @@ pub fn read(path: &Path, text: &str, model: &SpecModel) -> Option<TraceFacts> {
         reader.line(line, start);
     }
     reader.finish(&headings);
-    Some(reader.facts)
+    reader.facts
+}
+
+/// What a seed spec's section numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SeedSection {
+    /// Requirements, with the prefix of their ids.
+    Requirements(&'static str),
+    Tasks,
 }
 
 struct Reader<'t> {
     kind: SetKind,
     role: Role,
     text: &'t str,
+    /// Configured id shapes.
+    ids: &'t [IdShape],
     facts: TraceFacts,
     /// The Kiro requirement whose section the reader is in: its number and level.
     requirement: Option<(String, u8)>,
@@ -85,11 +147,26 @@ struct Reader<'t> {
     /// The design property whose section the reader is in.
     property: Option<(usize, u8)>,
     seen_h2: bool,
+    /// Seed specs: the section whose items are ids, and its level.
+    seed: Option<(SeedSection, u8)>,
+    /// Seed specs: the number the next item of the current ordered list shows (Markdown
+    /// numbers `1.`, `1.`, `1.` as 1, 2, 3).
+    seed_next: Option<u64>,
 }
 
 impl Reader<'_> {
     fn heading(&mut self, heading: &specls_syntax::Heading) {
         self.task = None;
+        if self.kind == SetKind::Seed {
+            self.seed_next = None;
+            if self.seed.is_some_and(|(_, level)| heading.level <= level) {
+                self.seed = None;
+            }
+            if let Some(section) = seed_section(&heading.title) {
+                self.seed = Some((section, heading.level));
+            }
+            return;
+        }
         if heading.level <= 2 {
             self.seen_h2 |= heading.level == 2;
         }
@@ -157,6 +234,10 @@ impl Reader<'_> {
     }
 
     fn line(&mut self, line: &str, start: usize) {
+        if self.kind == SetKind::Seed {
+            self.seed_line(line, start);
+            return;
+        }
         let mask = code_spans(line);
         self.clarifications(line, start, &mask);
         let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
@@ -187,7 +268,9 @@ impl Reader<'_> {
         if let Some((key, key_range, after)) = bold_key(body) {
             let key_range = start + item_start + key_range.start..start + item_start + key_range.end;
             let rest_at = item_start + after;
-            if self.role == Role::Requirements && self.kind == SetKind::SpecKit && is_dash_id(key) {
+            let requirement_id = is_dash_id(key) && !self.configured(IdKind::Task, key)
+                || self.configured(IdKind::Requirement, key);
+            if self.role == Role::Requirements && self.kind == SetKind::SpecKit && requirement_id {
                 if !masked(&mask, item_start) {
                     let rest = line[rest_at..].trim_start_matches(':').trim();
                     let kind = if key.starts_with("SC-") {
@@ -228,6 +311,113 @@ impl Reader<'_> {
         }
     }
 
+    /// A line of a seed spec: only the items of its requirement and task sections.
+    fn seed_line(&mut self, line: &str, start: usize) {
+        let Some((section, _)) = self.seed else {
+            return;
+        };
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let content = &line[indent..];
+        if content.is_empty() {
+            return;
+        }
+        let mask = code_spans(line);
+        let (marker, item) = list_item(content);
+        let ordered = marker > 0 && content.as_bytes()[0].is_ascii_digit();
+        if let Some((_, task_indent)) = self.task
+            && indent <= task_indent
+            && (marker > 0 || indent == 0)
+        {
+            self.task = None;
+        }
+        // A paragraph at the margin ends the list: the next one numbers afresh.
+        if indent == 0 && marker == 0 {
+            self.seed_next = None;
+        }
+        let shown = |reader: &mut Self| {
+            let written: u64 = content[..marker - 2].parse().unwrap_or(1);
+            let number = reader.seed_next.unwrap_or(written);
+            reader.seed_next = Some(number + 1);
+            number
+        };
+        match section {
+            SeedSection::Requirements(prefix) => {
+                if !ordered || indent >= 4 || masked(&mask, indent) {
+                    return;
+                }
+                let number = shown(self);
+                let body_at = indent + marker;
+                let body = &line[body_at..];
+                match bold_key(body) {
+                    Some((key, key_range, after))
+                        if is_dash_id(key) || self.configured(IdKind::Requirement, key) =>
+                    {
+                        let range = start + body_at + key_range.start..start + body_at + key_range.end;
+                        let rest = line[body_at + after..].trim_start_matches(':');
+                        self.define(
+                            key.to_string(),
+                            ItemKind::Requirement,
+                            range,
+                            start..start + line.len(),
+                            rest,
+                        );
+                    }
+                    _ => {
+                        let range = start + indent..start + indent + marker - 2;
+                        self.define(
+                            format!("{prefix}-{number}"),
+                            ItemKind::Requirement,
+                            range,
+                            start..start + line.len(),
+                            body,
+                        );
+                    }
+                }
+            }
+            SeedSection::Tasks => {
+                let number = (ordered && indent < 4).then(|| shown(self));
+                match seed_task(marker, item, number) {
+                    Some(task) if !masked(&mask, indent + task.id_range.start) => {
+                        let text = &line[indent + task.text_at..];
+                        let is_test = text
+                            .split(|c: char| !c.is_alphanumeric())
+                            .any(|w| w.eq_ignore_ascii_case("test") || w.eq_ignore_ascii_case("tests"));
+                        let title = match text.to_ascii_lowercase().find("(depends on") {
+                            Some(at) => text[..at].trim_end(),
+                            None => text,
+                        };
+                        let range = start + indent + task.id_range.start..start + indent + task.id_range.end;
+                        self.define(task.id, ItemKind::Task, range, start..start + line.len(), title);
+                        let index = self.facts.definitions.len() - 1;
+                        self.facts.definitions[index].done = Some(task.done);
+                        self.facts.definitions[index].is_test = is_test;
+                        self.task = Some((index, indent));
+                        self.dash_cites(line, start, indent + task.text_at, &mask);
+                        self.depends(line, start, &mask);
+                    }
+                    _ if self.task.is_some() => {
+                        self.dash_cites(line, start, 0, &mask);
+                        self.depends(line, start, &mask);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// In a seed spec, the dash ids that are requirements: `FR-`, `NFR-` and those the
+    /// spec defines (`AUTH-1` in a task is another spec).
+    fn seed_requirement(&self, id: &str) -> bool {
+        id.starts_with("FR-")
+            || id.starts_with("NFR-")
+            || self.configured(IdKind::Requirement, id)
+            || self
+                .facts
+                .definitions
+                .iter()
+                .any(|d| d.kind == ItemKind::Requirement && d.id == id)
+    }
+
     fn define(&mut self, id: String, kind: ItemKind, range: Range<usize>, line: Range<usize>, rest: &str) {
         self.facts.definitions.push(Definition {
             id,
@@ -259,9 +449,13 @@ impl Reader<'_> {
         let skipped = rest.len() - rest.trim_start_matches(['*', ' ', '\t']).len();
         let id_at = after_box + skipped;
         let word = &line[id_at..];
-        let id_len = match self.kind {
+        let built_in = match self.kind {
             SetKind::SpecKit => task_id_len(word),
-            SetKind::Kiro => number_len(word),
+            SetKind::Kiro | SetKind::Seed => number_len(word),
+        };
+        let id_len = match built_in {
+            0 => self.configured_task_len(word),
+            len => len,
         };
         if id_len == 0 || masked(mask, id_at) {
             return;
@@ -347,15 +541,56 @@ impl Reader<'_> {
         }
     }
 
-    /// `FR-001`, `SC-002` written as words in a task.
+    /// Whether `word` is a configured id of `kind`.
+    fn configured(&self, kind: IdKind, word: &str) -> bool {
+        self.ids.iter().any(|shape| shape.kind == kind && shape.is(word))
+    }
+
+    /// The length of a configured task id at the start of `word` (up to white space,
+    /// a trailing `:` or `.` set aside); 0 when there is none.
+    fn configured_task_len(&self, word: &str) -> usize {
+        let end = word.find(char::is_whitespace).unwrap_or(word.len());
+        let candidate = word[..end].trim_end_matches([':', '.', ',']);
+        if self.configured(IdKind::Task, candidate) {
+            candidate.len()
+        } else {
+            0
+        }
+    }
+
+    /// `FR-001`, `SC-002` written as words in a task, and the configured requirement
+    /// shapes.
     fn dash_cites(&mut self, line: &str, start: usize, from: usize, mask: &[Range<usize>]) {
+        let cited_before = self.facts.cites.len();
+        self.built_in_dash_cites(line, start, from, mask);
+        let found: Vec<Range<usize>> = self
+            .ids
+            .iter()
+            .filter(|shape| shape.kind == IdKind::Requirement)
+            .flat_map(|shape| shape.find_in(line))
+            .filter(|range| range.start >= from && !masked(mask, range.start))
+            .collect();
+        for range in found {
+            let at = start + range.start..start + range.end;
+            if self.facts.cites[cited_before..].iter().any(|c| c.range == at) {
+                continue;
+            }
+            self.cite(line[range].to_string(), Space::Requirement, at, false);
+        }
+    }
+
+    fn built_in_dash_cites(&mut self, line: &str, start: usize, from: usize, mask: &[Range<usize>]) {
         let bytes = line.as_bytes();
         let mut i = from;
         while i < bytes.len() {
             let boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric() && bytes[i - 1] != b'-';
             if boundary && bytes[i].is_ascii_uppercase() {
                 let len = dash_id_len(&line[i..]);
-                if len > 0 && !masked(mask, i) {
+                let word = &line[i..i + len];
+                // A dash id configured as a task is no requirement.
+                let ours = (self.kind != SetKind::Seed || self.seed_requirement(word))
+                    && !self.configured(IdKind::Task, word);
+                if len > 0 && ours && !masked(mask, i) {
                     self.cite(
                         line[i..i + len].to_string(),
                         Space::Requirement,
@@ -442,6 +677,11 @@ impl Reader<'_> {
                         || task_id_len(word) == word.len() && space == Space::Task
                 }
             };
+            let kind = match space {
+                Space::Task => IdKind::Task,
+                _ => IdKind::Requirement,
+            };
+            let valid = valid || self.configured(kind, word);
             if !word.is_empty() && valid && !masked(mask, i) {
                 if space == Space::Task {
                     // Not owned as a cite: `depends` keeps them.
@@ -499,6 +739,64 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// A task of a seed spec: its id, where the id is written in the line's content, whether
+/// its box is checked, and where its text starts.
+struct SeedTask {
+    id: String,
+    id_range: Range<usize>,
+    done: bool,
+    text_at: usize,
+}
+
+/// `1. [ ] **Setup**` (the list's number, `number`), `- 1.1 [ ] Create` and
+/// `- [ ] Task 3: Wire` of a seed spec's task section, from the line after its
+/// indentation: `marker` is the length of its list marker and `item` the text after it.
+fn seed_task(marker: usize, item: &str, number: Option<u64>) -> Option<SeedTask> {
+    if marker == 0 {
+        return None;
+    }
+    if let Some(number) = number {
+        let (done, after) = checkbox(item)?;
+        return Some(SeedTask {
+            id: number.to_string(),
+            id_range: 0..marker - 2,
+            done,
+            text_at: marker + after,
+        });
+    }
+    // `- 1.1 [ ] …`: the id before the box.
+    let id_len = number_len(item);
+    if id_len > 0 {
+        let id = item[..id_len].trim_end_matches('.');
+        let rest = &item[id_len..];
+        let spaces = rest.len() - rest.trim_start_matches(' ').len();
+        let (done, after) = checkbox(&rest[spaces..])?;
+        return Some(SeedTask {
+            id: id.to_string(),
+            id_range: marker..marker + id.len(),
+            done,
+            text_at: marker + id_len + spaces + after,
+        });
+    }
+    // `- [ ] Task 3: …`: the id after the box.
+    let (done, after) = checkbox(item)?;
+    let rest = &item[after..];
+    let spaces = rest.len() - rest.trim_start_matches(' ').len();
+    let word = rest[spaces..].strip_prefix("Task ")?;
+    let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || word[digits..].starts_with(|c: char| c.is_alphanumeric()) {
+        return None;
+    }
+    let id_start = marker + after + spaces;
+    let id_end = id_start + "Task ".len() + digits;
+    Some(SeedTask {
+        id: word[..digits].to_string(),
+        id_range: id_start..id_end,
+        done,
+        text_at: id_end,
+    })
 }
 
 /// `Requirement 12: Title` → ("12", end of the number, "Title").
@@ -716,7 +1014,7 @@ mod tests {
     use super::*;
 
     fn facts(path: &str, text: &str) -> TraceFacts {
-        read(Path::new(path), text, &SpecModel::read_fast(text)).expect("a set's file")
+        read(Path::new(path), text, &SpecModel::read_fast(text), &[]).expect("a set's file")
     }
 
     fn ids(facts: &TraceFacts) -> Vec<String> {
@@ -867,6 +1165,7 @@ mod tests {
             Path::new("/ws/.kiro/specs/login/design.md"),
             design,
             &SpecModel::read_fast(design),
+            &[],
         )
         .unwrap();
         assert_eq!(facts.definitions[0].id, "Property 1");
@@ -888,6 +1187,147 @@ mod tests {
                 assert!(nasty.is_char_boundary(cite.range.start) && nasty.is_char_boundary(cite.range.end));
             }
         }
+    }
+
+    const SEED: &str = "---\nspec-id: AUTH-1\n---\n\n# Login\n\n## Requirements\n\n### Functional Requirements\n\n\
+        1. **Password login**: a customer signs in.\n   - Wrong credentials show one error.\n\
+        1. **Passkey login**: without a password.\n\n1. **FR-9**: Written with its id.\n\n\
+        Then a paragraph.\n\n4. **Logout**: ends the session.\n\n### Non-Functional Requirements\n\n\
+        1. **Performance**: under 300 ms.\n\n## Task Breakdown\n\n\
+        1. [x] **Session table** (estimate: 3 hours)\n   - 1.1 [x] Migration for FR-1\n\
+        2. [ ] **Endpoints** (FR-1, FR-2, `FR-3`, AUTH-2, HTTP-2) (depends on 1.1)\n\
+           - 2.1 [ ] Tests for NFR-1\n     covers FR-4 too\n\
+        - [ ] unnumbered\n\n## Success Criteria\n\n1. [ ] Not a task\n- FR-5 not a cite\n\n\
+        ## Implementation Plan\n\n### Phase 1\n- [ ] Task 1: Schema\n- [x] Task 2: Models (depends on Task 1)\n- [ ] Tasks are many\n";
+
+    #[test]
+    fn seed_specs_number_requirements_and_tasks() {
+        let facts = read_seed(
+            Path::new("/ws/specs/login.md"),
+            SEED,
+            &SpecModel::read_fast(SEED),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(facts.kind, SetKind::Seed);
+        let found: Vec<String> = facts
+            .definitions
+            .iter()
+            .map(|d| {
+                let cites: Vec<&str> = d.cites.iter().map(|c| c.id.as_str()).collect();
+                let depends: Vec<&str> = d.depends.iter().map(|c| c.id.as_str()).collect();
+                format!(
+                    "{:?} {} <{}> {:?} {cites:?} {depends:?} {}",
+                    d.kind,
+                    d.id,
+                    &SEED[d.range.clone()],
+                    d.done,
+                    d.title
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "Requirement FR-1 <1> None [] [] Password login: a customer signs in.",
+                "Requirement FR-2 <1> None [] [] Passkey login: without a password.",
+                "Requirement FR-9 <FR-9> None [] [] Written with its id.",
+                "Requirement FR-4 <4> None [] [] Logout: ends the session.",
+                "Requirement NFR-1 <1> None [] [] Performance: under 300 ms.",
+                "Task 1 <1> Some(true) [] [] Session table (estimate: 3 hours)",
+                "Task 1.1 <1.1> Some(true) [\"FR-1\"] [] Migration for FR-1",
+                "Task 2 <2> Some(false) [\"FR-1\", \"FR-2\"] [\"1.1\"] Endpoints (FR-1, FR-2, `FR-3`, AUTH-2, HTTP-2)",
+                "Task 2.1 <2.1> Some(false) [\"NFR-1\", \"FR-4\"] [] Tests for NFR-1",
+                "Task 1 <Task 1> Some(false) [] [] Schema",
+                "Task 2 <Task 2> Some(true) [] [\"1\"] Models",
+            ]
+        );
+        for cite in &facts.cites {
+            assert_eq!(&SEED[cite.range.clone()], cite.id);
+        }
+    }
+
+    #[test]
+    fn specs_without_numbered_sections_have_no_seed_facts() {
+        let text = "# Login\n\n## Overview\n\n1. [ ] FR-1\n\n## Functional Requirements\n\nProse only.\n";
+        assert_eq!(
+            read_seed(Path::new("/ws/a.md"), text, &SpecModel::read_fast(text), &[]),
+            None
+        );
+        let template = include_str!("../../templates/feature-spec.md");
+        let facts = read_seed(
+            Path::new("/ws/t.md"),
+            template,
+            &SpecModel::read_fast(template),
+            &[],
+        )
+        .unwrap();
+        let ids: Vec<&str> = facts.definitions.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(
+            ids[..8],
+            ["FR-1", "FR-2", "NFR-1", "NFR-2", "NFR-3", "NFR-4", "NFR-5", "1"]
+        );
+        assert_eq!(
+            ids.len(),
+            7 + 6 + 21,
+            "7 requirements, 6 tasks and their 21 steps"
+        );
+    }
+
+    /// `trace.ids` shapes: `REQ_7` (no built-in shape) defines and is cited like
+    /// `FR-007`, `WI-3` (a dash id, but configured as a task) is a task; without the
+    /// configuration neither is read.
+    #[test]
+    fn configured_id_shapes_define_and_cite() {
+        let settings = crate::Settings::from_config(
+            "trace:\n  ids:\n    - { pattern: \"REQ_[0-9]+\", kind: requirement }\n    - { pattern: \"WI-[0-9]+\", kind: task }\n",
+            Path::new("/ws"),
+            &|_| Ok(String::new()),
+        );
+        assert!(settings.problems.is_empty(), "{:?}", settings.problems);
+        let spec = "# Spec\n\n## Requirements\n\n- **REQ_7**: Users MUST sign in.\n- **REQ_8x**: not an id\n";
+        let tasks =
+            "# Tasks\n\n- [ ] WI-1 Build REQ_7, not REQ_77x or `REQ_9` (depends on WI-2)\n- [x] WI-2: Plan\n";
+        let read_with = |path: &str, text: &str, ids| {
+            read(Path::new(path), text, &SpecModel::read_fast(text), ids).unwrap()
+        };
+        let found = |facts: &TraceFacts| -> Vec<String> {
+            facts
+                .definitions
+                .iter()
+                .map(|d| {
+                    let cites: Vec<&str> = d.cites.iter().map(|c| c.id.as_str()).collect();
+                    let depends: Vec<&str> = d.depends.iter().map(|c| c.id.as_str()).collect();
+                    format!("{:?} {} {cites:?} {depends:?} {}", d.kind, d.id, d.title)
+                })
+                .collect()
+        };
+        let ids = &settings.trace_ids;
+        assert_eq!(
+            found(&read_with("/ws/specs/001-a/spec.md", spec, ids)),
+            ["Requirement REQ_7 [] [] Users MUST sign in."]
+        );
+        let facts = read_with("/ws/specs/001-a/tasks.md", tasks, ids);
+        assert_eq!(
+            found(&facts),
+            [
+                "Task WI-1 [\"REQ_7\"] [\"WI-2\"] Build REQ_7, not REQ_77x or `REQ_9`",
+                "Task WI-2 [] [] Plan"
+            ]
+        );
+        for cite in &facts.cites {
+            assert_eq!(&tasks[cite.range.clone()], cite.id);
+        }
+        assert!(
+            read_with("/ws/specs/001-a/spec.md", spec, &[])
+                .definitions
+                .is_empty()
+        );
+        assert!(
+            read_with("/ws/specs/001-a/tasks.md", tasks, &[])
+                .definitions
+                .is_empty()
+        );
     }
 
     #[test]

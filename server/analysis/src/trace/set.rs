@@ -51,7 +51,7 @@ impl<'a> SetView<'a> {
         Some(SetView::new(std::iter::once((&entry.path, facts)).chain(others)))
     }
 
-    /// Every set of the index, sorted by folder.
+    /// Every spec-kit and Kiro set of the index, sorted by folder.
     pub fn all(index: &'a WorkspaceIndex) -> Vec<SetView<'a>> {
         let mut folders: Vec<&FileKey> = index.sets().collect();
         folders.sort();
@@ -64,7 +64,8 @@ impl<'a> SetView<'a> {
                         .filter_map(|file| Some((&file.path, file.trace.as_deref()?))),
                 )
             })
-            .filter(|view| !view.files.is_empty())
+            // A seed spec is a set of one file for navigation only: no matrix.
+            .filter(|view| !view.files.is_empty() && view.kind != SetKind::Seed)
             .collect()
     }
 
@@ -180,7 +181,7 @@ impl<'a> SetView<'a> {
             return Some(true);
         }
         let ours = match (self.kind, cite.space) {
-            (_, Space::Task) | (SetKind::Kiro, _) => true,
+            (_, Space::Task) | (SetKind::Kiro | SetKind::Seed, _) => true,
             (SetKind::SpecKit, _) => {
                 cite.id.starts_with("US")
                     || cite.id.split_once('-').is_some_and(|(prefix, _)| {

@@ -39,10 +39,15 @@ pub fn compute(session: &Session, world: &World, context: &Context) -> Arc<Vec<D
         }
         Arc::new(settings)
     };
+    let set_template = context
+        .path
+        .as_deref()
+        .and_then(|path| world.state.settings.set_template(path));
     let check_context = CheckContext {
         path: context.path.as_deref(),
         settings: &settings,
         today: &today,
+        set_template: set_template.as_deref(),
     };
     let mut diagnostics = check(&snapshot.document, &check_context);
     let workspace = WorkspaceContext {

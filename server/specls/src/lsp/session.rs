@@ -200,12 +200,17 @@ impl Session {
         Self::touch_every_document(&mut state);
     }
 
-    /// The configurations that a changed file is or is a template of.
+    /// The configurations that a changed file is or is a template of, and the file
+    /// itself when it is a spec-kit set template.
     pub fn configurations_of(&self, path: &Path) -> Vec<PathBuf> {
         if is_config_file(path) {
             return vec![path.to_path_buf()];
         }
-        self.state().settings.naming_template(path)
+        let mut configs = self.state().settings.naming_template(path);
+        if specls_analysis::trace::template::is_template_file(path) {
+            configs.push(path.to_path_buf());
+        }
+        configs
     }
 
     /// The configurations changed on disk since they were read, for clients that do not

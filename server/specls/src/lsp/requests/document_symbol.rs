@@ -1,6 +1,6 @@
 //! `textDocument/documentSymbol`: the section outline, nested when the client can
-//! show a hierarchy; in a spec set, the requirement, criterion, story and task ids too,
-//! inside their sections.
+//! show a hierarchy; in a spec set and a seed spec, the requirement, criterion, story and
+//! task ids too, inside their sections.
 
 use specls_analysis::trace::{Definition, ItemKind};
 use specls_analysis::{OutlineItem, outline};
@@ -13,9 +13,14 @@ use crate::lsp::world::{Snapshot, World};
 pub fn handle(world: &World, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
     let snapshot = world.document(&params.text_document.uri)?;
     let items = outline(&snapshot.document.model());
-    // Only files of a spec set have ids; others are not read for them.
-    let entry = specls_analysis::trace::set_of(&crate::lsp::world::key_of(&snapshot.uri))
-        .and_then(|_| world.context(&params.text_document.uri).ok())
+    // Files of a spec set and seed specs have ids: their entry (built once per version)
+    // says which. Other Markdown is not read for them.
+    let path = crate::lsp::world::key_of(&snapshot.uri);
+    let may_have_ids = specls_analysis::trace::set_of(&path).is_some()
+        || specls_analysis::trace::has_seed_sections(&snapshot.document.model());
+    let entry = may_have_ids
+        .then(|| world.context(&params.text_document.uri).ok())
+        .flatten()
         .map(|context| context.entry);
     let ids: Vec<&Definition> = entry
         .as_ref()
