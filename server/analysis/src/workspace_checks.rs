@@ -163,10 +163,7 @@ fn check_links(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Pus
         };
         if let (Some(target), Some(anchor)) = (target, anchor)
             && !anchor.is_empty()
-            && !anchors
-                .entry(&target.path)
-                .or_insert_with(|| target.anchors())
-                .contains(anchor.to_lowercase().as_str())
+            && !has_anchor(target, &anchor.to_lowercase(), &mut anchors)
         {
             let file = if path.is_empty() {
                 "this document".to_string()
@@ -181,6 +178,25 @@ fn check_links(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Pus
             );
         }
     }
+}
+
+/// A file with this many anchors or fewer is searched; a larger one gets a set, built
+/// once per check (hashing every anchor of every file linked to cost more than the links).
+const ANCHORS_SEARCHED: usize = 48;
+
+fn has_anchor<'e>(
+    target: &'e FileEntry,
+    lowercase: &str,
+    sets: &mut HashMap<&'e Path, HashSet<Cow<'e, str>>>,
+) -> bool {
+    if target.headings.len() + target.html_anchors.len() <= ANCHORS_SEARCHED {
+        return lowercase == "top"
+            || target.headings.iter().any(|h| h.slug == lowercase)
+            || target.html_anchors.iter().any(|a| a.to_lowercase() == lowercase);
+    }
+    sets.entry(&target.path)
+        .or_insert_with(|| target.anchors())
+        .contains(lowercase)
 }
 
 /// Where a relative link's path leads.

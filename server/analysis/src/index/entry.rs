@@ -144,12 +144,16 @@ impl FileEntry {
             count_tasks(&text(body.clone()), body.start, outside_code)
         });
         let references = configured_references(model, settings, &path);
-        // A set's files are read whole: their ids are anywhere in them. A seed spec only
-        // when it has a section that numbers ids.
+        // A set's files are read whole: their ids are anywhere in them. A seed spec's
+        // only in the sections that number them.
         let trace = if set_of(&path).is_some() {
             trace::read(&path, &text(0..usize::MAX), model, &settings.trace_ids)
-        } else if seed && trace::has_seed_sections(model) {
-            trace::read_seed(&path, &text(0..usize::MAX), model, &settings.trace_ids)
+        } else if seed {
+            let sections: Vec<(usize, String)> = trace::seed_sections(model)
+                .into_iter()
+                .map(|section| (section.start, text(section)))
+                .collect();
+            trace::read_seed(&path, &sections, model, &settings.trace_ids)
         } else {
             None
         }

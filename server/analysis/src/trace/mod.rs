@@ -20,7 +20,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use check::{Finding, check_set, display_id};
-pub use read::{has_seed_sections, read, read_seed};
+pub use read::{has_seed_sections, read, read_seed, seed_sections};
 pub use set::{Coverage, Placed, SetView};
 pub use template::SetTemplate;
 

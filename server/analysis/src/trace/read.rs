@@ -24,7 +24,7 @@ const TITLE_LIMIT: usize = 200;
 /// `ids` are the configured id shapes (`trace.ids`), read besides the built-in ones.
 pub fn read(path: &Path, text: &str, model: &SpecModel, ids: &[IdShape]) -> Option<TraceFacts> {
     let (kind, role, set) = set_of(path)?;
-    Some(walk(kind, role, set, text, model, ids))
+    Some(walk(kind, role, set, text, &[(0, text)], model, ids))
 }
 
 /// The headings under which a seed spec numbers its requirements and tasks.
@@ -44,12 +44,53 @@ fn seed_section(title: &str) -> Option<SeedSection> {
 /// (`1. [ ] …` is `1`, `- 1.2 [ ] …` is `1.2`, `- [ ] Task 3: …` is `3`), the `FR-`
 /// and `NFR-` ids its tasks cite and their `depends on` lists. `None` when it defines no
 /// id, so other specs carry no facts.
-pub fn read_seed(path: &Path, text: &str, model: &SpecModel, ids: &[IdShape]) -> Option<TraceFacts> {
-    if !has_seed_sections(model) {
+///
+/// `sections` holds the text of each of [`seed_sections`], with where it starts: only
+/// those are read, so a keystroke in a long spec copies a few lines, not the document.
+pub fn read_seed(
+    path: &Path,
+    sections: &[(usize, String)],
+    model: &SpecModel,
+    ids: &[IdShape],
+) -> Option<TraceFacts> {
+    if sections.is_empty() {
         return None;
     }
-    let facts = walk(SetKind::Seed, Role::Other, Arc::from(path), text, model, ids);
+    let spans: Vec<(usize, &str)> = sections
+        .iter()
+        .map(|(start, text)| (*start, text.as_str()))
+        .collect();
+    let facts = walk(
+        SetKind::Seed,
+        Role::Other,
+        Arc::from(path),
+        "",
+        &spans,
+        model,
+        ids,
+    );
     (!facts.definitions.is_empty()).then_some(facts)
+}
+
+/// The sections of a seed spec whose items are ids (heading line included), in order.
+pub fn seed_sections(model: &SpecModel) -> Vec<Range<usize>> {
+    let mut sections: Vec<Range<usize>> = model
+        .headings
+        .iter()
+        .filter(|h| h.top_level && seed_section(&h.title).is_some())
+        .map(|h| h.range.start..h.section_range.end)
+        .collect();
+    // A seed section inside another (Functional Requirements under Requirements is
+    // not, but a repeated one may be) is read once.
+    sections.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(sections.len());
+    for section in sections {
+        match merged.last_mut() {
+            Some(last) if section.start < last.end => last.end = last.end.max(section.end),
+            _ => merged.push(section),
+        }
+    }
+    merged
 }
 
 /// Whether the model has a heading a seed spec numbers ids under: the check that spares
@@ -61,11 +102,14 @@ pub fn has_seed_sections(model: &SpecModel) -> bool {
         .any(|h| h.top_level && seed_section(&h.title).is_some())
 }
 
+/// Reads the lines of `spans` (each a start offset and the text from there), in order;
+/// `text` is the whole document where the reader needs it (not for seed specs).
 fn walk(
     kind: SetKind,
     role: Role,
     set: FileKey,
     text: &str,
+    spans: &[(usize, &str)],
     model: &SpecModel,
     ids: &[IdShape],
 ) -> TraceFacts {
@@ -100,25 +144,27 @@ fn walk(
     skip.sort_by_key(|r| r.start);
     let headings: Vec<&specls_syntax::Heading> = model.headings.iter().filter(|h| h.top_level).collect();
     let (mut next_skip, mut next_heading) = (0, 0);
-    let mut offset = 0;
-    for raw in text.split_inclusive('\n') {
-        let start = offset;
-        offset += raw.len();
-        let line = raw.trim_end_matches(['\n', '\r']);
-        while next_skip < skip.len() && skip[next_skip].end <= start {
-            next_skip += 1;
+    for (base, span) in spans {
+        let mut offset = *base;
+        for raw in span.split_inclusive('\n') {
+            let start = offset;
+            offset += raw.len();
+            let line = raw.trim_end_matches(['\n', '\r']);
+            while next_skip < skip.len() && skip[next_skip].end <= start {
+                next_skip += 1;
+            }
+            if skip.get(next_skip).is_some_and(|r| r.start <= start) {
+                continue;
+            }
+            while next_heading < headings.len() && headings[next_heading].range.start < start {
+                next_heading += 1;
+            }
+            if let Some(heading) = headings.get(next_heading).filter(|h| h.range.start == start) {
+                reader.heading(heading);
+                continue;
+            }
+            reader.line(line, start);
         }
-        if skip.get(next_skip).is_some_and(|r| r.start <= start) {
-            continue;
-        }
-        while next_heading < headings.len() && headings[next_heading].range.start < start {
-            next_heading += 1;
-        }
-        if let Some(heading) = headings.get(next_heading).filter(|h| h.range.start == start) {
-            reader.heading(heading);
-            continue;
-        }
-        reader.line(line, start);
     }
     reader.finish(&headings);
     reader.facts
@@ -1200,15 +1246,19 @@ mod tests {
         - [ ] unnumbered\n\n## Success Criteria\n\n1. [ ] Not a task\n- FR-5 not a cite\n\n\
         ## Implementation Plan\n\n### Phase 1\n- [ ] Task 1: Schema\n- [x] Task 2: Models (depends on Task 1)\n- [ ] Tasks are many\n";
 
+    /// The seed facts of a text as an index entry reads them: its seed sections only.
+    fn seed_facts(path: &Path, text: &str, ids: &[IdShape]) -> Option<TraceFacts> {
+        let model = SpecModel::read_fast(text);
+        let sections: Vec<(usize, String)> = seed_sections(&model)
+            .into_iter()
+            .map(|section| (section.start, text[section].to_string()))
+            .collect();
+        read_seed(path, &sections, &model, ids)
+    }
+
     #[test]
     fn seed_specs_number_requirements_and_tasks() {
-        let facts = read_seed(
-            Path::new("/ws/specs/login.md"),
-            SEED,
-            &SpecModel::read_fast(SEED),
-            &[],
-        )
-        .unwrap();
+        let facts = seed_facts(Path::new("/ws/specs/login.md"), SEED, &[]).unwrap();
         assert_eq!(facts.kind, SetKind::Seed);
         let found: Vec<String> = facts
             .definitions
@@ -1250,18 +1300,9 @@ mod tests {
     #[test]
     fn specs_without_numbered_sections_have_no_seed_facts() {
         let text = "# Login\n\n## Overview\n\n1. [ ] FR-1\n\n## Functional Requirements\n\nProse only.\n";
-        assert_eq!(
-            read_seed(Path::new("/ws/a.md"), text, &SpecModel::read_fast(text), &[]),
-            None
-        );
+        assert_eq!(seed_facts(Path::new("/ws/a.md"), text, &[]), None);
         let template = include_str!("../../templates/feature-spec.md");
-        let facts = read_seed(
-            Path::new("/ws/t.md"),
-            template,
-            &SpecModel::read_fast(template),
-            &[],
-        )
-        .unwrap();
+        let facts = seed_facts(Path::new("/ws/t.md"), template, &[]).unwrap();
         let ids: Vec<&str> = facts.definitions.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(
             ids[..8],
