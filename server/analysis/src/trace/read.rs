@@ -29,6 +29,16 @@ pub fn read(path: &Path, text: &str, model: &SpecModel, ids: &[IdShape]) -> Opti
 
 /// The headings under which a seed spec numbers its requirements and tasks.
 fn seed_section(title: &str) -> Option<SeedSection> {
+    // Asked of every heading on every keystroke: most titles hold none of the words.
+    let lower = |word: &str| {
+        title
+            .as_bytes()
+            .windows(word.len())
+            .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    if !(lower("requirements") || lower("breakdown") || lower("plan")) {
+        return None;
+    }
     match heading_key(title).as_str() {
         "functional requirements" => Some(SeedSection::Requirements("FR")),
         "non functional requirements" => Some(SeedSection::Requirements("NFR")),
