@@ -383,6 +383,17 @@ step("spec sets: a spec-kit set is traced without configuration", function()
   check(vim.uri_to_fname(target) == set .. "/spec.md", "FR-001 is defined in %s", tostring(target))
 end)
 
+step("spec sets: bold metadata values complete like frontmatter", function()
+  local spec_buf = vim.fn.bufnr(workspace .. "/specs/001-photo-albums/spec.md")
+  vim.api.nvim_set_current_buf(spec_buf)
+  cursor_on("**Status**: Dr", #"**Status**: Dr")
+  local result = request_here("textDocument/completion", { context = { triggerKind = 1 } })
+  local got = labels(completion_items(result))
+  for _, value in ipairs({ "Review", "Approved" }) do
+    check(vim.tbl_contains(got, value), "%q is not offered; got %s", value, vim.inspect(got))
+  end
+end)
+
 say(string.format("nvim: %d passed, %d failed", passed, failed))
 for _, client in ipairs(vim.lsp.get_clients()) do
   client:stop(true)
