@@ -79,7 +79,7 @@ pub fn too_deep_prefixes(text: &[u8], from: usize) -> Vec<Range<usize>> {
         if let Some(len) = too_deep_prefix(text[line..].iter().copied()) {
             prefixes.push(line..line + len);
         }
-        line = match text[line..].iter().position(|&b| b == b'\n' || b == b'\r') {
+        line = match memchr::memchr2(b'\n', b'\r', &text[line..]) {
             Some(i) => line + i + 1,
             None => break,
         };
