@@ -384,11 +384,15 @@ fn edit_case(rng: &mut Rng, bytes: &[u8]) {
             fresh.tree().debug_dump(),
             "trees of {text:?}"
         );
-        assert_eq!(
-            document.tree().block_nodes_dump(),
-            whole_document_block_nodes_dump(document.source()),
-            "block nodes of {text:?}"
-        );
+        let forest = document.tree().block_nodes_dump();
+        let whole = whole_document_block_nodes_dump(document.source());
+        // tree-sitter's error recovery is not local: where either parse holds an ERROR,
+        // the nodes around it depend on where parsing began (a chunk or the document),
+        // and the model of such a chunk comes from the fast reader, checked below.
+        let recovered = |dump: &str| dump.contains("ERROR") || dump.contains("MISSING");
+        if !recovered(&forest) && !recovered(&whole) {
+            assert_eq!(forest, whole, "block nodes of {text:?}");
+        }
         assert_eq!(document.model(), fresh.model(), "models of {text:?}");
         let settings = settings();
         assert_eq!(
@@ -543,6 +547,19 @@ fn yaml_case(rng: &mut Rng, bytes: &[u8]) {
         let settings = Settings::from_config(config, Path::new("/ws"), &|_| Ok(template.clone()));
         check(&document, &context(&settings));
     }
+}
+
+/// The edits fuzzer's case: after frontmatter, a table header with an error in its
+/// delimiter row parses to other ERROR nodes from the chunk's start than from the
+/// document's; the model is the same either way.
+#[test]
+fn an_erroneous_table_after_frontmatter_reads_one_model() {
+    let text = "---\neip\u{fffd} 7093\nc[ ] [x]\u{e9}ate}}: ERC\nstatus: Moved\n---\n\nThis |\n---\na*]]";
+    let before = &text[..text.find("---\na*").unwrap()];
+    let document = Document::new(before).edit(before.len()..before.len(), &text[before.len()..]);
+    assert_eq!(document.text(), text);
+    assert_eq!(document.model(), Document::new(text).model());
+    assert_eq!(*document.model(), SpecModel::read_fast(text));
 }
 
 #[test]
