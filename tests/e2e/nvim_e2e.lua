@@ -383,6 +383,38 @@ step("spec sets: a spec-kit set is traced without configuration", function()
   check(vim.uri_to_fname(target) == set .. "/spec.md", "FR-001 is defined in %s", tostring(target))
 end)
 
+step("spec sets: code lenses count a requirement's tasks and a task list's done", function()
+  local set = workspace .. "/specs/001-photo-albums"
+  for name, want in pairs({ ["spec.md"] = "no task cites it", ["tasks.md"] = "/8 done" }) do
+    vim.api.nvim_set_current_buf(vim.fn.bufnr(set .. "/" .. name))
+    local result = request_here("textDocument/codeLens")
+    local titles = {}
+    for _, lens in ipairs(result or {}) do
+      titles[#titles + 1] = lens.command and lens.command.title or "?"
+    end
+    local found = false
+    for _, title in ipairs(titles) do
+      found = found or title:find(want, 1, true) ~= nil
+    end
+    check(found, "%s: no lens with %q in %s", name, want, vim.inspect(titles))
+  end
+end)
+
+step("spec sets: an inlay hint follows a cited requirement id", function()
+  local buf = vim.fn.bufnr(workspace .. "/specs/001-photo-albums/tasks.md")
+  vim.api.nvim_set_current_buf(buf)
+  local lines = vim.api.nvim_buf_line_count(buf)
+  local result = request_here("textDocument/inlayHint", {
+    range = { start = { line = 0, character = 0 }, ["end"] = { line = lines, character = 0 } },
+  })
+  local labels_found = {}
+  for _, hint in ipairs(result or {}) do
+    local label = type(hint.label) == "string" and hint.label or "?"
+    labels_found[#labels_found + 1] = label
+  end
+  check(#labels_found > 0, "no inlay hints in tasks.md")
+end)
+
 step("spec sets: bold metadata values complete like frontmatter", function()
   local spec_buf = vim.fn.bufnr(workspace .. "/specs/001-photo-albums/spec.md")
   vim.api.nvim_set_current_buf(spec_buf)
