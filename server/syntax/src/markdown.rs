@@ -479,9 +479,15 @@ fn parse_chunks(
 const PARALLEL_CHUNKS: usize = 64;
 
 /// Whether the first line is `---`, which opens frontmatter if a later `---` closes it.
+/// tree-sitter-md takes the opening fence indented by up to three spaces, as any block
+/// (the closing one only at the line's start).
 fn first_line_opens_frontmatter(source: Source<'_>) -> bool {
     let first_line = source.rope.line(0);
-    let mut bytes = first_line.bytes();
+    let mut bytes = first_line.bytes().peekable();
+    let mut indent = 0;
+    while indent < 3 && bytes.next_if_eq(&b' ').is_some() {
+        indent += 1;
+    }
     bytes.by_ref().take(3).eq(*b"---") && bytes.all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 

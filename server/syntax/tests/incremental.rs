@@ -518,3 +518,15 @@ fn an_opened_document_is_read_without_a_parse_until_prepared() {
     assert_equals_fresh(&last, &expected);
     assert!(next.holds_tree(), "the chain ran through the prepared trees");
 }
+
+/// tree-sitter-md opens frontmatter at a `---` indented by up to three spaces, so an
+/// edit that completes such a first line must re-read the chunks as a fresh parse does.
+/// (The edits fuzzer's failing sequence, replayed with `SPECLS_FUZZ_SEED=1796283556053426010`,
+/// is longer than this one edit.)
+#[test]
+fn an_indented_opening_fence_typed_in_opens_frontmatter() {
+    let before = " --\nk: v\nstatus: a ```\n</div>\n\nmore: b\n---\n\nText\n";
+    let document = Document::new(before).edit(3..3, "-");
+    let text = format!(" ---{}", &before[3..]);
+    assert_equals_fresh(&document, &text);
+}
