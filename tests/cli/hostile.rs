@@ -5,15 +5,15 @@
 #![cfg(unix)]
 
 use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::{Run, complete_spec, diagnostic_lines, workspace};
 
-/// Enough for the server's threads and arenas, far below what an unbounded read takes.
-pub const ADDRESS_SPACE_LIMIT: u64 = 4 << 30;
+#[path = "../common/bounded.rs"]
+mod bounded;
+use bounded::limit_address_space;
 
 /// `specls ARGS` in `dir`, killed after `limit`.
 fn specls_bounded(dir: &Path, args: &[&str], limit: Duration) -> Run {
@@ -23,19 +23,7 @@ fn specls_bounded(dir: &Path, args: &[&str], limit: Duration) -> Run {
         .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    // SAFETY: setrlimit is async-signal-safe and touches no memory of the parent.
-    unsafe {
-        command.pre_exec(|| {
-            let limit = libc::rlimit {
-                rlim_cur: ADDRESS_SPACE_LIMIT,
-                rlim_max: ADDRESS_SPACE_LIMIT,
-            };
-            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    limit_address_space(&mut command);
     let mut child = command.spawn().expect("run specls");
     // Drained while it runs: a report larger than a pipe's buffer must not stall it.
     let drain = |mut pipe: Box<dyn Read + Send>| {

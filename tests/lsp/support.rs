@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -13,11 +12,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const TIMEOUT: Duration = Duration::from_secs(30);
+#[path = "../common/bounded.rs"]
+mod bounded;
 
-/// The address space each server gets: enough for its threads and arenas, far below what
-/// an unbounded read or a quadratic blow-up takes.
-pub const ADDRESS_SPACE_LIMIT: u64 = 4 << 30;
+const TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct Server {
     child: Child,
@@ -80,20 +78,7 @@ impl Server {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        // A server that reads without bound fails its test instead of taking the machine.
-        // SAFETY: setrlimit is async-signal-safe and touches no memory of the parent.
-        unsafe {
-            command.pre_exec(|| {
-                let limit = libc::rlimit {
-                    rlim_cur: ADDRESS_SPACE_LIMIT,
-                    rlim_max: ADDRESS_SPACE_LIMIT,
-                };
-                if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
+        bounded::limit_address_space(&mut command);
         let mut child = command.spawn().expect("the specls binary starts");
         let stdin = child.stdin.take();
         let stdout = child.stdout.take().unwrap();

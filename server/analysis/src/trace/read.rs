@@ -90,8 +90,8 @@ pub fn seed_sections(model: &SpecModel) -> Vec<Range<usize>> {
         .filter(|h| h.top_level && seed_section(&h.title).is_some())
         .map(|h| h.range.start..h.section_range.end)
         .collect();
-    // A seed section inside another (Functional Requirements under Requirements is
-    // not, but a repeated one may be) is read once.
+    // A seed section nested in another (an Implementation Plan under the Task Breakdown)
+    // is read once, as part of the outer one.
     sections.sort_by_key(|r| r.start);
     let mut merged: Vec<Range<usize>> = Vec::with_capacity(sections.len());
     for section in sections {
