@@ -484,9 +484,11 @@ fn comments_in<'a>(
 pub fn heading_key(title: &str) -> String {
     // Most headings are plain words with single spaces: their key is their lowercase
     // (checks and completion compare thousands of headings a request).
-    let plain = title.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ')
-        && !title.contains("  ")
-        && title.trim() == title;
+    let bytes = title.as_bytes();
+    let plain = bytes.iter().all(|&b| b.is_ascii_alphabetic() || b == b' ')
+        && !bytes.windows(2).any(|pair| pair == b"  ")
+        && bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ');
     if plain {
         return title.to_ascii_lowercase();
     }

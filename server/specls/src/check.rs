@@ -17,7 +17,7 @@
 //! text on stdin as the file `PATH` (its configuration, its workspace).
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -189,7 +189,7 @@ enum Outcome {
         /// The configuration in force, when it has problems to report.
         broken_config: Option<(PathBuf, Arc<Settings>)>,
         /// What the workspace checks read of the file, once every file is indexed.
-        entry: Box<FileEntry>,
+        entry: Arc<FileEntry>,
         settings: Arc<Settings>,
     },
     /// The file was not read: too large, or not a regular file (a FIFO, a device).
@@ -242,6 +242,11 @@ fn stream(to_stderr: bool, color: ColorWhen) -> (Box<dyn Write>, bool) {
     } else {
         let stream = AutoStream::new(io::stdout(), choice);
         let colored = stream.current_choice() != ColorChoice::Never;
+        // Output for a pipe or a file without colour is written as is; a terminal's keeps
+        // anstream, which also strips escape sequences a file name or excerpt may hold.
+        if !colored && !io::stdout().is_terminal() {
+            return (Box::new(BufWriter::new(io::stdout())), false);
+        }
         (Box::new(BufWriter::new(stream)), colored)
     }
 }
@@ -366,7 +371,9 @@ pub fn run(options: &CheckOptions) -> ExitCode {
     let timings = Timings::default();
     let keep_text = options.format == Format::Full;
     let outcomes = check_all(&targets, &cache, &today, &timings, keep_text);
+    let files_checked = Instant::now();
     let workspace = index_workspaces(&targets, &outcomes, &cache);
+    let indexed = Instant::now();
     let pairs: Vec<(&Target, &Outcome)> = targets.iter().zip(&outcomes).collect();
     let workspace_found = in_parallel(&pairs, |(target, outcome)| match outcome {
         Outcome::Checked { entry, settings, .. } => catch_unwind(AssertUnwindSafe(|| {
@@ -477,13 +484,16 @@ pub fn run(options: &CheckOptions) -> ExitCode {
         note(&format!("specls: {warnings} {plural}, {limit}"));
     }
     log_info!(
-        "check of {} files: walk {:.2} s, check {:.2} s (read {:.2} s, parse {:.2} s, analysis {:.2} s of CPU), output {:.2} s, total {:.2} s",
+        "check of {} files: walk {:.2} s, check {:.2} s (files {:.2} s: read {:.2} s, parse {:.2} s, analysis {:.2} s of CPU; index {:.2} s; workspace checks {:.2} s), output {:.2} s, total {:.2} s",
         targets.len(),
         (walked - started).as_secs_f64(),
         (checked_at - walked).as_secs_f64(),
+        (files_checked - walked).as_secs_f64(),
         seconds(&timings.read),
         seconds(&timings.parse),
         seconds(&timings.analysis),
+        (indexed - files_checked).as_secs_f64(),
+        (checked_at - indexed).as_secs_f64(),
         checked_at.elapsed().as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
@@ -737,7 +747,7 @@ fn check_file(
         reports,
         text: keep_text.then_some(text),
         broken_config,
-        entry: Box::new(entry),
+        entry: Arc::new(entry),
         settings,
     }
 }
@@ -772,7 +782,7 @@ fn not_utf8(target: &Target, settings: Arc<Settings>, valid_up_to: usize) -> Out
         // Not text: no excerpt to show, nothing to fix.
         text: None,
         broken_config: None,
-        entry: Box::new(entry),
+        entry: Arc::new(entry),
         settings,
     }
 }
@@ -817,10 +827,10 @@ fn index_workspaces(targets: &[Target], outcomes: &[Outcome], cache: &SettingsCa
     let settings_for = |path: &Path| cache.for_file(path, None).0;
     let (entries, _) = index::scan(&others, &settings_for, &ScanOptions::default(), &|_, _| {});
     let checked_entries = outcomes.iter().filter_map(|outcome| match outcome {
-        Outcome::Checked { entry, .. } => Some((**entry).clone()),
+        Outcome::Checked { entry, .. } => Some(entry.clone()),
         Outcome::Skipped(_) | Outcome::Failed(_) | Outcome::Vanished(_) => None,
     });
-    WorkspaceIndex::from_entries(entries.into_iter().chain(checked_entries))
+    WorkspaceIndex::from_entries(entries.into_iter().map(Arc::new).chain(checked_entries))
 }
 
 /// The workspace diagnostics of one checked file.

@@ -41,49 +41,52 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut index = LineIndex {
-            line_starts: vec![0],
+            // Generated and real specs average 40-60 bytes a line.
+            line_starts: Vec::with_capacity(bytes.len() / 48 + 1),
             len: bytes.len() as u32,
             ..LineIndex::default()
         };
-        let mut wide: Vec<WideChar> = Vec::new();
+        index.line_starts.push(0);
+        // Every index of a closed file lives as long as the workspace: lines are found with
+        // memchr and only lines with non-ASCII text are walked character by character.
         let mut line_start = 0usize;
-        let mut i = 0usize;
-        while i < bytes.len() {
-            let byte = bytes[i];
-            match byte {
-                b'\n' | b'\r' => {
-                    let break_len = if byte == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                        index.crlf_lines.push(index.line_starts.len() as u32 - 1);
-                        2
-                    } else {
-                        1
-                    };
-                    index.finish_line(&mut wide);
-                    i += break_len;
-                    line_start = i;
-                    index.line_starts.push(i as u32);
-                }
-                0..0x80 => i += 1,
-                _ => {
-                    let len_utf8 = utf8_len(byte);
-                    wide.push(WideChar {
-                        column: (i - line_start) as u32,
-                        len_utf8,
-                    });
-                    i += usize::from(len_utf8);
-                }
-            }
+        loop {
+            let line_end =
+                memchr::memchr2(b'\n', b'\r', &bytes[line_start..]).map_or(bytes.len(), |at| line_start + at);
+            index.note_wide_chars(&text[line_start..line_end]);
+            let Some(&byte) = bytes.get(line_end) else {
+                break;
+            };
+            let break_len = if byte == b'\r' && bytes.get(line_end + 1) == Some(&b'\n') {
+                index.crlf_lines.push(index.line_starts.len() as u32 - 1);
+                2
+            } else {
+                1
+            };
+            line_start = line_end + break_len;
+            index.line_starts.push(line_start as u32);
         }
-        index.finish_line(&mut wide);
+        index.line_starts.shrink_to_fit();
+        index.crlf_lines.shrink_to_fit();
+        index.wide_lines.shrink_to_fit();
         index
     }
 
-    fn finish_line(&mut self, wide: &mut Vec<WideChar>) {
-        if !wide.is_empty() {
-            let line = self.line_starts.len() as u32 - 1;
-            self.wide_lines
-                .push((line, std::mem::take(wide).into_boxed_slice()));
+    /// Records the multi-byte characters of the current (last started) line.
+    fn note_wide_chars(&mut self, line: &str) {
+        if line.is_ascii() {
+            return;
         }
+        let wide: Box<[WideChar]> = line
+            .char_indices()
+            .filter(|(_, ch)| !ch.is_ascii())
+            .map(|(column, ch)| WideChar {
+                column: column as u32,
+                len_utf8: ch.len_utf8() as u8,
+            })
+            .collect();
+        let line_number = self.line_starts.len() as u32 - 1;
+        self.wide_lines.push((line_number, wide));
     }
 
     pub fn len(&self) -> usize {
@@ -169,14 +172,6 @@ impl LineIndex {
     }
 }
 
-fn utf8_len(first: u8) -> u8 {
-    match first {
-        0xF0.. => 4,
-        0xE0.. => 3,
-        _ => 2,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use ropey::Rope;
@@ -232,6 +227,22 @@ mod tests {
             "ends with é",
         ] {
             agrees_with_rope(text);
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_rope_on_random_line_breaks_and_wide_characters() {
+        let pieces = ["a", "b ", "\n", "\r", "\r\n", "é", "😀", "中", "\t"];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..(seed % 40) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            agrees_with_rope(&text);
         }
     }
 }

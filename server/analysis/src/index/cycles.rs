@@ -32,7 +32,9 @@ impl Cycles {
     }
 
     pub fn compute(index: &WorkspaceIndex) -> Cycles {
-        let ids: Vec<Arc<str>> = index.definitions.keys().cloned().collect();
+        // Sorted: the paths reported must not depend on the maps' hash seed.
+        let mut ids: Vec<Arc<str>> = index.definitions.keys().cloned().collect();
+        ids.sort_unstable();
         let number: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (&**id, i)).collect();
         let edges: Vec<Vec<usize>> = ids
             .iter()

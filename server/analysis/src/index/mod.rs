@@ -22,21 +22,26 @@ pub use scan::{
 /// A file's key in the index: its absolute, lexically normalised path.
 pub type FileKey = Arc<Path>;
 
+/// The index's persistent maps. Workspace checks look files up by path thousands of times
+/// a check, and SipHash over each path's components was a visible part of it. foldhash is
+/// seeded at random per process too, so a hostile repository cannot name files to collide.
+type Map<K, V> = imbl::GenericHashMap<K, V, foldhash::fast::RandomState, imbl::shared_ptr::DefaultSharedPtr>;
+
 #[derive(Debug, Clone, Default)]
 pub struct WorkspaceIndex {
-    files: imbl::HashMap<FileKey, Arc<FileEntry>>,
+    files: Map<FileKey, Arc<FileEntry>>,
     /// The files whose frontmatter defines each spec id (more than one is a duplicate).
-    definitions: imbl::HashMap<Arc<str>, Vec<FileKey>>,
+    definitions: Map<Arc<str>, Vec<FileKey>>,
     /// How many defined ids use each prefix (`AUTH` of `AUTH-1`).
-    prefixes: imbl::HashMap<Arc<str>, u32>,
+    prefixes: Map<Arc<str>, u32>,
     /// The files of each spec-kit or Kiro set, by the set's folder.
-    sets: imbl::HashMap<FileKey, Vec<FileKey>>,
+    sets: Map<FileKey, Vec<FileKey>>,
     /// Computed on first use after the dependencies changed.
     cycles: Arc<OnceLock<Arc<Cycles>>>,
 }
 
 impl WorkspaceIndex {
-    pub fn from_entries(entries: impl IntoIterator<Item = FileEntry>) -> Self {
+    pub fn from_entries(entries: impl IntoIterator<Item = impl Into<Arc<FileEntry>>>) -> Self {
         let mut index = WorkspaceIndex::default();
         for entry in entries {
             index.insert(entry);
@@ -316,10 +321,7 @@ impl OutwardChange {
     }
 }
 
-fn changed_prefixes(
-    before: &imbl::HashMap<Arc<str>, u32>,
-    after: &imbl::HashMap<Arc<str>, u32>,
-) -> Vec<Arc<str>> {
+fn changed_prefixes(before: &Map<Arc<str>, u32>, after: &Map<Arc<str>, u32>) -> Vec<Arc<str>> {
     let gone = before.keys().filter(|p| !after.contains_key(*p));
     let new = after.keys().filter(|p| !before.contains_key(*p));
     gone.chain(new).cloned().collect()
