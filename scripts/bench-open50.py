@@ -437,61 +437,65 @@ def measure(args, binary, workspace, target_path, referrers):
 
         cycle = edit_cycle(target)
         referrer_uris = {d.uri for d in documents}
-        samples, own, misses, extra, wrong = [], [], 0, 0, 0
-        cpu_before = cpu_seconds(pid)
-        measured = 0
+        edits = []
         for number in range(args.warmup + args.edits):
             kind, line, text = cycle[number % len(cycle)]
-            restores = kind.endswith("back")
             change = target.replace_line(line, text)
             since = server.mark()
             version = target.version
-            if number == args.warmup:
-                cpu_before = cpu_seconds(pid)
 
             def complete(got):
                 own_done = any(uri == target.uri and v == version for _, uri, v, _ in got)
                 return own_done and referrer_uris <= {uri for _, uri, _, _ in got}
 
+            cpu_before = cpu_seconds(pid)
             sent = clock()
             server.notify("textDocument/didChange", {
                 "textDocument": {"uri": target.uri, "version": version}, "contentChanges": [change]})
             arrived = server.wait_for(complete, since, args.timeout)
             server.quiet(args.quiet_ms / 1000.0, args.timeout)
+            cpu_after = cpu_seconds(pid)
             with server.changed:
                 got = server.published[since:]
             if number < args.warmup:
                 continue
-            measured += 1
+            edit = {"kind": kind, "complete": arrived, "publications": len(got)}
+            if cpu_before is not None and cpu_after is not None:
+                edit["cpu_ms"] = round((cpu_after - cpu_before) * 1000, 1)
+            edits.append(edit)
             if not arrived:
-                misses += 1
-                result["notes"].append("edit %d (%s): not all 51 documents published within %.0f s"
-                                       % (number, kind, args.timeout))
+                result["notes"].append("edit %d (%s): not all %d documents published within %.0f s"
+                                       % (number, kind, len(uris), args.timeout))
                 continue
-            samples.append((got[-1][0] - sent) * 1000)
-            own.append((min(t for t, uri, v, _ in got if uri == target.uri and v == version) - sent) * 1000)
-            extra += len(got) - (len(referrer_uris) + 1)
+            edit["all_ms"] = round((got[-1][0] - sent) * 1000, 3)
+            edit["own_ms"] = round((min(t for t, uri, v, _ in got if uri == target.uri and v == version)
+                                    - sent) * 1000, 3)
             last = {}
             for _, uri, _, count in got:
                 last[uri] = count
-            # Broken anchors and unknown ids come with the odd edits and go with the even.
-            for uri in referrer_uris:
-                if (last[uri] == baseline[uri]) != restores:
-                    wrong += 1
-        cpu_after = cpu_seconds(pid)
+            # Broken anchors and unknown ids come with an edit and go with its undoing.
+            restores = kind.endswith("back")
+            edit["unexpected_counts"] = sum((last[uri] == baseline[uri]) != restores for uri in referrer_uris)
         result["loadavg_after"] = os.getloadavg()
-        result["edits"] = measured
-        result["misses"] = misses
-        result["extra_publications"] = extra
-        result["unexpected_counts"] = wrong
-        result["samples_ms"] = [round(s, 3) for s in samples]
-        result["own_samples_ms"] = [round(s, 3) for s in own]
-        for name, values in (("edit_others_see", samples), ("own", own)):
-            result[name + "_p50_ms"] = percentile(values, 50)
-            result[name + "_p95_ms"] = percentile(values, 95)
-            result[name + "_max_ms"] = max(values) if values else None
-        if cpu_before is not None and cpu_after is not None and measured:
-            result["server_cpu_ms_per_edit"] = (cpu_after - cpu_before) * 1000 / measured
+        done = [e for e in edits if e["complete"]]
+        result["edits"] = len(edits)
+        result["misses"] = len(edits) - len(done)
+        result["extra_publications"] = sum(e["publications"] - len(uris) for e in done)
+        result["unexpected_counts"] = sum(e["unexpected_counts"] for e in done)
+        result["per_edit"] = edits
+
+        def figures(prefix, chosen):
+            for field, name in (("all_ms", prefix), ("own_ms", prefix + "_own")):
+                values = [e[field] for e in chosen]
+                result[name + "_p50_ms"] = percentile(values, 50)
+                result[name + "_p95_ms"] = percentile(values, 95)
+                result[name + "_max_ms"] = max(values) if values else None
+            cpu = [e["cpu_ms"] for e in chosen if "cpu_ms" in e]
+            result[prefix + "_cpu_ms_mean"] = statistics.mean(cpu) if cpu else None
+
+        figures("edit_others_see", done)
+        for kind in ("heading", "spec-id"):
+            figures(kind.replace("-", "_"), [e for e in done if e["kind"].split()[0] == kind])
         result["peak_rss_mb"] = memory_mb(pid, "VmHWM")
     finally:
         server.stop()
@@ -536,15 +540,17 @@ def main():
     print("%s, target %s, %d specs open besides it, %d edits (%d missed), load %.2f -> %.2f"
           % (workspace, result["target"], result["open"], result["edits"], result["misses"],
              result["loadavg_before"][0], result["loadavg_after"][0]))
-    print("edit others see -> last diagnostics of the 51: p50 %s  p95 %s  max %s ms"
-          % (ms(result["edit_others_see_p50_ms"]), ms(result["edit_others_see_p95_ms"]),
-             ms(result["edit_others_see_max_ms"])))
-    print("edit others see -> the target's own diagnostics: p50 %s  p95 %s  max %s ms"
-          % (ms(result["own_p50_ms"]), ms(result["own_p95_ms"]), ms(result["own_max_ms"])))
-    print("server CPU per edit %s ms; %d publications beyond the 51 expected; %d findings counts "
-          "not as expected; peak RSS %s MB"
-          % (ms(result.get("server_cpu_ms_per_edit")), result["extra_publications"],
-             result["unexpected_counts"], ms(result.get("peak_rss_mb"))))
+    print("%-46s %8s %8s %8s %10s" % ("ms", "p50", "p95", "max", "CPU mean"))
+    for prefix, label in (("edit_others_see", "an edit others see, to the last of the 51"),
+                          ("heading", "  heading renamed or back"),
+                          ("spec_id", "  spec-id changed or back")):
+        print("%-46s %8s %8s %8s %10s" % (label, ms(result[prefix + "_p50_ms"]), ms(result[prefix + "_p95_ms"]),
+                                           ms(result[prefix + "_max_ms"]), ms(result[prefix + "_cpu_ms_mean"])))
+        print("%-46s %8s %8s %8s" % ("    the target's own diagnostics", ms(result[prefix + "_own_p50_ms"]),
+                                      ms(result[prefix + "_own_p95_ms"]), ms(result[prefix + "_own_max_ms"])))
+    print("%d publications beyond the %d expected an edit; %d findings counts not as expected; "
+          "peak RSS %s MB" % (result["extra_publications"], result["open"] + 1,
+                              result["unexpected_counts"], ms(result.get("peak_rss_mb"))))
     print("server stderr: %d lines, %d warnings or errors%s"
           % (result["stderr_lines"], result["stderr_warning_count"],
              "".join("\n  " + line for line in result["stderr_warnings"][:5])))
