@@ -6,7 +6,8 @@
 //! document that may see it: its workspace checks, and the local checks the server runs
 //! with them; and the dependency cycles, which a changed id makes the index compute again.
 //! Each edit is measured on a spec of median size and on the largest spec (20,000 lines).
-//! The corpus is read once (about 15 s), then the benchmarks take about a minute.
+//! The corpus is read once (5 to 40 s, as the page cache has it), then the benchmarks
+//! take about a minute and a half.
 
 use std::hint::black_box;
 use std::ops::Range;
@@ -147,7 +148,14 @@ fn update(c: &mut Criterion) {
             let name = |what: &str| format!("{target_name}/{edit_name}/{what}");
 
             group.bench_function(name("entry_from_model"), |b| {
-                b.iter(|| entry_of(&versions.path, &versions.models[1], &versions.documents[1], &settings))
+                b.iter(|| {
+                    entry_of(
+                        &versions.path,
+                        &versions.models[1],
+                        &versions.documents[1],
+                        &settings,
+                    )
+                })
             });
             // Between the two versions, so every update is a change.
             let mut at = 0;
@@ -205,10 +213,7 @@ fn update(c: &mut Criterion) {
         }
     }
     let cycles = index.cycles();
-    let on_cycle = index
-        .ids()
-        .filter(|id| cycles.on_cycle(id))
-        .count();
+    let on_cycle = index.ids().filter(|id| cycles.on_cycle(id)).count();
     eprintln!("{on_cycle} of {} ids lie on a depends-on cycle", index.len());
     group.finish();
 
@@ -291,5 +296,10 @@ fn recheck(
     group.finish();
 }
 
-criterion_group!(benches, update);
+// Plots cost more time than the short measurements.
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = update
+}
 criterion_main!(benches);
