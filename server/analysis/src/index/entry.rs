@@ -76,6 +76,9 @@ pub struct FileEntry {
     named_ids: Box<[Box<str>]>,
     /// The file names its links and link definitions point at, sorted, likewise.
     linked_names: Box<[Box<str>]>,
+    /// How far into `references` the frontmatter's field ids go: the dependency graph
+    /// reads every spec's `depends-on`, and a spec may hold thousands of body references.
+    field_references_end: u32,
 }
 
 /// Summaries are for hovers and completion details: a few lines at most.
@@ -203,6 +206,10 @@ impl FileEntry {
                     .chain(model.link_definitions.iter().map(|d| d.destination.as_str()))
                     .filter_map(link_file_name),
             ),
+            field_references_end: references
+                .iter()
+                .rposition(|r| matches!(r.kind, ReferenceKind::FieldId { .. }))
+                .map_or(0, |last| last as u32 + 1),
             references,
         }
     }
@@ -303,7 +310,8 @@ impl FileEntry {
 
     /// The ids this spec lists under a frontmatter reference field.
     pub fn field_ids<'a>(&'a self, field: &'a str) -> impl Iterator<Item = (&'a str, &'a Reference)> {
-        self.references.iter().filter_map(move |r| match &r.kind {
+        let end = (self.field_references_end as usize).min(self.references.len());
+        self.references[..end].iter().filter_map(move |r| match &r.kind {
             ReferenceKind::FieldId { field: f, id } if f == field => Some((id.as_str(), r)),
             _ => None,
         })
