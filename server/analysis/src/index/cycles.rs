@@ -7,6 +7,9 @@ use std::sync::Arc;
 
 use super::{FileKey, WorkspaceIndex};
 
+/// The component number of an id on no cycle, while the cycles are computed.
+const NOT_ON_CYCLE: u32 = u32::MAX;
+
 #[derive(Debug, Default)]
 pub struct Cycles {
     /// For each id on a cycle, its component's number; ids not on a cycle are absent.
@@ -65,8 +68,7 @@ impl Cycles {
         let mut on_stack = vec![false; n];
         let mut stack = Vec::new();
         let mut next_order = 0;
-        const NONE: u32 = u32::MAX;
-        let mut component_of = vec![NONE; n];
+        let mut component_of = vec![NOT_ON_CYCLE; n];
         let mut components = 0u32;
         for root in 0..n {
             if order[root] != UNSEEN {
@@ -125,7 +127,7 @@ impl Cycles {
         let mut cycles = Cycles::default();
         let mut renumbered = vec![usize::MAX; ids.len()];
         for (old, id) in ids.iter().enumerate() {
-            if component_of[old] != u32::MAX {
+            if component_of[old] != NOT_ON_CYCLE {
                 renumbered[old] = cycles.ids.len();
                 cycles.node.insert(id.clone(), cycles.ids.len());
                 cycles.component.insert(id.clone(), component_of[old]);
@@ -244,5 +246,24 @@ mod tests {
             .collect();
         assert_eq!(path, ["A-3", "A-4", "A-1"]);
         assert_eq!(cycles.path("A-6", "A-1"), None);
+    }
+
+    #[test]
+    fn an_id_defined_twice_takes_the_dependencies_of_its_first_definition() {
+        let settings = Settings::default();
+        let spec = |path: &str, id: &str, deps: &str| {
+            let text = format!("---\nspec-id: {id}\ndepends-on: [{deps}]\n---\n");
+            entry_from_text(Path::new(path), &text, &settings)
+        };
+        let index = WorkspaceIndex::from_entries([
+            spec("/ws/a.md", "B-1", "B-2"),
+            spec("/ws/b.md", "B-1", "B-3"),
+            spec("/ws/c.md", "B-2", "B-1"),
+            spec("/ws/d.md", "B-3", "B-1"),
+        ]);
+        assert_eq!(index.spec("B-1").map(|e| &*e.path), Some(Path::new("/ws/a.md")));
+        let cycles = index.cycles();
+        assert!(cycles.same_cycle("B-1", "B-2"));
+        assert!(!cycles.on_cycle("B-3"), "b.md's dependencies are not B-1's");
     }
 }
