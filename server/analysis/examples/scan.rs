@@ -47,9 +47,17 @@ fn main() {
         index.ids().filter(|id| cycles.on_cycle(id)).count(),
         total.as_secs_f64() * 1e3
     );
+    let text_kb: f64 = files
+        .iter()
+        .filter_map(|file| std::fs::metadata(file).ok())
+        .map(|metadata| metadata.len() as f64 / 1024.0)
+        .sum();
+    let held_mb = resident_mb("VmRSS") - before;
     println!(
-        "resident: {:.0} MB held by the index, {:.0} MB peak",
-        resident_mb("VmRSS") - before,
-        resident_mb("VmHWM")
+        "resident: {:.0} MB held by the index, {:.0} MB peak; {:.0} MB of text, {:.0} bytes held per KB of it",
+        held_mb,
+        resident_mb("VmHWM"),
+        text_kb / 1024.0,
+        held_mb * 1024.0 * 1024.0 / text_kb
     );
 }

@@ -13,6 +13,24 @@ fn main() {
     let path = args.next().expect("usage: memory FILE [N]");
     let copies: usize = args.next().map_or(10, |n| n.parse().expect("N is a number"));
     let text = std::fs::read_to_string(&path).expect("readable UTF-8 file");
+    let mib = |bytes: usize| bytes as f64 / copies as f64 / (1024.0 * 1024.0);
+    // Opened and not yet edited: the rope and the fast reader's model, no trees. First,
+    // before any parse frees memory that these would reuse unseen.
+    let before = resident_bytes();
+    let opened: Vec<_> = (0..copies)
+        .map(|_| {
+            let document = specls_syntax::Document::new(&text);
+            let _ = document.model();
+            document
+        })
+        .collect();
+    let opened_bytes = resident_bytes() - before;
+    println!(
+        "opened: {:.1} MiB per document (rope and the fast reader's model, no trees: {:.0} bytes per KB of text)",
+        mib(opened_bytes),
+        opened_bytes as f64 / copies as f64 / (text.len() as f64 / 1024.0)
+    );
+
     // Warm up allocator and parser pools so they are not counted.
     let parsed = |text: &str| {
         let document = specls_syntax::Document::new(text);
@@ -20,7 +38,6 @@ fn main() {
         document
     };
     drop(parsed(&text));
-    let mib = |bytes: usize| bytes as f64 / copies as f64 / (1024.0 * 1024.0);
 
     // Block trees alone first: memory freed later would be reused and hide growth.
     let before = resident_bytes();
@@ -41,7 +58,7 @@ fn main() {
     let models: Vec<_> = documents.iter().map(|d| d.model()).collect();
     let with_models = resident_bytes();
     println!(
-        "{} bytes, {} lines, {} chunks, {} inline trees: {:.1} MiB per open document (rope + block and inline trees; the block tree alone {:.1} MiB), {:.1} MiB more with its spec model ({} copies)",
+        "edited: {} bytes, {} lines, {} chunks, {} inline trees: {:.1} MiB per open document (rope + block and inline trees; the block tree alone {:.1} MiB), {:.1} MiB more with its spec model ({} copies)",
         text.len(),
         documents[0].rope().len_lines(),
         documents[0].tree().chunks().len(),
@@ -51,5 +68,5 @@ fn main() {
         mib(with_models - after),
         copies
     );
-    drop((models, blocks));
+    drop((models, blocks, opened));
 }

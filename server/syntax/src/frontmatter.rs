@@ -4,6 +4,11 @@
 //!
 //! tree-sitter-yaml's scanner can abort the process on hostile input (see
 //! [`fits_yaml_scanner`]), so YAML reaches it only in pieces that provably fit.
+//!
+//! Frontmatter of the plain shape nearly every spec has is read with one parse instead
+//! (see [`once`]): the same fields, with no error, as the two parses would give.
+
+mod once;
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -124,9 +129,25 @@ pub fn fits_yaml_scanner(yaml: &str) -> bool {
     indicators <= YAML_SCANNER_LEVELS
 }
 
+pub use once::read_fields_once;
+
 /// Reads the frontmatter whose YAML text is `yaml`, found at `content_start` of the
 /// document, inside a block spanning `range`.
 pub fn read_frontmatter(yaml: &str, content_start: usize, range: Range<usize>) -> Frontmatter {
+    match read_fields_once(yaml, content_start) {
+        Some(fields) => Frontmatter {
+            range,
+            content_range: content_start..content_start + yaml.len(),
+            fields,
+            error: None,
+        },
+        None => read_frontmatter_twice(yaml, content_start, range),
+    }
+}
+
+/// [`read_frontmatter`] for any YAML: the fields from tree-sitter-yaml, the error from
+/// serde-saphyr (or from tree-sitter-yaml when serde-saphyr accepts the text).
+pub fn read_frontmatter_twice(yaml: &str, content_start: usize, range: Range<usize>) -> Frontmatter {
     let content_range = content_start..content_start + yaml.len();
     let saphyr_error = serde_saphyr::from_str::<IgnoredAny>(yaml).err();
     // YAML that fits the scanner for certain is read whole; other YAML (even YAML that
