@@ -379,6 +379,41 @@ fn the_spec_graph_is_checked() {
 }
 
 #[test]
+fn a_cycle_closed_in_one_spec_is_shown_in_an_open_spec_it_runs_through() {
+    let workspace = Workspace::new(&[
+        (
+            "a.md",
+            "---\nspec-id: GR-1\nstatus: draft\ndepends-on: [GR-2]\n---\n\n# A\n",
+        ),
+        (
+            "b.md",
+            "---\nspec-id: GR-2\nstatus: draft\ndepends-on: [GR-3]\n---\n\n# B\n",
+        ),
+        ("c.md", "---\nspec-id: GR-3\nstatus: draft\n---\n\n# C\n"),
+    ]);
+    let mut server = workspace.start();
+    let (a, c) = (workspace.uri("a.md"), workspace.uri("c.md"));
+    server.open(&a, &std::fs::read_to_string(workspace.path("a.md")).unwrap());
+    assert!(!codes(&server.diagnostics(&a, 1)).contains(&"dependency-cycle".to_string()));
+    server.open(&c, &std::fs::read_to_string(workspace.path("c.md")).unwrap());
+    server.diagnostics(&c, 1);
+    // A names neither C nor its id: only the cycle through it tells it of the change.
+    server.change(&c, 2, [[3, 0], [3, 0]], "depends-on: [GR-1]\n");
+    let cycle = server
+        .diagnostics(&a, 1)
+        .into_iter()
+        .find(|d| d["code"] == json!("dependency-cycle"))
+        .expect("the cycle C closed, shown in A");
+    assert_eq!(
+        cycle["message"],
+        json!("dependency cycle: GR-1 -> GR-2 -> GR-3 -> GR-1")
+    );
+    server.change(&c, 3, [[3, 0], [4, 0]], "");
+    assert!(!codes(&server.diagnostics(&a, 1)).contains(&"dependency-cycle".to_string()));
+    server.shutdown();
+}
+
+#[test]
 fn renaming_an_id_in_one_document_lights_up_its_references_in_another() {
     let workspace = standard();
     let mut server = workspace.start();
