@@ -380,12 +380,8 @@ fn edit_case(rng: &mut Rng, bytes: &[u8]) {
         document = document.edit(start..end, &insert);
         assert_eq!(document.text(), text);
         let fresh = Document::new(&text);
-        assert_eq!(
-            document.tree().debug_dump(),
-            fresh.tree().debug_dump(),
-            "trees of {text:?}"
-        );
-        let forest = document.tree().block_nodes_dump();
+        assert_eq!(document.debug_dump(), fresh.debug_dump(), "trees of {text:?}");
+        let forest = document.block_nodes_dump();
         let whole = whole_document_block_nodes_dump(document.source());
         // tree-sitter's error recovery is not local: where either parse holds an ERROR,
         // the nodes around it depend on where parsing began (a chunk or the document),

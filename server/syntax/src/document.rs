@@ -280,11 +280,21 @@ impl Document {
         !self.preparing.swap(true, Ordering::AcqRel)
     }
 
-    /// Parses the trees and reads each chunk's part of the model (on a background
+    /// Parses the trees, reading each chunk's part of the model (on a background
     /// thread), so that the next edit is parsed and read incrementally.
     pub fn prepare(&self) {
         self.preparing.store(true, Ordering::Release);
-        SpecModel::read_parts(self.rope(), self.tree());
+        let _ = self.tree();
+    }
+
+    /// Every tree of the document with its nodes, for comparing two parses.
+    pub fn debug_dump(&self) -> String {
+        self.tree().debug_dump(self.source())
+    }
+
+    /// The block nodes of every chunk, as [`MarkdownTree::block_nodes_dump`] gives them.
+    pub fn block_nodes_dump(&self) -> String {
+        self.tree().block_nodes_dump(self.source())
     }
 
     /// Whether `offset` lies inside an inline code span.

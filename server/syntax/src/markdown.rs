@@ -22,7 +22,7 @@
 
 use std::cell::RefCell;
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use ropey::Rope;
 
@@ -167,28 +167,48 @@ impl<'a> Source<'a> {
     }
 }
 
-/// One piece of the block forest: where it starts, and its syntax parsed on its own.
+/// One piece of the block forest: where it starts, and what its parse left behind.
 #[derive(Clone, Debug)]
 pub struct BlockChunk {
     start: usize,
-    /// The tree-sitter point of `start`; its column is always 0.
-    start_point: Point,
     syntax: Arc<ChunkSyntax>,
 }
 
-/// The trees of one chunk, with positions relative to the chunk's start.
+/// What the parse of one chunk keeps once its trees are read: the facts an edit and a
+/// request ask of it and its part of the spec model, ranges relative to the chunk's
+/// start. The trees themselves were nearly all of an edited document's memory (117 MiB
+/// of a 20,000-line spec) and are dropped: a chunk's trees are the parse of its text
+/// alone, so [`BlockChunk::trees`] rebuilds them exactly when a test or a dump asks.
 #[derive(Debug)]
 struct ChunkSyntax {
     len: usize,
-    tree: Tree,
-    inlines: Vec<InlineTree>,
+    /// Whether the chunk opens with a top-level ATX heading.
+    opens_with_heading: bool,
+    /// Whether the chunk opens with frontmatter (only the first chunk can).
+    opens_with_frontmatter: bool,
     /// An inline node was too costly to parse ([`MAX_IMAGE_OPENERS`]) and has no tree.
     skipped_inline: bool,
     /// An inline node was skipped, or a tree has an ERROR node: known once, as every
     /// keystroke asks it of every chunk.
     has_error: bool,
-    /// The chunk's part of the spec model, read on first use.
-    model: OnceLock<ChunkModel>,
+    /// The inline code spans, sorted and disjoint.
+    code_spans: Box<[Range<usize>]>,
+    /// The chunk's part of the spec model; none when `has_error`, as the fast reader
+    /// reads such a chunk and all after it.
+    model: Option<ChunkModel>,
+}
+
+/// The trees of one chunk, with positions relative to the chunk's start: held while the
+/// chunk is read, then dropped.
+#[derive(Debug)]
+pub struct ChunkTrees {
+    start: usize,
+    start_point: Point,
+    len: usize,
+    tree: Tree,
+    inlines: Vec<InlineTree>,
+    skipped_inline: bool,
+    has_error: bool,
 }
 
 /// The inline tree of one block node, positions relative to its chunk.
@@ -205,7 +225,7 @@ struct InlineTree {
 /// An inline tree seen at its place in the document.
 #[derive(Clone, Copy)]
 pub struct InlineView<'a> {
-    chunk: &'a BlockChunk,
+    chunk: &'a ChunkTrees,
     inline: &'a InlineTree,
 }
 
@@ -228,16 +248,97 @@ impl<'a> InlineView<'a> {
     }
 }
 
-impl BlockChunk {
+impl ChunkTrees {
     pub fn range(&self) -> Range<usize> {
-        self.start..self.start + self.syntax.len
+        self.start..self.start + self.len
     }
 
     /// The root of the chunk's block tree, at document positions.
     pub fn root(&self) -> Node<'_> {
-        self.syntax
-            .tree
-            .root_node_with_offset(self.start, self.start_point)
+        self.tree.root_node_with_offset(self.start, self.start_point)
+    }
+
+    /// Whether an inline node of the chunk was left unparsed: its text is read by the
+    /// fast reader.
+    pub fn skipped_inline(&self) -> bool {
+        self.skipped_inline
+    }
+
+    /// Whether a tree of the chunk holds an ERROR node, or an inline node was skipped.
+    pub fn has_error(&self) -> bool {
+        self.has_error
+    }
+
+    pub fn inline_trees(&self) -> impl Iterator<Item = InlineView<'_>> {
+        self.inlines
+            .iter()
+            .map(move |inline| InlineView { chunk: self, inline })
+    }
+
+    /// The inline tree of an `inline` or `pipe_table_cell` node of the block tree.
+    pub fn inline_tree(&self, block_node: Node<'_>) -> Option<InlineView<'_>> {
+        let start = block_node.start_byte().checked_sub(self.start)?;
+        let index = self
+            .inlines
+            .binary_search_by_key(&start, |inline| inline.block_range.start)
+            .ok()?;
+        let view = InlineView {
+            chunk: self,
+            inline: &self.inlines[index],
+        };
+        (view.block_range() == block_node.byte_range()).then_some(view)
+    }
+
+    fn absolute(&self, range: &Range<usize>) -> Range<usize> {
+        range.start + self.start..range.end + self.start
+    }
+
+    /// The inline code spans of the chunk, relative to its start, in order.
+    fn code_spans(&self) -> Box<[Range<usize>]> {
+        let mut spans = Vec::new();
+        for inline in &self.inlines {
+            let mut cursor = inline.tree.walk();
+            // A walk without recursion; code spans hold no code spans, so a found one is
+            // not entered.
+            'walk: loop {
+                let node = cursor.node();
+                if node.kind() == "code_span" {
+                    spans.push(node.byte_range());
+                } else if cursor.goto_first_child() {
+                    continue;
+                }
+                while !cursor.goto_next_sibling() {
+                    if !cursor.goto_parent() {
+                        break 'walk;
+                    }
+                }
+            }
+        }
+        spans.into_boxed_slice()
+    }
+
+    /// Reads what the chunk keeps (its facts, code spans and model part) and drops the
+    /// trees.
+    fn into_chunk(self, rope: &Rope) -> BlockChunk {
+        let model = (!self.has_error).then(|| ChunkModel::read(rope, &self));
+        BlockChunk {
+            start: self.start,
+            syntax: Arc::new(ChunkSyntax {
+                len: self.len,
+                opens_with_heading: tree_opens_with_heading(&self.tree),
+                opens_with_frontmatter: starts_with_frontmatter(&self.tree),
+                skipped_inline: self.skipped_inline,
+                has_error: self.has_error,
+                code_spans: self.code_spans(),
+                model,
+            }),
+        }
+    }
+}
+
+impl BlockChunk {
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.start + self.syntax.len
     }
 
     /// Whether an inline node of the chunk was left unparsed: its text is read by the
@@ -246,24 +347,21 @@ impl BlockChunk {
         self.syntax.skipped_inline
     }
 
-    pub fn inline_trees(&self) -> impl Iterator<Item = InlineView<'_>> {
-        self.syntax
-            .inlines
-            .iter()
-            .map(move |inline| InlineView { chunk: self, inline })
-    }
-
     /// Whether a tree of the chunk holds an ERROR node, or an inline node was skipped.
     pub fn has_error(&self) -> bool {
         self.syntax.has_error
     }
 
-    pub(crate) fn model_cache(&self) -> &OnceLock<ChunkModel> {
-        &self.syntax.model
+    /// The chunk's part of the spec model, read when it was parsed; none for a chunk with
+    /// an error.
+    pub(crate) fn model(&self) -> Option<&ChunkModel> {
+        self.syntax.model.as_ref()
     }
 
-    fn absolute(&self, range: &Range<usize>) -> Range<usize> {
-        range.start + self.start..range.end + self.start
+    /// The chunk's trees, parsed again from `source`, the text the chunk was cut from:
+    /// the same trees its parse built.
+    pub fn trees(&self, source: Source<'_>) -> ChunkTrees {
+        PARSERS.with_borrow_mut(|parsers| parse_chunk_trees(parsers, source, self.range(), None))
     }
 }
 
@@ -317,13 +415,14 @@ pub(crate) fn enclosing<'t>(node: Node<'t>, at: usize, kind: &str) -> Option<Nod
     }
 }
 
-/// Parses one chunk: its block tree and the inline trees of its block nodes.
-fn parse_chunk(
+/// Parses one chunk: its block tree (unless `tree` is it already) and the inline trees
+/// of its block nodes.
+fn parse_chunk_trees(
     parsers: &mut Parsers,
     source: Source<'_>,
     range: Range<usize>,
     tree: Option<Tree>,
-) -> BlockChunk {
+) -> ChunkTrees {
     let deep = source.too_deep_prefixes(range.clone());
     let tree = tree.unwrap_or_else(|| parse_relative(&mut parsers.block, source, range.clone(), &[], &deep));
     let mut skipped_inline = false;
@@ -350,18 +449,25 @@ fn parse_chunk(
     let has_error = skipped_inline
         || tree.root_node().has_error()
         || inlines.iter().any(|inline| inline.tree.root_node().has_error());
-    BlockChunk {
+    ChunkTrees {
         start: range.start,
         start_point: source.point(range.start),
-        syntax: Arc::new(ChunkSyntax {
-            len: range.len(),
-            tree,
-            inlines,
-            skipped_inline,
-            has_error,
-            model: OnceLock::new(),
-        }),
+        len: range.len(),
+        tree,
+        inlines,
+        skipped_inline,
+        has_error,
     }
+}
+
+/// Parses one chunk and reads what it keeps.
+fn parse_chunk(
+    parsers: &mut Parsers,
+    source: Source<'_>,
+    range: Range<usize>,
+    tree: Option<Tree>,
+) -> BlockChunk {
+    parse_chunk_trees(parsers, source, range, tree).into_chunk(source.rope)
 }
 
 /// tree-sitter-md's inline grammar takes time quadratic in the `![` of one inline node:
@@ -502,7 +608,12 @@ fn writes_fence_line(source: Source<'_>, edit: &InputEdit) -> bool {
 
 /// Whether a chunk starts with a top-level ATX heading.
 fn opens_with_heading(chunk: &BlockChunk) -> bool {
-    let mut node = chunk.syntax.tree.root_node();
+    chunk.syntax.opens_with_heading
+}
+
+/// Whether a chunk's block tree starts with a top-level ATX heading.
+fn tree_opens_with_heading(tree: &Tree) -> bool {
+    let mut node = tree.root_node();
     while let Some(first) = node.child(0) {
         if first.kind() != "section" {
             return first.kind() == "atx_heading" && first.start_byte() == 0;
@@ -616,7 +727,7 @@ impl MarkdownTree {
         // starts at the top. An edit of the first chunk's frontmatter may move its end
         // anywhere below.
         let opens_frontmatter = first_line_opens_frontmatter(source);
-        let had_frontmatter = starts_with_frontmatter(&chunks[0].syntax.tree);
+        let had_frontmatter = chunks[0].syntax.opens_with_frontmatter;
         let may_close = opens_frontmatter && !had_frontmatter && writes_fence_line(source, edit);
         if may_close {
             first = 0;
@@ -676,11 +787,9 @@ impl MarkdownTree {
             };
             let fresh = parse_chunks(parsers, source, start..end, region_tree);
 
-            // Chunks after the region keep their trees and move by whole rows.
-            let row_delta = edit.new_end_position.row as isize - edit.old_end_position.row as isize;
+            // Chunks after the region keep what their parse read, relative to their start.
             let moved = chunks[last + 1..].iter().map(|chunk| BlockChunk {
                 start: shift(chunk.start),
-                start_point: Point::new(chunk.start_point.row.wrapping_add_signed(row_delta), 0),
                 syntax: chunk.syntax.clone(),
             });
             let mut new_chunks = Vec::with_capacity(chunks.len() + fresh.len());
@@ -695,26 +804,6 @@ impl MarkdownTree {
         &self.chunks
     }
 
-    /// Every inline tree, in document order.
-    pub fn inline_trees(&self) -> impl Iterator<Item = InlineView<'_>> {
-        self.chunks.iter().flat_map(BlockChunk::inline_trees)
-    }
-
-    /// The inline tree of an `inline` or `pipe_table_cell` node of a block tree.
-    pub fn inline_tree(&self, block_node: Node<'_>) -> Option<InlineView<'_>> {
-        let chunk = &self.chunks[chunk_index(&self.chunks, block_node.start_byte())];
-        let start = block_node.start_byte().checked_sub(chunk.start)?;
-        let inlines = &chunk.syntax.inlines;
-        let index = inlines
-            .binary_search_by_key(&start, |inline| inline.block_range.start)
-            .ok()?;
-        let view = InlineView {
-            chunk,
-            inline: &inlines[index],
-        };
-        (view.block_range() == block_node.byte_range()).then_some(view)
-    }
-
     /// Whether `offset` lies strictly inside an inline code span (between its
     /// backticks): no completion or reference is wanted there.
     pub fn in_code_span(&self, offset: usize) -> bool {
@@ -725,27 +814,39 @@ impl MarkdownTree {
         let Some(local) = offset.checked_sub(chunk.start) else {
             return false;
         };
-        let inlines = &chunk.syntax.inlines;
-        // Inline trees are sorted and disjoint: only the last one starting at or before
-        // the offset can hold it.
-        let after = inlines.partition_point(|inline| inline.block_range.start <= local);
-        let Some(inline) = after.checked_sub(1).map(|i| &inlines[i]) else {
-            return false;
-        };
-        if local > inline.block_range.end {
-            return false;
-        }
-        enclosing(InlineView { chunk, inline }.root(), offset, "code_span")
-            .is_some_and(|span| span.start_byte() < offset && offset < span.end_byte())
+        let spans = &chunk.syntax.code_spans;
+        // Sorted and disjoint: only the last span starting before the offset can hold it.
+        let after = spans.partition_point(|span| span.start < local);
+        after.checked_sub(1).is_some_and(|i| local < spans[i].end)
     }
 
-    /// Every tree with its nodes, byte ranges and points, for comparing two parses.
-    pub fn debug_dump(&self) -> String {
+    /// How many inline code spans the chunks keep.
+    pub fn code_span_count(&self) -> usize {
+        self.chunks
+            .iter()
+            .map(|chunk| chunk.syntax.code_spans.len())
+            .sum()
+    }
+
+    /// What each chunk keeps (but its model part) and its trees with their nodes, byte
+    /// ranges and points, for comparing two parses; `source` is the text the forest was
+    /// parsed from.
+    pub fn debug_dump(&self, source: Source<'_>) -> String {
         let mut out = String::new();
         for chunk in &self.chunks {
-            out.push_str(&format!("chunk {:?}\n", chunk.range()));
-            dump_node(chunk.root(), 1, &mut out);
-            for inline in chunk.inline_trees() {
+            let trees = chunk.trees(source);
+            let kept = &chunk.syntax;
+            out.push_str(&format!(
+                "chunk {:?} heading {} frontmatter {} skipped {} error {} code spans {:?}\n",
+                chunk.range(),
+                kept.opens_with_heading,
+                kept.opens_with_frontmatter,
+                kept.skipped_inline,
+                kept.has_error,
+                kept.code_spans
+            ));
+            dump_node(trees.root(), 1, &mut out);
+            for inline in trees.inline_trees() {
                 out.push_str(&format!("inline {:?}\n", inline.block_range()));
                 dump_node(inline.root(), 1, &mut out);
             }
@@ -755,10 +856,10 @@ impl MarkdownTree {
 
     /// The block nodes of every chunk, in order, without the `document` and `section`
     /// wrappers, which depend on where the text was cut.
-    pub fn block_nodes_dump(&self) -> String {
+    pub fn block_nodes_dump(&self, source: Source<'_>) -> String {
         let mut out = String::new();
         for chunk in &self.chunks {
-            dump_unwrapped(chunk.root(), &mut out);
+            dump_unwrapped(chunk.trees(source).root(), &mut out);
         }
         out
     }

@@ -11,7 +11,7 @@ use tree_sitter::{Node, Query, QueryCursor, StreamingIterator};
 
 use crate::document::Document;
 use crate::frontmatter::{FieldValue, Frontmatter, Scalar, read_frontmatter};
-use crate::markdown::{BlockChunk, InlineView, MarkdownTree, enclosing};
+use crate::markdown::{ChunkTrees, InlineView, MarkdownTree, enclosing};
 use crate::nesting::rope_too_deep_prefixes;
 use crate::queries::{capture, captured, queries};
 
@@ -89,9 +89,9 @@ impl SpecModel {
         Self::read(document.rope(), document.tree())
     }
 
-    /// Assembles the model from the parts of each chunk, each read once per chunk
-    /// syntax: after an edit only the re-parsed chunks are read again (up to the first
-    /// chunk tree-sitter-md misread; the rest is read anew, see below).
+    /// Assembles the model from the parts of each chunk, read when the chunk was parsed:
+    /// after an edit only the re-parsed chunks were read again (up to the first chunk
+    /// tree-sitter-md misread; the rest is read anew, see below).
     pub fn read(rope: &Rope, tree: &MarkdownTree) -> Self {
         // tree-sitter-md misreads some Markdown that GitHub reads as CommonMark: it
         // recovers from a row of empty cells after a row with text, or from an HTML block
@@ -101,21 +101,11 @@ impl SpecModel {
         // code. The fast reader reads such text as CommonMark does: from the first chunk
         // misread on, the model is its model of the rest of the text (a chunk starts where
         // the text parses as at a text's start, and none before the misreading starts
-        // inside a block).
+        // inside a block). A chunk with an ERROR node has no part.
         let chunks = tree.chunks();
-        // An ERROR node is known without reading the chunk, which may be most of the text
-        // (the error swallowed the rest, and no chunk is cut after it).
-        let first_error = chunks.iter().position(has_error).unwrap_or(chunks.len());
-        read_missing_parts(rope, tree, &chunks[..first_error]);
-        fn part<'c>(rope: &Rope, tree: &MarkdownTree, chunk: &'c BlockChunk) -> &'c ChunkModel {
-            chunk
-                .model_cache()
-                .get_or_init(|| ChunkModel::read(rope, tree, chunk))
-        }
-        let first_misread = chunks[..first_error]
+        let first_misread = chunks
             .iter()
-            .position(|chunk| part(rope, tree, chunk).misread)
-            .or((first_error < chunks.len()).then_some(first_error));
+            .position(|chunk| chunk.model().is_none_or(|part| part.misread));
         let clean = first_misread.unwrap_or(chunks.len());
         let rest = first_misread.map(|first| {
             let start = chunks[first].range().start;
@@ -124,7 +114,7 @@ impl SpecModel {
         });
         let parts: Vec<(usize, &ChunkModel)> = chunks[..clean]
             .iter()
-            .map(|chunk| (chunk.range().start, part(rope, tree, chunk)))
+            .filter_map(|chunk| Some((chunk.range().start, chunk.model()?)))
             .chain(rest.as_ref().map(|(start, part)| (*start, part)))
             .collect();
         let mut model = SpecModel::default();
@@ -180,14 +170,6 @@ impl SpecModel {
         model
     }
 
-    /// Reads the part of the model of each chunk that has none yet, as [`SpecModel::read`]
-    /// will, without assembling them.
-    pub fn read_parts(rope: &Rope, tree: &MarkdownTree) {
-        let chunks = tree.chunks();
-        let first_error = chunks.iter().position(has_error).unwrap_or(chunks.len());
-        read_missing_parts(rope, tree, &chunks[..first_error]);
-    }
-
     /// The `spec-id` of the frontmatter, if it is a scalar.
     pub fn spec_id(&self) -> Option<&str> {
         self.frontmatter.as_ref()?.scalar("spec-id")
@@ -207,30 +189,6 @@ impl SpecModel {
     }
 }
 
-/// Reads the parts of chunks that have none yet; a freshly opened large document has
-/// thousands, read on two threads.
-fn read_missing_parts(rope: &Rope, tree: &MarkdownTree, chunks: &[BlockChunk]) {
-    let missing: Vec<&BlockChunk> = chunks
-        .iter()
-        .filter(|chunk| chunk.model_cache().get().is_none())
-        .collect();
-    let read = |chunks: &[&BlockChunk]| {
-        for chunk in chunks {
-            chunk
-                .model_cache()
-                .get_or_init(|| ChunkModel::read(rope, tree, chunk));
-        }
-    };
-    if missing.len() < 64 {
-        return read(&missing);
-    }
-    let (left, right) = missing.split_at(missing.len() / 2);
-    std::thread::scope(|scope| {
-        scope.spawn(|| read(right));
-        read(left);
-    });
-}
-
 /// What one chunk contributes to the model, ranges relative to the chunk's start.
 /// Frontmatter opens the document, so only the first chunk has it, at offset 0.
 #[derive(Debug, Default)]
@@ -248,7 +206,7 @@ pub(crate) struct ChunkModel {
 }
 
 impl ChunkModel {
-    fn read(rope: &Rope, tree: &MarkdownTree, chunk: &BlockChunk) -> Self {
+    pub(crate) fn read(rope: &Rope, chunk: &ChunkTrees) -> Self {
         let text = |range: Range<usize>| rope.byte_slice(range).to_string();
         let root = chunk.root();
         let start = chunk.range().start;
@@ -260,7 +218,7 @@ impl ChunkModel {
             },
             ..ChunkModel::default()
         };
-        read_headings(rope, tree, root, &mut part.headings);
+        read_headings(rope, chunk, root, &mut part.headings);
         part.headings.sort_by_key(|heading| heading.range.start);
         part.code_blocks = capture_ranges(&queries().code_blocks, root, "code");
         for block in capture_ranges(&queries().code_blocks, root, "html") {
@@ -309,8 +267,8 @@ impl ChunkModel {
 /// Whether tree-sitter-md read the chunk otherwise than CommonMark: an ERROR node in its
 /// block or inline trees, or indented code right after a paragraph line (indented code
 /// cannot interrupt a paragraph, so CommonMark reads more of it, lazily in a list item).
-fn misread(rope: &Rope, chunk: &BlockChunk) -> bool {
-    if has_error(chunk) {
+fn misread(rope: &Rope, chunk: &ChunkTrees) -> bool {
+    if chunk.has_error() {
         return true;
     }
     let root = chunk.root();
@@ -338,10 +296,6 @@ fn misread(rope: &Rope, chunk: &BlockChunk) -> bool {
         }
     }
     false
-}
-
-fn has_error(chunk: &BlockChunk) -> bool {
-    chunk.has_error()
 }
 
 /// A model read from the text from a chunk's start on: its ranges are relative to it.
@@ -387,7 +341,7 @@ fn read_frontmatter_block(rope: &Rope, root: Node<'_>) -> Option<Frontmatter> {
     Some(read_frontmatter(&yaml, first_line_end, block))
 }
 
-fn read_headings(rope: &Rope, tree: &MarkdownTree, root: Node<'_>, headings: &mut Vec<Heading>) {
+fn read_headings(rope: &Rope, chunk: &ChunkTrees, root: Node<'_>, headings: &mut Vec<Heading>) {
     let query = &queries().headings;
     let (heading_capture, marker_capture, content_capture) = (
         capture(query, "heading"),
@@ -410,7 +364,7 @@ fn read_headings(rope: &Rope, tree: &MarkdownTree, root: Node<'_>, headings: &mu
             _ => 6,
         };
         let (title, title_range) = match node_of(content_capture) {
-            Some(content) => heading_title(rope, tree, content),
+            Some(content) => heading_title(rope, chunk, content),
             None => (String::new(), marker.end_byte()..marker.end_byte()),
         };
         headings.push(Heading {
@@ -458,8 +412,8 @@ pub(crate) fn finish_sections(headings: &mut [Heading], text_end: usize) {
 }
 
 /// The title of a heading: its inline text, trimmed, without a closing `#` sequence.
-fn heading_title(rope: &Rope, tree: &MarkdownTree, content: Node<'_>) -> (String, Range<usize>) {
-    let ranges: Vec<Range<usize>> = match tree.inline_tree(content) {
+fn heading_title(rope: &Rope, chunk: &ChunkTrees, content: Node<'_>) -> (String, Range<usize>) {
+    let ranges: Vec<Range<usize>> = match chunk.inline_tree(content) {
         Some(inline) => inline.included().collect(),
         None => vec![content.byte_range()],
     };

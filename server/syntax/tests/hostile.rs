@@ -260,9 +260,9 @@ fn edits_across_the_cap_equal_a_fresh_parse() {
         text.replace_range(range.clone(), replacement);
         document = document.edit(range, replacement);
         let fresh = Document::new(&text);
-        assert_eq!(document.tree().debug_dump(), fresh.tree().debug_dump());
+        assert_eq!(document.debug_dump(), fresh.debug_dump());
         assert_eq!(
-            document.tree().block_nodes_dump(),
+            document.block_nodes_dump(),
             specls_syntax::markdown::whole_document_block_nodes_dump(document.source())
         );
         assert_eq!(*document.model(), SpecModel::read_fast(&text));

@@ -130,13 +130,9 @@ fn check_positions(text: &str, document: &Document) {
 /// one whole-document parse, and model.
 fn assert_equals_fresh(document: &Document, text: &str) {
     let fresh = Document::new(text);
+    assert_eq!(document.debug_dump(), fresh.debug_dump(), "{text:?}");
     assert_eq!(
-        document.tree().debug_dump(),
-        fresh.tree().debug_dump(),
-        "{text:?}"
-    );
-    assert_eq!(
-        document.tree().block_nodes_dump(),
+        document.block_nodes_dump(),
         whole_document_block_nodes_dump(document.source()),
         "{text:?}"
     );
@@ -175,14 +171,14 @@ proptest! {
                 continue;
             }
             let fresh = Document::new(&model);
-            prop_assert_eq!(document.tree().debug_dump(), fresh.tree().debug_dump());
+            prop_assert_eq!(document.debug_dump(), fresh.debug_dump());
             check_positions(&model, &document);
             prop_assert_eq!(
-                document.tree().block_nodes_dump(),
+                document.block_nodes_dump(),
                 whole_document_block_nodes_dump(document.source())
             );
         }
-        prop_assert_eq!(document.tree().debug_dump(), Document::new(&model).tree().debug_dump());
+        prop_assert_eq!(document.debug_dump(), Document::new(&model).debug_dump());
         prop_assert_eq!(&*document.model(), &SpecModel::from_document(&Document::new(&model)));
     }
 }
@@ -195,10 +191,7 @@ fn typing_a_heading_character_by_character() {
         let at = "intro\n\n".len() + i;
         document = document.edit(at..at, &ch.to_string());
         model.insert(at, ch);
-        assert_eq!(
-            document.tree().debug_dump(),
-            Document::new(&model).tree().debug_dump()
-        );
+        assert_eq!(document.debug_dump(), Document::new(&model).debug_dump());
     }
     let model = document.model();
     assert_eq!(model.headings.len(), 1);
@@ -231,7 +224,7 @@ fn forest_equals_whole_document_parse_on_seeds_and_examples() {
         let document = Document::new(&text);
         chunks += document.tree().chunks().len();
         assert_eq!(
-            document.tree().block_nodes_dump(),
+            document.block_nodes_dump(),
             whole_document_block_nodes_dump(document.source()),
             "{}",
             path.display()
@@ -333,10 +326,7 @@ fn prose_is_cut_at_blank_lines() {
     assert_eq!(edited.tree().chunks().len(), 200);
     let mut text = text;
     text.insert(at, 'x');
-    assert_eq!(
-        edited.tree().debug_dump(),
-        Document::new(&text).tree().debug_dump()
-    );
+    assert_eq!(edited.debug_dump(), Document::new(&text).debug_dump());
 }
 
 /// Found by fuzzing: a text ending in a NUL byte. tree-sitter's scanners read a NUL as the
@@ -349,7 +339,7 @@ fn a_nul_at_the_end_parses_as_in_the_whole_document() {
     assert!(text.ends_with('\0'));
     let document = Document::new(&text);
     assert_eq!(
-        document.tree().block_nodes_dump(),
+        document.block_nodes_dump(),
         whole_document_block_nodes_dump(document.source())
     );
 }
@@ -379,7 +369,7 @@ fn a_document_over_its_limit_keeps_its_text_and_is_parsed_once_under_it() {
     assert!(under.is_analysed());
     assert_eq!(under.text(), spec);
     let fresh = Document::new(spec);
-    assert_eq!(under.tree().debug_dump(), fresh.tree().debug_dump());
+    assert_eq!(under.debug_dump(), fresh.debug_dump());
     assert_eq!(*under.model(), *fresh.model());
 
     // And over again, by an edit of an analysed document.
@@ -402,7 +392,7 @@ fn a_document_at_rest_keeps_its_text_and_model_and_parses_again_when_asked() {
         "the model is kept, not read again"
     );
     // Asked for, the trees come back as a fresh parse would give them.
-    assert_eq!(rested.tree().debug_dump(), document.tree().debug_dump());
+    assert_eq!(rested.debug_dump(), document.debug_dump());
     assert!(rested.holds_tree());
     let code = START.find("[link]").unwrap() - 2;
     assert_eq!(document.rested().in_code_span(code), document.in_code_span(code));
