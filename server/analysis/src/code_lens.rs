@@ -3,8 +3,6 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use specls_syntax::ReferenceKind;
-
 use crate::index::{FileEntry, WorkspaceIndex};
 use crate::trace::navigate::coverage_line;
 use crate::trace::{ItemKind, SetView};
@@ -85,12 +83,7 @@ pub fn referring_specs(entry: &FileEntry, index: &WorkspaceIndex, id: &str) -> u
         .files()
         .filter(|other| other.is_spec && other.path != entry.path && other.may_name_id(id))
     {
-        let names = other.references.iter().any(|r| match &r.kind {
-            ReferenceKind::WikiId { id: named }
-            | ReferenceKind::BareId { id: named }
-            | ReferenceKind::FieldId { id: named, .. } => named == id,
-            _ => false,
-        });
+        let names = other.references.iter().any(|r| r.kind.id() == Some(id));
         if names {
             files.insert(other.path.clone());
         }

@@ -6,12 +6,11 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use specls_syntax::ReferenceKind;
 use specls_syntax::model::{normalize_label, split_destination};
 
 use crate::Settings;
 use crate::diagnostics::TextEdit;
-use crate::index::{FileEntry, FileKey, WorkspaceIndex};
+use crate::index::{FileEntry, FileKey, IndexedKind, WorkspaceIndex};
 use crate::slug::unique_slugs;
 use crate::trace::SetView;
 use crate::trace::navigate::{self, TraceTarget};
@@ -79,22 +78,23 @@ pub fn target_at(entry: &FileEntry, offset: usize) -> Option<Target> {
         .min_by_key(|r| r.range.len());
     if let Some(reference) = reference {
         let range = reference.target_range.clone();
-        return match &reference.kind {
-            ReferenceKind::WikiId { id }
-            | ReferenceKind::BareId { id }
-            | ReferenceKind::FieldId { id, .. } => Some(Target::Id {
-                id: id.clone(),
-                range,
-            }),
-            ReferenceKind::Link { path, anchor } => {
-                link_target(&entry.path, path, anchor.clone()).map(|path| Target::Link {
-                    path,
-                    anchor: anchor.clone(),
+        return match reference.kind {
+            IndexedKind::WikiId { id } | IndexedKind::BareId { id } | IndexedKind::FieldId { id, .. } => {
+                Some(Target::Id {
+                    id: id.to_string(),
                     range,
                 })
             }
-            ReferenceKind::LinkReference { label } => Some(Target::Label {
-                label: label.clone(),
+            IndexedKind::Link { path, anchor } => {
+                let anchor = anchor.map(str::to_string);
+                link_target(&entry.path, path, anchor.clone()).map(|path| Target::Link {
+                    path,
+                    anchor,
+                    range,
+                })
+            }
+            IndexedKind::LinkReference { label } => Some(Target::Label {
+                label: label.to_string(),
                 range,
             }),
         };
@@ -268,15 +268,9 @@ fn id_references(
         if include_declaration && let Some(value) = entry.spec_id.as_ref().filter(|value| value.text == id) {
             found.push((entry.path.clone(), value.range.clone()));
         }
-        for reference in &entry.references {
-            let names = match &reference.kind {
-                ReferenceKind::WikiId { id: named }
-                | ReferenceKind::BareId { id: named }
-                | ReferenceKind::FieldId { id: named, .. } => named == id,
-                _ => false,
-            };
-            if names {
-                found.push((entry.path.clone(), reference.target_range.clone()));
+        for reference in entry.references.iter() {
+            if reference.kind.id() == Some(id) {
+                found.push((entry.path.clone(), reference.target_range));
             }
         }
     }
@@ -307,11 +301,11 @@ fn heading_references(
         if *entry.path != *file && !entry.may_link_to(file_name_text) {
             continue;
         }
-        for reference in &entry.references {
-            let ReferenceKind::Link { path, anchor } = &reference.kind else {
+        for reference in entry.references.iter() {
+            let IndexedKind::Link { path, anchor } = reference.kind else {
                 continue;
             };
-            let same_anchor = match (anchor.as_deref(), slug) {
+            let same_anchor = match (anchor, slug) {
                 (None, None) => true,
                 (Some(anchor), Some(slug)) => anchor.eq_ignore_ascii_case(slug),
                 _ => false,

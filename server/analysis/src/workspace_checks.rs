@@ -9,14 +9,13 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
-use specls_syntax::ReferenceKind;
 use specls_syntax::model::split_destination;
 
 use crate::Settings;
 use crate::config::DEFAULT_ID_PATTERN;
 use crate::diagnostics::{Code, Diagnostic, Related};
 use crate::hover::relative_path;
-use crate::index::{FileEntry, WorkspaceIndex, id_prefix};
+use crate::index::{FileEntry, IndexedKind, WorkspaceIndex, id_prefix};
 use crate::trace::{SetView, check_set};
 
 pub struct WorkspaceContext<'a> {
@@ -70,27 +69,24 @@ type Push<'p> = dyn FnMut(Code, Range<usize>, String, Vec<Related>) + 'p;
 
 /// A plain word is a reference only when the workspace uses its prefix for ids, or a
 /// configured id pattern names it: `UTF-8` or `SHA-256` are words, not references.
-pub fn counts_as_reference(kind: &ReferenceKind, index: &WorkspaceIndex, settings: &Settings) -> bool {
+pub fn counts_as_reference(kind: &IndexedKind<'_>, index: &WorkspaceIndex, settings: &Settings) -> bool {
     match kind {
-        ReferenceKind::BareId { id } => {
+        IndexedKind::BareId { id } => {
             id_prefix(id).is_some_and(|prefix| index.uses_prefix(prefix))
                 || (settings.id_pattern_source != DEFAULT_ID_PATTERN && settings.id_pattern.is_match(id))
         }
-        ReferenceKind::WikiId { .. } | ReferenceKind::FieldId { .. } => true,
+        IndexedKind::WikiId { .. } | IndexedKind::FieldId { .. } => true,
         _ => false,
     }
 }
 
 fn check_ids(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Push<'_>) {
-    for reference in &entry.references {
-        let id = match &reference.kind {
-            ReferenceKind::WikiId { id }
-            | ReferenceKind::BareId { id }
-            | ReferenceKind::FieldId { id, .. } => id,
-            _ => continue,
+    for reference in entry.references.iter() {
+        let Some(id) = reference.kind.id() else {
+            continue;
         };
         let known =
-            context.index.spec(id).is_some() || entry.spec_id.as_ref().is_some_and(|own| own.text == *id);
+            context.index.spec(id).is_some() || entry.spec_id.as_ref().is_some_and(|own| own.text == id);
         if !known && counts_as_reference(&reference.kind, context.index, context.settings) {
             push(
                 Code::UnknownReference,
@@ -103,10 +99,8 @@ fn check_ids(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Push<
 }
 
 fn check_links(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Push<'_>) {
-    let destinations = entry.references.iter().filter_map(|r| match &r.kind {
-        ReferenceKind::Link { path, anchor } => {
-            Some((path.as_str(), anchor.as_deref(), r.target_range.clone()))
-        }
+    let destinations = entry.references.iter().filter_map(|r| match r.kind {
+        IndexedKind::Link { path, anchor } => Some((path, anchor, r.target_range)),
         _ => None,
     });
     // A definition that no link uses renders nothing; one whose label starts with `^` is
@@ -114,8 +108,8 @@ fn check_links(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Pus
     let used: HashSet<&str> = entry
         .references
         .iter()
-        .filter_map(|r| match &r.kind {
-            ReferenceKind::LinkReference { label } => Some(label.as_str()),
+        .filter_map(|r| match r.kind {
+            IndexedKind::LinkReference { label } => Some(label),
             _ => None,
         })
         .collect();

@@ -10,6 +10,8 @@ use std::sync::Arc;
 use specls_syntax::model::{REFERENCE_FIELDS, field_references_of};
 use specls_syntax::{FieldValue, LineIndex, LinkDefinition, Reference, ReferenceKind, SpecModel};
 
+use super::references::{IndexedKind, IndexedReference, IndexedReferences};
+
 use super::FileKey;
 use crate::Settings;
 use crate::schema::{collapse_whitespace, heading_key};
@@ -59,7 +61,7 @@ pub struct FileEntry {
     /// `template:` names no template in effect).
     pub template: Option<String>,
     pub headings: Vec<IndexedHeading>,
-    pub references: Vec<Reference>,
+    pub references: IndexedReferences,
     pub link_definitions: Vec<LinkDefinition>,
     /// Anchors that HTML makes (`<a id="x">`, `<a name="x">`), besides the headings'.
     pub html_anchors: Vec<String>,
@@ -210,7 +212,7 @@ impl FileEntry {
                 .iter()
                 .rposition(|r| matches!(r.kind, ReferenceKind::FieldId { .. }))
                 .map_or(0, |last| last as u32 + 1),
-            references,
+            references: IndexedReferences::new(&references),
         }
     }
 
@@ -223,10 +225,12 @@ impl FileEntry {
             v.as_ref().map(|v| v.text.as_str())
         }
         fn fields(e: &FileEntry) -> impl Iterator<Item = (&str, &str)> {
-            e.references.iter().filter_map(|r| match &r.kind {
-                ReferenceKind::FieldId { field, id } => Some((field.as_str(), id.as_str())),
-                _ => None,
-            })
+            e.references
+                .iter_to(e.field_references_end as usize)
+                .filter_map(|r| match r.kind {
+                    IndexedKind::FieldId { field, id } => Some((field, id)),
+                    _ => None,
+                })
         }
         self.is_spec == other.is_spec
             && self.scope == other.scope
@@ -309,12 +313,13 @@ impl FileEntry {
     }
 
     /// The ids this spec lists under a frontmatter reference field.
-    pub fn field_ids<'a>(&'a self, field: &'a str) -> impl Iterator<Item = (&'a str, &'a Reference)> {
-        let end = (self.field_references_end as usize).min(self.references.len());
-        self.references[..end].iter().filter_map(move |r| match &r.kind {
-            ReferenceKind::FieldId { field: f, id } if f == field => Some((id.as_str(), r)),
-            _ => None,
-        })
+    pub fn field_ids<'a>(&'a self, field: &'a str) -> impl Iterator<Item = (&'a str, IndexedReference<'a>)> {
+        self.references
+            .iter_to(self.field_references_end as usize)
+            .filter_map(move |r| match r.kind {
+                IndexedKind::FieldId { field: f, id } if f == field => Some((id, r)),
+                _ => None,
+            })
     }
 
     pub fn file_name(&self) -> String {

@@ -6,6 +6,7 @@
 
 mod cycles;
 mod entry;
+mod references;
 mod scan;
 
 use std::path::{Component, Path, PathBuf};
@@ -13,6 +14,7 @@ use std::sync::{Arc, OnceLock};
 
 pub use cycles::Cycles;
 pub use entry::{FileEntry, IndexedHeading, Located, TaskCount};
+pub use references::{IndexedKind, IndexedReference, IndexedReferences};
 
 pub use scan::{
     ScanNote, ScanOptions, clamped, entry_from_text, is_markdown, not_walked, read_bytes, read_entry,
