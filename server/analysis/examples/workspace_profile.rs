@@ -59,11 +59,11 @@ fn main() {
     let heading = entry
         .headings
         .iter()
-        .find(|h| h.title == "Technical Design")
+        .find(|h| h.title() == "Technical Design")
         .unwrap();
     let target = Target::Heading {
-        slug: heading.slug.clone(),
-        range: heading.title_range.clone(),
+        slug: heading.slug().to_string(),
+        range: heading.title_range(),
     };
     let found = time("references of a heading", 10, || {
         references(&entry, &index, &target, false)

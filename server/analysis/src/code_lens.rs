@@ -24,7 +24,7 @@ pub fn spec_lenses(entry: &FileEntry, index: &WorkspaceIndex) -> Vec<Lens> {
         .headings
         .iter()
         .find(|h| h.level == 1)
-        .map(|h| h.title_range.clone())
+        .map(|h| h.title_range())
         .or_else(|| entry.title.as_ref().map(|t| t.range.clone()))
     else {
         return Vec::new();

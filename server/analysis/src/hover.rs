@@ -76,7 +76,7 @@ fn spec_card(current: &FileEntry, entry: &FileEntry, anchor: Option<&str>) -> St
         None => format!("**{title}**"),
     };
     if let Some(heading) = anchor.and_then(|anchor| entry.heading_by_slug(anchor)) {
-        out.push_str(&format!(" § {}", heading.title));
+        out.push_str(&format!(" § {}", heading.title()));
     }
     let facts: Vec<String> = [
         ("status", entry.status.as_ref().map(|s| s.text.clone())),

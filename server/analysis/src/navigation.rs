@@ -111,10 +111,10 @@ pub fn target_at(entry: &FileEntry, offset: usize) -> Option<Target> {
     entry
         .headings
         .iter()
-        .find(|h| touches(&h.title_range, offset))
+        .find(|h| touches(&h.title_range(), offset))
         .map(|h| Target::Heading {
-            slug: h.slug.clone(),
-            range: h.title_range.clone(),
+            slug: h.slug().to_string(),
+            range: h.title_range(),
         })
 }
 
@@ -158,7 +158,7 @@ pub fn definition(current: &FileEntry, index: &WorkspaceIndex, target: &Target) 
             Some(entry) => {
                 let heading = anchor.as_deref().and_then(|anchor| entry.heading_by_slug(anchor));
                 let range = match heading {
-                    Some(heading) => heading.title_range.clone(),
+                    Some(heading) => heading.title_range(),
                     None => entry.title.as_ref().map_or(0..0, |title| title.range.clone()),
                 };
                 vec![FileRange {
@@ -292,7 +292,7 @@ fn heading_references(
     {
         found.push(FileRange {
             path: Arc::from(file),
-            range: heading.title_range.clone(),
+            range: heading.title_range(),
         });
     }
     let file_name = file.file_name();
@@ -361,7 +361,7 @@ pub fn prepare_rename(
                 .ok_or_else(|| "this heading is not in the index".to_string())?;
             Ok(RenameTarget {
                 range: range.clone(),
-                placeholder: heading.title.clone(),
+                placeholder: heading.title().to_string(),
             })
         }
         Target::Link {
@@ -374,7 +374,7 @@ pub fn prepare_rename(
                 .ok_or_else(|| format!("no heading has the anchor `#{anchor}`"))?;
             Ok(RenameTarget {
                 range: anchor_range(range, anchor),
-                placeholder: heading.title.clone(),
+                placeholder: heading.title().to_string(),
             })
         }
         Target::Link { .. } => {
@@ -463,22 +463,16 @@ fn rename_heading(
     let position = entry
         .headings
         .iter()
-        .position(|h| h.slug.eq_ignore_ascii_case(slug))
+        .position(|h| h.slug().eq_ignore_ascii_case(slug))
         .ok_or_else(|| format!("no heading has the anchor `#{slug}`"))?;
-    let titles = entry.headings.iter().enumerate().map(|(i, h)| {
-        if i == position {
-            new_title
-        } else {
-            h.title.as_str()
-        }
-    });
+    let titles = entry
+        .headings
+        .iter()
+        .enumerate()
+        .map(|(i, h)| if i == position { new_title } else { h.title() });
     let new_slug = unique_slugs(titles, &entry.link_definitions)[position].clone();
     let heading = &entry.headings[position];
-    let mut edits = vec![(
-        entry.path.clone(),
-        heading.title_range.clone(),
-        new_title.to_string(),
-    )];
+    let mut edits = vec![(entry.path.clone(), heading.title_range(), new_title.to_string())];
     for link in heading_references(current, index, file, Some(slug), false) {
         edits.push((link.path, anchor_range(&link.range, slug), new_slug.clone()));
     }

@@ -92,14 +92,14 @@ fn file_symbols(entry: &FileEntry, query: &str, out: &mut Vec<(u32, WorkspaceSym
         return;
     }
     for heading in entry.headings.iter().filter(|h| h.level >= 2) {
-        if let Some(score) = score(query, &heading.title) {
+        if let Some(score) = score(query, heading.title()) {
             out.push((
                 score,
                 WorkspaceSymbol {
-                    name: heading.title.clone(),
+                    name: heading.title().to_string(),
                     kind: SymbolKind::Section,
                     path: entry.path.clone(),
-                    range: heading.title_range.clone(),
+                    range: heading.title_range(),
                     container: Some(name.clone()),
                 },
             ));

@@ -185,7 +185,7 @@ fn has_anchor<'e>(
 ) -> bool {
     if target.headings.len() + target.html_anchors.len() <= ANCHORS_SEARCHED {
         return lowercase == "top"
-            || target.headings.iter().any(|h| h.slug == lowercase)
+            || target.headings.iter().any(|h| h.slug() == lowercase)
             || target.html_anchors.iter().any(|a| a.to_lowercase() == lowercase);
     }
     sets.entry(&target.path)

@@ -260,8 +260,8 @@ pub(super) fn anchors(
             Some(entry) => entry
                 .headings
                 .iter()
-                .filter(|h| wanted(&h.slug))
-                .map(|h| (h.slug.clone(), h.level, h.title.as_str()))
+                .filter(|h| wanted(h.slug()))
+                .map(|h| (h.slug().to_string(), h.level, h.title()))
                 .collect(),
             None => return Completions::default(),
         }
