@@ -6,9 +6,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use specls_analysis::Settings;
-use specls_analysis::index::{FileEntry, ScanOptions, WorkspaceIndex, entry_from_text, scan_folders};
+use specls_analysis::diagnostics::{CheckContext, check};
+use specls_analysis::index::{
+    FileEntry, FileKey, ScanOptions, WorkspaceIndex, entry_from_text, scan_folders,
+};
 use specls_analysis::navigation::{Target, references};
 use specls_analysis::workspace_checks::{WorkspaceContext, check_workspace};
+use specls_syntax::Document;
 
 fn time<T>(label: &str, runs: u32, mut f: impl FnMut() -> T) -> T {
     let mut result = f();
@@ -49,6 +53,40 @@ fn main() {
         entry.headings.len()
     );
     time("index insert", 10, || index.insert(entry.clone()));
+
+    // A keystroke in the open document: the edit, its re-parse and its model, the entry without a line
+    // index (positions come from the rope), and the document's own checks.
+    // Parsed, as the server has it once its background parse is done.
+    let document = Document::new(&text);
+    document.prepare();
+    let middle = text.len() / 2;
+    let middle = (middle..).find(|&at| text.is_char_boundary(at)).unwrap();
+    let edited = time("keystroke: edit, re-parse and model", 10, || {
+        let edited = document.edit(middle..middle, "x");
+        let _ = edited.model();
+        edited
+    });
+    let model = edited.model();
+    time("keystroke: entry of the open document", 10, || {
+        FileEntry::new(
+            FileKey::from(largest.as_path()),
+            &model,
+            &settings,
+            None,
+            &|range| edited.slice(range),
+        )
+    });
+    let today = "2026-12-07";
+    let check_context = CheckContext {
+        path: Some(&largest),
+        settings: &settings,
+        today,
+        set_template: None,
+    };
+    let own = time("keystroke: the document's own checks", 10, || {
+        check(&edited, &check_context)
+    });
+    println!("{} diagnostics of its own", own.len());
     let context = WorkspaceContext {
         index: &index,
         settings: &settings,
