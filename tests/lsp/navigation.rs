@@ -326,18 +326,22 @@ fn workspace_diagnostics_appear_and_go_after_the_fix() {
     let refunds = workspace.uri("pay/refunds.md");
     let refunds_text = std::fs::read_to_string(workspace.path("pay/refunds.md")).unwrap();
     server.open(&refunds, &refunds_text);
-    let cycle = server
-        .diagnostics(&refunds, 1)
-        .into_iter()
-        .find(|d| d["code"] == json!("dependency-cycle"))
-        .expect("a cycle");
     assert_eq!(
-        cycle["message"],
-        json!("dependency cycle: PAY-3 -> PAY-4 -> PAY-3")
+        cycle_message(&server.diagnostics(&refunds, 1)).as_deref(),
+        Some("dependency cycle: PAY-3 -> PAY-4 -> PAY-3")
     );
     server.change(&refunds, 2, [[4, 12], [4, 19]], "[]");
     assert!(!codes(&server.diagnostics(&refunds, 2)).contains(&"dependency-cycle".to_string()));
     server.shutdown();
+}
+
+/// The message of the first dependency-cycle diagnostic.
+fn cycle_message(diagnostics: &[Value]) -> Option<String> {
+    diagnostics
+        .iter()
+        .find(|d| d["code"] == json!("dependency-cycle"))
+        .and_then(|d| d["message"].as_str())
+        .map(str::to_string)
 }
 
 #[test]
@@ -399,14 +403,10 @@ fn a_cycle_closed_in_one_spec_is_shown_in_an_open_spec_it_runs_through() {
     server.diagnostics(&c, 1);
     // A names neither C nor its id: only the cycle through it tells it of the change.
     server.change(&c, 2, [[3, 0], [3, 0]], "depends-on: [GR-1]\n");
-    let cycle = server
-        .diagnostics(&a, 1)
-        .into_iter()
-        .find(|d| d["code"] == json!("dependency-cycle"))
-        .expect("the cycle C closed, shown in A");
     assert_eq!(
-        cycle["message"],
-        json!("dependency cycle: GR-1 -> GR-2 -> GR-3 -> GR-1")
+        cycle_message(&server.diagnostics(&a, 1)).as_deref(),
+        Some("dependency cycle: GR-1 -> GR-2 -> GR-3 -> GR-1"),
+        "the cycle C closed, shown in A"
     );
     server.change(&c, 3, [[3, 0], [4, 0]], "");
     assert!(!codes(&server.diagnostics(&a, 1)).contains(&"dependency-cycle".to_string()));

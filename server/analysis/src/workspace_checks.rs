@@ -267,7 +267,9 @@ fn check_duplicate_id(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &
 
 /// For each `depends-on` item that leads back to this spec, the cycle it closes.
 fn check_cycle(entry: &FileEntry, context: &WorkspaceContext<'_>, push: &mut Push<'_>) {
-    let Some(own) = &entry.spec_id else { return };
+    let Some(own) = entry.spec_id.as_ref().filter(|_| entry.is_told_of_cycles()) else {
+        return;
+    };
     let own = own.text.as_str();
     let cycles = context.index.cycles();
     for (first, reference) in entry.field_ids("depends-on") {

@@ -291,6 +291,13 @@ impl FileEntry {
             }
     }
 
+    /// Whether a dependency cycle may be reported on this file: a spec is told of a cycle
+    /// only on its own `depends-on` items, so one without an id or items never is, what
+    /// the graph does.
+    pub fn is_told_of_cycles(&self) -> bool {
+        self.spec_id.is_some() && self.field_ids("depends-on").next().is_some()
+    }
+
     /// Whether the file names `id` anywhere (text, `[[...]]`, frontmatter lists).
     pub fn may_name_id(&self, id: &str) -> bool {
         self.named_ids.contains(id)

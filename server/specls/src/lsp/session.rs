@@ -521,9 +521,7 @@ impl Session {
                 document.inputs = revision;
                 continue;
             };
-            let may_see_cycles = dependencies_changed
-                && entry.spec_id.is_some()
-                && entry.field_ids("depends-on").next().is_some();
+            let may_see_cycles = dependencies_changed && entry.is_told_of_cycles();
             if may_see_cycles || changes.iter().any(|change| entry.may_see(change)) {
                 document.inputs = revision;
                 documents.push(uri.clone());
