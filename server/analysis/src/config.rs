@@ -359,7 +359,8 @@ pub fn built_in_templates() -> &'static [Template] {
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// The folder globs are relative to: the configuration's folder, or the workspace.
-    pub root: PathBuf,
+    /// Shared, as every indexed file it governs names it as its scope.
+    pub root: Arc<Path>,
     /// Configured templates first (they override built-ins of the same name).
     pub templates: Vec<Template>,
     pub values: BTreeMap<String, Vec<String>>,
@@ -400,7 +401,7 @@ impl Settings {
             DEFAULT_PRIORITY.iter().map(|s| s.to_string()).collect(),
         );
         Settings {
-            root,
+            root: Arc::from(root),
             templates: built_in_templates().to_vec(),
             values,
             id_pattern: anchored(DEFAULT_ID_PATTERN).expect("the default id pattern is valid"),

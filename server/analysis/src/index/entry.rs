@@ -232,7 +232,7 @@ impl FileEntry {
                 .collect(),
             summary,
             tasks,
-            scope: (!settings.root.as_os_str().is_empty()).then(|| FileKey::from(settings.root.as_path())),
+            scope: (!settings.root.as_os_str().is_empty()).then(|| settings.root.clone()),
             named_ids: SortedNames::new(references.iter().filter_map(|r| match &r.kind {
                 ReferenceKind::WikiId { id }
                 | ReferenceKind::BareId { id }
