@@ -460,10 +460,11 @@ fn rename_heading(
     }
     let entry =
         entry_for(current, index, file).ok_or_else(|| format!("{} is not indexed", file.display()))?;
-    let position = entry
+    let (position, heading) = entry
         .headings
         .iter()
-        .position(|h| h.slug().eq_ignore_ascii_case(slug))
+        .enumerate()
+        .find(|(_, h)| h.slug().eq_ignore_ascii_case(slug))
         .ok_or_else(|| format!("no heading has the anchor `#{slug}`"))?;
     let titles = entry
         .headings
@@ -471,7 +472,6 @@ fn rename_heading(
         .enumerate()
         .map(|(i, h)| if i == position { new_title } else { h.title() });
     let new_slug = unique_slugs(titles, &entry.link_definitions)[position].clone();
-    let heading = &entry.headings[position];
     let mut edits = vec![(entry.path.clone(), heading.title_range(), new_title.to_string())];
     for link in heading_references(current, index, file, Some(slug), false) {
         edits.push((link.path, anchor_range(&link.range, slug), new_slug.clone()));

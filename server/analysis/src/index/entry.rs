@@ -10,6 +10,7 @@ use std::sync::Arc;
 use specls_syntax::model::{REFERENCE_FIELDS, field_references_of};
 use specls_syntax::{FieldValue, LineIndex, LinkDefinition, Reference, ReferenceKind, SpecModel};
 
+use super::headings::{HeadingFacts, IndexedHeading, IndexedHeadings};
 use super::references::{IndexedKind, IndexedReference, IndexedReferences};
 
 use super::FileKey;
@@ -23,55 +24,6 @@ use crate::trace::{self, TraceFacts, set_of};
 pub struct Located {
     pub text: String,
     pub range: Range<usize>,
-}
-
-/// A heading as the index keeps it: every file's headings stay in memory, so its title
-/// and slug share one allocation and its ranges are 32-bit (40 bytes instead of 88 and
-/// two strings).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IndexedHeading {
-    pub level: u8,
-    /// The title, then the slug.
-    names: Box<str>,
-    slug_start: u32,
-    title_range: [u32; 2],
-    section_range: [u32; 2],
-}
-
-impl IndexedHeading {
-    pub fn new(
-        level: u8,
-        title: &str,
-        slug: &str,
-        title_range: Range<usize>,
-        section_range: Range<usize>,
-    ) -> Self {
-        let narrow = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
-        IndexedHeading {
-            level,
-            names: [title, slug].concat().into_boxed_str(),
-            slug_start: narrow(title.len()),
-            title_range: [narrow(title_range.start), narrow(title_range.end)],
-            section_range: [narrow(section_range.start), narrow(section_range.end)],
-        }
-    }
-
-    pub fn title(&self) -> &str {
-        &self.names[..self.slug_start as usize]
-    }
-
-    /// The GitHub anchor, repeats numbered.
-    pub fn slug(&self) -> &str {
-        &self.names[self.slug_start as usize..]
-    }
-
-    pub fn title_range(&self) -> Range<usize> {
-        self.title_range[0] as usize..self.title_range[1] as usize
-    }
-
-    pub fn section_range(&self) -> Range<usize> {
-        self.section_range[0] as usize..self.section_range[1] as usize
-    }
 }
 
 /// Checkboxes of a spec's Task Breakdown.
@@ -99,7 +51,7 @@ pub struct FileEntry {
     /// The name of the template the spec follows (`None` when it is not a spec, or its
     /// `template:` names no template in effect).
     pub template: Option<String>,
-    pub headings: Vec<IndexedHeading>,
+    pub headings: IndexedHeadings,
     pub references: IndexedReferences,
     pub link_definitions: Vec<LinkDefinition>,
     /// Anchors that HTML makes (`<a id="x">`, `<a name="x">`), besides the headings'.
@@ -160,20 +112,20 @@ impl FileEntry {
             model.headings.iter().map(|h| h.title.as_str()),
             &model.link_definitions,
         );
-        let headings: Vec<IndexedHeading> = model
-            .headings
-            .iter()
-            .zip(slugs)
-            .map(|(heading, slug)| {
-                IndexedHeading::new(
-                    heading.level,
-                    &heading.title,
-                    &slug,
-                    heading.title_range.clone(),
-                    heading.section_range.clone(),
-                )
-            })
-            .collect();
+        let headings =
+            IndexedHeadings::new(
+                model
+                    .headings
+                    .iter()
+                    .zip(&slugs)
+                    .map(|(heading, slug)| HeadingFacts {
+                        level: heading.level,
+                        title: &heading.title,
+                        slug,
+                        title_range: heading.title_range.clone(),
+                        section_range: heading.section_range.clone(),
+                    }),
+            );
         let title = scalar("title").or_else(|| {
             headings.iter().find(|h| h.level == 1).map(|h| Located {
                 text: h.title().to_string(),
@@ -281,7 +233,7 @@ impl FileEntry {
             && self
                 .headings
                 .iter()
-                .zip(&other.headings)
+                .zip(other.headings.iter())
                 .all(|(a, b)| a.slug() == b.slug())
             && fields(self).eq(fields(other))
             && match (&self.trace, &other.trace) {
@@ -336,7 +288,7 @@ impl FileEntry {
         self.linked_names.contains(file_name)
     }
 
-    pub fn heading_by_slug(&self, slug: &str) -> Option<&IndexedHeading> {
+    pub fn heading_by_slug(&self, slug: &str) -> Option<IndexedHeading<'_>> {
         self.headings.iter().find(|h| h.slug().eq_ignore_ascii_case(slug))
     }
 
@@ -461,7 +413,7 @@ fn link_file_name(destination: &str) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
-fn section<'a>(headings: &'a [IndexedHeading], key: &str) -> Option<&'a IndexedHeading> {
+fn section<'a>(headings: &'a IndexedHeadings, key: &str) -> Option<IndexedHeading<'a>> {
     headings
         .iter()
         .find(|h| h.level <= 2 && heading_key(h.title()) == key)

@@ -6,14 +6,17 @@
 
 mod cycles;
 mod entry;
+mod headings;
 mod references;
 mod scan;
+mod span;
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 pub use cycles::Cycles;
-pub use entry::{FileEntry, IndexedHeading, Located, TaskCount};
+pub use entry::{FileEntry, Located, TaskCount};
+pub use headings::{HeadingFacts, IndexedHeading, IndexedHeadings};
 pub use references::{IndexedKind, IndexedReference, IndexedReferences};
 
 pub use scan::{

@@ -7,6 +7,8 @@ use std::ops::Range;
 
 use specls_syntax::{Reference, ReferenceKind};
 
+use super::span::Span;
+
 /// The references of one file, in the model's order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct IndexedReferences {
@@ -34,27 +36,6 @@ struct Record {
     target_range: Span,
     first: Span,
     second: Span,
-}
-
-/// A byte range in 32 bits: files past 4 GiB are never read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct Span {
-    start: u32,
-    end: u32,
-}
-
-impl Span {
-    fn of(range: &Range<usize>) -> Self {
-        let narrow = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
-        Span {
-            start: narrow(range.start),
-            end: narrow(range.end),
-        }
-    }
-
-    fn range(self) -> Range<usize> {
-        self.start as usize..self.end as usize
-    }
 }
 
 /// What a reference names, borrowed from the index.
