@@ -705,7 +705,7 @@ impl Checker<'_> {
 
     fn check_sections(&mut self, schema: &TemplateSchema) {
         let headings = &self.model.headings;
-        let level = section_level(headings, Some(schema.section_level));
+        let level = spec_section_level(headings, schema);
         let title = headings.iter().find(|h| h.level == 1 && level >= 2).cloned();
         let sections: Vec<usize> = (0..headings.len())
             .filter(|&i| headings[i].level == level && headings[i].top_level)
@@ -803,16 +803,61 @@ impl Checker<'_> {
             let kind = if parent.is_none() { "section" } else { "subsection" };
             let within = parent.map(|p| format!(" in `{}`", p.title)).unwrap_or_default();
             let hashes = "#".repeat(rule.level.into());
+            // The section may be there at another level: say where, as its author looks
+            // for it under that title, and offer to move it to the template's level
+            // rather than to insert a second one.
+            let elsewhere = self.heading_at_another_level(rule, indices, parent);
+            let note = elsewhere.map(|other| {
+                format!(
+                    "; `{} {}` on line {} is a level-{} heading",
+                    "#".repeat(other.level.into()),
+                    other.title,
+                    self.text.byte_to_line(other.range.start) + 1,
+                    other.level
+                )
+            });
+            let fix = match elsewhere {
+                Some(other) => self.relevel_fix(other, rule.level).unwrap_or_else(|| Fix {
+                    safe: false,
+                    ..self.insert_fix(rule, insert_at, after.is_some())
+                }),
+                None => self.insert_fix(rule, insert_at, after.is_some()),
+            };
             self.push(
                 Code::MissingSection,
                 range,
                 format!(
-                    "missing {kind} `{hashes} {}`{within} (template {})",
-                    rule.title, schema.name
+                    "missing {kind} `{hashes} {}`{within} (template {}){}",
+                    rule.title,
+                    schema.name,
+                    note.unwrap_or_default()
                 ),
-                Some(self.insert_fix(rule, insert_at, after.is_some())),
+                Some(fix),
             );
         }
+    }
+
+    /// A heading with the rule's title outside the checked `indices`, within `parent`'s
+    /// section when there is one: the section written at another level.
+    fn heading_at_another_level(
+        &self,
+        rule: &SectionRule,
+        indices: &[usize],
+        parent: Option<&Heading>,
+    ) -> Option<&Heading> {
+        let within = parent.map_or(0..self.text.len_bytes(), |p| p.section_range.clone());
+        self.model
+            .headings
+            .iter()
+            .enumerate()
+            .find_map(|(index, heading)| {
+                let candidate = heading.top_level
+                    && within.contains(&heading.range.start)
+                    && !indices.contains(&index)
+                    && parent.is_none_or(|p| p.range != heading.range)
+                    && TemplateSchema::find(std::slice::from_ref(rule), &heading.title).is_some();
+                candidate.then_some(heading)
+            })
     }
 
     /// The subsections (next level) directly under the heading at `index`.
@@ -863,6 +908,36 @@ impl Checker<'_> {
         at
     }
 
+    /// Rewrites an ATX heading's `#` marker to `level` (none for a setext heading). Not
+    /// safe: whether the heading was meant as that section only its author knows.
+    fn relevel_fix(&self, heading: &Heading, level: u8) -> Option<Fix> {
+        let line: String = self
+            .text
+            .byte_slice(heading.range.clone())
+            .chars()
+            .take_while(|&ch| ch != '\n')
+            .collect();
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let marker = line[indent..].len() - line[indent..].trim_start_matches('#').len();
+        if indent > 3 || marker != usize::from(heading.level) {
+            return None;
+        }
+        let start = heading.range.start + indent;
+        let hashes = "#".repeat(level.into());
+        Some(Fix {
+            title: format!(
+                "Make `{} {}` a level-{level} heading (`{hashes}`)",
+                &line[indent..indent + marker],
+                heading.title
+            ),
+            edits: vec![TextEdit {
+                range: start..start + marker,
+                new_text: hashes,
+            }],
+            safe: false,
+        })
+    }
+
     fn insert_fix(&self, rule: &SectionRule, at: usize, before_heading: bool) -> Fix {
         let skeleton = rule.skeleton(SkeletonStyle::Plain);
         let new_text = if before_heading {
@@ -908,6 +983,34 @@ fn same_words(text: impl Iterator<Item = char>, words: &str) -> bool {
         }
     }
     expected.peek().is_none()
+}
+
+/// The level of a spec's sections: [`section_level`], unless the headings of another
+/// level are more of its template's sections (at least two): an EIP written in `#`
+/// headings with one stray `##` subsection, or in `###` headings with a `## References`.
+fn spec_section_level(headings: &[Heading], schema: &TemplateSchema) -> u8 {
+    let level = section_level(headings, Some(schema.section_level));
+    if schema.section_level != 2 {
+        return level;
+    }
+    let sections_at = |level: u8| {
+        headings
+            .iter()
+            .filter(|h| {
+                h.level == level && h.top_level && TemplateSchema::find(&schema.sections, &h.title).is_some()
+            })
+            .count()
+    };
+    // The shallowest of the levels with the most sections.
+    let best = (1..=6)
+        .rev()
+        .max_by_key(|&level| sections_at(level))
+        .unwrap_or(level);
+    if sections_at(best) > sections_at(level).max(1) {
+        best
+    } else {
+        level
+    }
 }
 
 fn title_or_heading(heading: &Heading) -> Range<usize> {

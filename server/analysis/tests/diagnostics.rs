@@ -114,6 +114,7 @@ fn fixes_remove_their_diagnostic() {
         "missing-section.md",
         "frontmatter-values.md",
         "order-and-duplicates.md",
+        "section-at-another-level.md",
     ] {
         let text = std::fs::read_to_string(dir.join(name)).unwrap();
         let settings = Settings::default();
