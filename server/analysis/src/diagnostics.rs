@@ -714,15 +714,25 @@ impl Checker<'_> {
             .map(|t| title_or_heading(&t))
             .unwrap_or_else(|| self.top_range());
         let end_of_text = self.text.len_bytes();
-        self.check_level(schema, &schema.sections, &sections, fallback, end_of_text, None);
+        self.check_level(
+            schema,
+            &schema.sections,
+            level,
+            &sections,
+            fallback,
+            end_of_text,
+            None,
+        );
     }
 
-    /// Checks the headings at `indices` (one level) against `rules`. `anchor` is where
+    /// Checks the headings at `indices` (of `level`) against `rules`. `anchor` is where
     /// a missing first section is reported; `insert_end` where a missing last one goes.
+    #[allow(clippy::too_many_arguments)]
     fn check_level(
         &mut self,
         schema: &TemplateSchema,
         rules: &[SectionRule],
+        level: u8,
         indices: &[usize],
         anchor: Range<usize>,
         insert_end: usize,
@@ -773,6 +783,7 @@ impl Checker<'_> {
                 self.check_level(
                     schema,
                     &rule.subsections,
+                    heading.level + 1,
                     &children,
                     title_or_heading(heading),
                     end,
@@ -804,24 +815,35 @@ impl Checker<'_> {
             let within = parent.map(|p| format!(" in `{}`", p.title)).unwrap_or_default();
             let hashes = "#".repeat(rule.level.into());
             // The section may be there at another level: say where, as its author looks
-            // for it under that title, and offer to move it to the template's level
-            // rather than to insert a second one.
+            // for it under that title, and offer to move it to its siblings' level rather
+            // than to insert a second one.
             let elsewhere = self.heading_at_another_level(rule, indices, parent);
             let note = elsewhere.map(|other| {
-                format!(
-                    "; `{} {}` on line {} is a level-{} heading",
+                let written = format!(
+                    "`{} {}` on line {}",
                     "#".repeat(other.level.into()),
                     other.title,
-                    self.text.byte_to_line(other.range.start) + 1,
-                    other.level
-                )
+                    self.text.byte_to_line(other.range.start) + 1
+                );
+                if other.level == rule.level && level != rule.level {
+                    // At the template's level, in a spec whose sections are at another.
+                    format!("; {written} is at the template's level, this spec's sections at level {level}")
+                } else {
+                    format!("; {written} is a level-{} heading", other.level)
+                }
             });
-            let fix = match elsewhere {
-                Some(other) => self.relevel_fix(other, rule.level).unwrap_or_else(|| Fix {
+            // At the level of its siblings, which is the template's unless the spec keeps
+            // its sections at another.
+            let fix = match elsewhere.filter(|other| other.level != level) {
+                Some(other) => self.relevel_fix(other, level).unwrap_or_else(|| Fix {
                     safe: false,
-                    ..self.insert_fix(rule, insert_at, after.is_some())
+                    ..self.insert_fix(rule, level, insert_at, after.is_some())
                 }),
-                None => self.insert_fix(rule, insert_at, after.is_some()),
+                None if elsewhere.is_some() => Fix {
+                    safe: false,
+                    ..self.insert_fix(rule, level, insert_at, after.is_some())
+                },
+                None => self.insert_fix(rule, level, insert_at, after.is_some()),
             };
             self.push(
                 Code::MissingSection,
@@ -938,19 +960,15 @@ impl Checker<'_> {
         })
     }
 
-    fn insert_fix(&self, rule: &SectionRule, at: usize, before_heading: bool) -> Fix {
-        let skeleton = rule.skeleton(SkeletonStyle::Plain);
+    fn insert_fix(&self, rule: &SectionRule, level: u8, at: usize, before_heading: bool) -> Fix {
+        let skeleton = rule.skeleton_at(SkeletonStyle::Plain, level);
         let new_text = if before_heading {
             format!("{skeleton}\n\n")
         } else {
             format!("\n\n{skeleton}\n")
         };
         Fix {
-            title: format!(
-                "Insert section `{} {}`",
-                "#".repeat(rule.level.into()),
-                rule.title
-            ),
+            title: format!("Insert section `{} {}`", "#".repeat(level.into()), rule.title),
             edits: vec![TextEdit {
                 range: at..at,
                 new_text,

@@ -347,14 +347,22 @@ impl SectionRule {
     /// template, and its required subsections, each the same way. Optional and example
     /// subsections are left out: the writer adds them when they apply.
     pub fn skeleton(&self, style: SkeletonStyle) -> String {
+        self.skeleton_at(style, self.level)
+    }
+
+    /// The skeleton with its heading at `level` and its subsections below it: for a spec
+    /// that keeps its sections at another level than its template.
+    pub fn skeleton_at(&self, style: SkeletonStyle, level: u8) -> String {
         let mut out = String::new();
         let mut tab_stops = 0;
-        self.write_skeleton(style, &mut tab_stops, &mut out);
+        let shift = i16::from(level) - i16::from(self.level);
+        self.write_skeleton(style, shift, &mut tab_stops, &mut out);
         out
     }
 
-    fn write_skeleton(&self, style: SkeletonStyle, tab_stops: &mut usize, out: &mut String) {
-        out.push_str(&"#".repeat(self.level.into()));
+    fn write_skeleton(&self, style: SkeletonStyle, shift: i16, tab_stops: &mut usize, out: &mut String) {
+        let level = (i16::from(self.level) + shift).clamp(1, 6) as usize;
+        out.push_str(&"#".repeat(level));
         out.push(' ');
         out.push_str(&self.title);
         match style {
@@ -383,7 +391,7 @@ impl SectionRule {
             .filter(|s| s.kind == SectionKind::Required)
         {
             out.push_str("\n\n");
-            sub.write_skeleton(style, tab_stops, out);
+            sub.write_skeleton(style, shift, tab_stops, out);
         }
     }
 }

@@ -115,6 +115,7 @@ fn fixes_remove_their_diagnostic() {
         "frontmatter-values.md",
         "order-and-duplicates.md",
         "section-at-another-level.md",
+        "sections-in-h3-with-one-h2.md",
     ] {
         let text = std::fs::read_to_string(dir.join(name)).unwrap();
         let settings = Settings::default();
