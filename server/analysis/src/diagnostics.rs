@@ -9,7 +9,7 @@ use specls_syntax::{Document, FieldValue, Heading, ReferenceKind, SpecModel};
 
 use crate::config::{FieldType, Settings, SeverityLevel, Template, over_size_limit};
 use crate::schema::{
-    SectionKind, SectionRule, SkeletonStyle, TemplateSchema, placeholder_ranges, section_level,
+    SectionKind, SectionRule, SkeletonStyle, TemplateSchema, heading_key, placeholder_ranges,
 };
 use crate::trace::SetTemplate;
 
@@ -362,6 +362,7 @@ pub fn check_model(text: &Rope, model: &SpecModel, context: &CheckContext<'_>) -
         template: None,
         only_missing: false,
         out: Vec::new(),
+        heading_keys: Default::default(),
     };
     checker.check_frontmatter_syntax();
     match settings.select_template(context.path, model) {
@@ -398,6 +399,7 @@ fn mandatory_sections(
         template: None,
         only_missing: true,
         out: Vec::new(),
+        heading_keys: Default::default(),
     };
     checker.check_sections(&set_template.schema);
     let mut diagnostics = checker.out;
@@ -413,6 +415,9 @@ struct Checker<'a> {
     /// Only `missing-section` is reported.
     only_missing: bool,
     out: Vec<Diagnostic>,
+    /// Each heading's `heading_key`, made once per check: the section level and every
+    /// missing section's search at other levels read them.
+    heading_keys: std::cell::OnceCell<Vec<String>>,
 }
 
 impl Checker<'_> {
@@ -705,7 +710,7 @@ impl Checker<'_> {
 
     fn check_sections(&mut self, schema: &TemplateSchema) {
         let headings = &self.model.headings;
-        let level = spec_section_level(headings, schema);
+        let level = schema.section_level_of(headings, self.heading_keys());
         let title = headings.iter().find(|h| h.level == 1 && level >= 2).cloned();
         let sections: Vec<usize> = (0..headings.len())
             .filter(|&i| headings[i].level == level && headings[i].top_level)
@@ -743,7 +748,8 @@ impl Checker<'_> {
         let mut latest: Option<(usize, usize)> = None; // (rule index, heading index)
         for &index in indices {
             let heading = &headings[index];
-            let Some((rule_index, rule)) = TemplateSchema::find(rules, &heading.title) else {
+            let key = &self.heading_keys()[index];
+            let Some((rule_index, rule)) = TemplateSchema::find_keyed(rules, &heading.title, key) else {
                 continue;
             };
             if rule.kind != SectionKind::Example {
@@ -834,17 +840,17 @@ impl Checker<'_> {
             });
             // At the level of its siblings, which is the template's unless the spec keeps
             // its sections at another.
-            let fix = match elsewhere.filter(|other| other.level != level) {
-                Some(other) => self.relevel_fix(other, level).unwrap_or_else(|| Fix {
-                    safe: false,
-                    ..self.insert_fix(rule, level, insert_at, after.is_some())
-                }),
-                None if elsewhere.is_some() => Fix {
-                    safe: false,
-                    ..self.insert_fix(rule, level, insert_at, after.is_some())
-                },
-                None => self.insert_fix(rule, level, insert_at, after.is_some()),
-            };
+            let relevel = elsewhere
+                .filter(|other| other.level != level)
+                .and_then(|other| self.relevel_fix(other, level));
+            let fix = relevel.unwrap_or_else(|| {
+                let insert = self.insert_fix(rule, level, insert_at, after.is_some());
+                // A second section beside one written at another level is no safe guess.
+                Fix {
+                    safe: insert.safe && elsewhere.is_none(),
+                    ..insert
+                }
+            });
             self.push(
                 Code::MissingSection,
                 range,
@@ -859,8 +865,8 @@ impl Checker<'_> {
         }
     }
 
-    /// A heading with the rule's title outside the checked `indices`, within `parent`'s
-    /// section when there is one: the section written at another level.
+    /// A heading with the rule's title outside the checked `indices` (ascending), within
+    /// `parent`'s section when there is one: the section written at another level.
     fn heading_at_another_level(
         &self,
         rule: &SectionRule,
@@ -868,18 +874,31 @@ impl Checker<'_> {
         parent: Option<&Heading>,
     ) -> Option<&Heading> {
         let within = parent.map_or(0..self.text.len_bytes(), |p| p.section_range.clone());
-        self.model
-            .headings
+        let headings = &self.model.headings;
+        let keys = self.heading_keys();
+        // Only required rules are reported missing, and they match by key alone.
+        headings
             .iter()
+            .zip(keys)
             .enumerate()
-            .find_map(|(index, heading)| {
+            .find_map(|(index, (heading, key))| {
                 let candidate = heading.top_level
+                    && *key == rule.key
                     && within.contains(&heading.range.start)
-                    && !indices.contains(&index)
-                    && parent.is_none_or(|p| p.range != heading.range)
-                    && TemplateSchema::find(std::slice::from_ref(rule), &heading.title).is_some();
+                    && indices.binary_search(&index).is_err()
+                    && parent.is_none_or(|p| p.range != heading.range);
                 candidate.then_some(heading)
             })
+    }
+
+    fn heading_keys(&self) -> &[String] {
+        self.heading_keys.get_or_init(|| {
+            self.model
+                .headings
+                .iter()
+                .map(|h| heading_key(&h.title))
+                .collect()
+        })
     }
 
     /// The subsections (next level) directly under the heading at `index`.
@@ -1001,34 +1020,6 @@ fn same_words(text: impl Iterator<Item = char>, words: &str) -> bool {
         }
     }
     expected.peek().is_none()
-}
-
-/// The level of a spec's sections: [`section_level`], unless the headings of another
-/// level are more of its template's sections (at least two): an EIP written in `#`
-/// headings with one stray `##` subsection, or in `###` headings with a `## References`.
-fn spec_section_level(headings: &[Heading], schema: &TemplateSchema) -> u8 {
-    let level = section_level(headings, Some(schema.section_level));
-    if schema.section_level != 2 {
-        return level;
-    }
-    let sections_at = |level: u8| {
-        headings
-            .iter()
-            .filter(|h| {
-                h.level == level && h.top_level && TemplateSchema::find(&schema.sections, &h.title).is_some()
-            })
-            .count()
-    };
-    // The shallowest of the levels with the most sections.
-    let best = (1..=6)
-        .rev()
-        .max_by_key(|&level| sections_at(level))
-        .unwrap_or(level);
-    if sections_at(best) > sections_at(level).max(1) {
-        best
-    } else {
-        level
-    }
 }
 
 fn title_or_heading(heading: &Heading) -> Range<usize> {

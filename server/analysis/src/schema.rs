@@ -90,7 +90,7 @@ impl TemplateSchema {
                     .unwrap_or_default()
             })
             .collect();
-        let section_level = section_level(&model.headings, None);
+        let section_level = template_section_level(&model.headings);
         let sections = rules_at_level(&document, &model, &model.headings, section_level, section_level);
         let optional_fields = model
             .frontmatter
@@ -140,9 +140,56 @@ impl TemplateSchema {
         }
     }
 
+    /// The level at which a spec's sections are: 1 when the template's are. Else, by the
+    /// headings' shape, 1 when it has several H1 headings and no H2, 2, or the first level
+    /// below it that it uses when it has no H2 (an old EIP written in H3 throughout);
+    /// unless another level holds more of the template's sections (at least two): an EIP
+    /// in `#` sections beside one stray `##` subsection, or in `###` beside a
+    /// `## References`.
+    /// `keys` holds each heading's [`heading_key`].
+    pub fn section_level_of(&self, headings: &[Heading], keys: &[String]) -> u8 {
+        if self.section_level == 1 {
+            return 1;
+        }
+        let (mut headings_at, mut sections_at) = ([0usize; 7], [0usize; 7]);
+        for (heading, key) in headings.iter().zip(keys).filter(|(h, _)| h.top_level) {
+            let level = usize::from(heading.level.clamp(1, 6));
+            headings_at[level] += 1;
+            if Self::find_keyed(&self.sections, &heading.title, key).is_some() {
+                sections_at[level] += 1;
+            }
+        }
+        let by_shape = if headings_at[1] >= 2 && headings_at[2] == 0 {
+            1
+        } else if headings_at[2] == 0 {
+            (3..=6).find(|&level| headings_at[level] > 0).unwrap_or(2)
+        } else {
+            2
+        };
+        // The shallowest of the levels with the most sections.
+        let most = (1..=6)
+            .rev()
+            .max_by_key(|&level| sections_at[level])
+            .unwrap_or(by_shape);
+        let level = if sections_at[most] > sections_at[by_shape].max(1) {
+            most
+        } else {
+            by_shape
+        };
+        level as u8
+    }
+
     /// The rule a spec heading of this level matches, with its index among its siblings.
     pub fn find<'a>(rules: &'a [SectionRule], title: &str) -> Option<(usize, &'a SectionRule)> {
-        let key = heading_key(title);
+        Self::find_keyed(rules, title, &heading_key(title))
+    }
+
+    /// [`TemplateSchema::find`] with the title's [`heading_key`] already made.
+    pub fn find_keyed<'a>(
+        rules: &'a [SectionRule],
+        title: &str,
+        key: &str,
+    ) -> Option<(usize, &'a SectionRule)> {
         // Most rule lists hold no example: the family is read only when one does.
         let family = std::cell::OnceCell::new();
         rules.iter().enumerate().find(|(_, rule)| match rule.kind {
@@ -154,25 +201,11 @@ impl TemplateSchema {
     }
 }
 
-/// The level at which a document's sections are. A template's: 2 (under an H1 title),
-/// or 1 when it has several H1 headings. A spec's: 1 when its template's are, or when it
-/// has several H1 headings and no H2; else 2, or the first level below it that it uses
-/// when it has no H2 (an old EIP written in H3 throughout).
-pub fn section_level(headings: &[Heading], template_level: Option<u8>) -> u8 {
-    let count = |level| {
-        headings
-            .iter()
-            .filter(|h| h.level == level && h.top_level)
-            .count()
-    };
-    match template_level {
-        Some(1) => 1,
-        Some(_) if count(1) >= 2 && count(2) == 0 => 1,
-        Some(_) if count(2) == 0 => (3..=6).find(|&level| count(level) > 0).unwrap_or(2),
-        Some(_) => 2,
-        None if count(1) >= 2 => 1,
-        None => 2,
-    }
+/// The level at which a template's sections are: 2 (under an H1 title), or 1 when it has
+/// several H1 headings.
+fn template_section_level(headings: &[Heading]) -> u8 {
+    let h1 = headings.iter().filter(|h| h.level == 1 && h.top_level).count();
+    if h1 >= 2 { 1 } else { 2 }
 }
 
 /// The headings of `level` directly under the given heading list (which holds a

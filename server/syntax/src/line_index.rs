@@ -258,10 +258,16 @@ mod tests {
 
     /// The line index and the rope conversions must agree at every offset.
     fn agrees_with_rope(text: &str) {
+        agrees_with_rope_every(text, 1);
+    }
+
+    /// The same at every `step`-th offset and the end, and at the first columns of every
+    /// line.
+    fn agrees_with_rope_every(text: &str, step: usize) {
         let rope = Rope::from_str(text);
         let index = LineIndex::new(text);
         for encoding in ENCODINGS {
-            for offset in 0..=text.len() + 1 {
+            for offset in (0..=text.len() + 1).step_by(step).chain([text.len()]) {
                 let position = index.position(offset, encoding);
                 assert_eq!(
                     position,
@@ -302,25 +308,10 @@ mod tests {
             text.push_str(&"x".repeat(width));
             text.push_str(if line % 7 == 0 { "\r\n" } else { "\n" });
         }
-        let rope = Rope::from_str(&text);
         let index = LineIndex::new(&text);
         assert!(!index.line_starts.wide_blocks.is_empty());
-        assert_eq!(index.line_count(), rope.len_lines());
-        for offset in (0..=text.len() + 1).step_by(97).chain([text.len()]) {
-            for encoding in ENCODINGS {
-                let position = index.position(offset, encoding);
-                assert_eq!(
-                    position,
-                    position_at(&rope, offset, encoding),
-                    "{encoding:?} offset {offset}"
-                );
-                assert_eq!(
-                    index.offset(position, encoding),
-                    offset_at(&rope, position, encoding).offset,
-                    "{encoding:?} {position:?}"
-                );
-            }
-        }
+        assert_eq!(index.line_count(), Rope::from_str(&text).len_lines());
+        agrees_with_rope_every(&text, 97);
     }
 
     #[test]

@@ -188,13 +188,10 @@ struct ChunkSyntax {
     opens_with_frontmatter: bool,
     /// An inline node was too costly to parse ([`MAX_IMAGE_OPENERS`]) and has no tree.
     skipped_inline: bool,
-    /// An inline node was skipped, or a tree has an ERROR node: known once, as every
-    /// keystroke asks it of every chunk.
-    has_error: bool,
     /// The inline code spans, sorted and disjoint.
     code_spans: Box<[Range<usize>]>,
-    /// The chunk's part of the spec model; none when `has_error`, as the fast reader
-    /// reads such a chunk and all after it.
+    /// The chunk's part of the spec model; none when an inline node was skipped or a
+    /// tree has an ERROR node, as the fast reader reads such a chunk and all after it.
     model: Option<ChunkModel>,
 }
 
@@ -258,17 +255,6 @@ impl ChunkTrees {
         self.tree.root_node_with_offset(self.start, self.start_point)
     }
 
-    /// Whether an inline node of the chunk was left unparsed: its text is read by the
-    /// fast reader.
-    pub fn skipped_inline(&self) -> bool {
-        self.skipped_inline
-    }
-
-    /// Whether a tree of the chunk holds an ERROR node, or an inline node was skipped.
-    pub fn has_error(&self) -> bool {
-        self.has_error
-    }
-
     pub fn inline_trees(&self) -> impl Iterator<Item = InlineView<'_>> {
         self.inlines
             .iter()
@@ -295,26 +281,11 @@ impl ChunkTrees {
 
     /// The inline code spans of the chunk, relative to its start, in order.
     fn code_spans(&self) -> Box<[Range<usize>]> {
-        let mut spans = Vec::new();
-        for inline in &self.inlines {
-            let mut cursor = inline.tree.walk();
-            // A walk without recursion; code spans hold no code spans, so a found one is
-            // not entered.
-            'walk: loop {
-                let node = cursor.node();
-                if node.kind() == "code_span" {
-                    spans.push(node.byte_range());
-                } else if cursor.goto_first_child() {
-                    continue;
-                }
-                while !cursor.goto_next_sibling() {
-                    if !cursor.goto_parent() {
-                        break 'walk;
-                    }
-                }
-            }
-        }
-        spans.into_boxed_slice()
+        self.inlines
+            .iter()
+            .flat_map(|inline| outermost_nodes(&inline.tree, |kind| kind == "code_span"))
+            .map(|span| span.byte_range())
+            .collect()
     }
 
     /// Reads what the chunk keeps (its facts, code spans and model part) and drops the
@@ -328,7 +299,6 @@ impl ChunkTrees {
                 opens_with_heading: tree_opens_with_heading(&self.tree),
                 opens_with_frontmatter: starts_with_frontmatter(&self.tree),
                 skipped_inline: self.skipped_inline,
-                has_error: self.has_error,
                 code_spans: self.code_spans(),
                 model,
             }),
@@ -345,11 +315,6 @@ impl BlockChunk {
     /// fast reader.
     pub fn skipped_inline(&self) -> bool {
         self.syntax.skipped_inline
-    }
-
-    /// Whether a tree of the chunk holds an ERROR node, or an inline node was skipped.
-    pub fn has_error(&self) -> bool {
-        self.syntax.has_error
     }
 
     /// The chunk's part of the spec model, read when it was parsed; none for a chunk with
@@ -654,14 +619,19 @@ fn included_ranges(node: Node<'_>) -> Vec<tree_sitter::Range> {
     ranges
 }
 
-/// The inline-bearing nodes of a block tree, in order; a walk without recursion, however
-/// deep the tree.
+/// The inline-bearing nodes of a block tree, in order.
 fn inline_nodes(tree: &Tree) -> Vec<Node<'_>> {
+    outermost_nodes(tree, holds_inline_content)
+}
+
+/// The nodes of a kind `wanted` accepts that no such node holds, in order; a walk
+/// without recursion, however deep the tree.
+fn outermost_nodes(tree: &Tree, wanted: impl Fn(&str) -> bool) -> Vec<Node<'_>> {
     let mut out = Vec::new();
     let mut cursor = tree.walk();
     'walk: loop {
         let node = cursor.node();
-        if holds_inline_content(node.kind()) {
+        if wanted(node.kind()) {
             out.push(node);
         } else if cursor.goto_first_child() {
             continue;
@@ -842,7 +812,7 @@ impl MarkdownTree {
                 kept.opens_with_heading,
                 kept.opens_with_frontmatter,
                 kept.skipped_inline,
-                kept.has_error,
+                kept.model.is_none(),
                 kept.code_spans
             ));
             dump_node(trees.root(), 1, &mut out);

@@ -264,13 +264,10 @@ impl ChunkModel {
     }
 }
 
-/// Whether tree-sitter-md read the chunk otherwise than CommonMark: an ERROR node in its
-/// block or inline trees, or indented code right after a paragraph line (indented code
-/// cannot interrupt a paragraph, so CommonMark reads more of it, lazily in a list item).
+/// Whether tree-sitter-md read a chunk without an ERROR node otherwise than CommonMark:
+/// indented code right after a paragraph line (indented code cannot interrupt a
+/// paragraph, so CommonMark reads more of it, lazily in a list item).
 fn misread(rope: &Rope, chunk: &ChunkTrees) -> bool {
-    if chunk.has_error() {
-        return true;
-    }
     let root = chunk.root();
     let query = &queries().code_blocks;
     let code = capture(query, "code");

@@ -2,6 +2,7 @@
 //! ranges into the file and, for files not open in the editor, a [`LineIndex`] to turn
 //! them into positions without keeping the text.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use std::path::Path;
@@ -244,8 +245,8 @@ impl FileEntry {
     }
 
     /// Whether a dependency cycle may be reported on this file: a spec is told of a cycle
-    /// only on its own `depends-on` items, so one without an id or items never is, what
-    /// the graph does.
+    /// only on its own `depends-on` items, so a file without an id or such items never
+    /// is, whatever the graph holds.
     pub fn is_told_of_cycles(&self) -> bool {
         self.spec_id.is_some() && self.field_ids("depends-on").next().is_some()
     }
@@ -296,7 +297,6 @@ impl FileEntry {
     /// as GitHub writes them, so borrowed), HTML `id` and `name` values, and `top`, which
     /// GitHub always accepts.
     pub fn anchors(&self) -> std::collections::HashSet<std::borrow::Cow<'_, str>> {
-        use std::borrow::Cow;
         self.headings
             .iter()
             .map(|h| Cow::Borrowed(h.slug()))
@@ -329,24 +329,26 @@ impl FileEntry {
 
 /// The model's references, with the ids of the reference fields that the spec's
 /// template adds to the built-in ones (`requires: 2718, 2930`).
-fn configured_references(model: &SpecModel, settings: &Settings, path: &Path) -> Vec<Reference> {
-    let mut references = model.references.clone();
+/// Borrowed when the template adds none, as nearly always: the entry packs them, and an
+/// open document's entry is built on every keystroke.
+fn configured_references<'m>(model: &'m SpecModel, settings: &Settings, path: &Path) -> Cow<'m, [Reference]> {
     let Some(frontmatter) = &model.frontmatter else {
-        return references;
+        return Cow::Borrowed(&model.references);
     };
     let Ok(template) = settings.select_template(Some(path), model) else {
-        return references;
+        return Cow::Borrowed(&model.references);
     };
     let added: Vec<&str> = template
         .reference_fields()
         .filter(|field| !REFERENCE_FIELDS.contains(field))
         .collect();
     if added.is_empty() {
-        return references;
+        return Cow::Borrowed(&model.references);
     }
+    let mut references = model.references.clone();
     references.extend(field_references_of(frontmatter, |key| added.contains(&key)));
     references.sort_by_key(|reference| (reference.range.start, reference.range.end));
-    references
+    Cow::Owned(references)
 }
 
 /// Names, sorted and deduplicated, in one string (a `Box<str>` each cost 16 bytes and an

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::span::Span;
+use super::span::{Names, Span};
 
 /// The headings of one file, in document order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -63,24 +63,19 @@ pub struct HeadingFacts<'h> {
 
 impl IndexedHeadings {
     pub fn new<'h>(headings: impl ExactSizeIterator<Item = HeadingFacts<'h>>) -> Self {
-        let mut names = String::new();
+        let mut names = Names::default();
         let mut records = Vec::with_capacity(headings.len());
         for heading in headings {
-            let mut push = |name: &str| {
-                let start = names.len();
-                names.push_str(name);
-                Span::of(&(start..names.len()))
-            };
             records.push(Record {
                 level: heading.level,
-                title: push(heading.title),
-                slug: push(heading.slug),
+                title: names.push(heading.title),
+                slug: names.push(heading.slug),
                 title_range: Span::of(&heading.title_range),
                 section_range: Span::of(&heading.section_range),
             });
         }
         IndexedHeadings {
-            names: names.into_boxed_str(),
+            names: names.finish(),
             records: records.into_boxed_slice(),
         }
     }

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use specls_syntax::{Reference, ReferenceKind};
 
-use super::span::Span;
+use super::span::{Names, Span};
 
 /// The references of one file, in the model's order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -77,7 +77,7 @@ impl IndexedKind<'_> {
 
 impl IndexedReferences {
     pub fn new(references: &[Reference]) -> Self {
-        let mut names = String::with_capacity(
+        let mut names = Names::with_capacity(
             references
                 .iter()
                 .map(|reference| match &reference.kind {
@@ -90,26 +90,25 @@ impl IndexedReferences {
                 })
                 .sum(),
         );
-        let mut push = |name: &str| {
-            let start = names.len();
-            names.push_str(name);
-            Span::of(&(start..names.len()))
-        };
         let records = references
             .iter()
             .map(|reference| {
                 let (kind, first, second) = match &reference.kind {
-                    ReferenceKind::Link { path, anchor: None } => (Kind::Link, push(path), Span::default()),
+                    ReferenceKind::Link { path, anchor: None } => {
+                        (Kind::Link, names.push(path), Span::default())
+                    }
                     ReferenceKind::Link {
                         path,
                         anchor: Some(anchor),
-                    } => (Kind::LinkWithAnchor, push(path), push(anchor)),
+                    } => (Kind::LinkWithAnchor, names.push(path), names.push(anchor)),
                     ReferenceKind::LinkReference { label } => {
-                        (Kind::LinkReference, push(label), Span::default())
+                        (Kind::LinkReference, names.push(label), Span::default())
                     }
-                    ReferenceKind::WikiId { id } => (Kind::WikiId, push(id), Span::default()),
-                    ReferenceKind::BareId { id } => (Kind::BareId, push(id), Span::default()),
-                    ReferenceKind::FieldId { field, id } => (Kind::FieldId, push(id), push(field)),
+                    ReferenceKind::WikiId { id } => (Kind::WikiId, names.push(id), Span::default()),
+                    ReferenceKind::BareId { id } => (Kind::BareId, names.push(id), Span::default()),
+                    ReferenceKind::FieldId { field, id } => {
+                        (Kind::FieldId, names.push(id), names.push(field))
+                    }
                 };
                 Record {
                     kind,
@@ -121,7 +120,7 @@ impl IndexedReferences {
             })
             .collect();
         IndexedReferences {
-            names: names.into_boxed_str(),
+            names: names.finish(),
             records,
         }
     }

@@ -1,4 +1,4 @@
-//! Byte ranges as the index keeps them.
+//! Byte ranges and names as the index keeps them.
 
 use std::ops::Range;
 
@@ -20,5 +20,29 @@ impl Span {
 
     pub(crate) fn range(self) -> Range<usize> {
         self.start as usize..self.end as usize
+    }
+}
+
+/// Names written one after another into one string, each found again by its span.
+#[derive(Default)]
+pub(crate) struct Names {
+    text: String,
+}
+
+impl Names {
+    pub(crate) fn with_capacity(bytes: usize) -> Self {
+        Names {
+            text: String::with_capacity(bytes),
+        }
+    }
+
+    pub(crate) fn push(&mut self, name: &str) -> Span {
+        let start = self.text.len();
+        self.text.push_str(name);
+        Span::of(&(start..self.text.len()))
+    }
+
+    pub(crate) fn finish(self) -> Box<str> {
+        self.text.into_boxed_str()
     }
 }

@@ -262,9 +262,8 @@ impl Checks {
         let roots = self.session.roots();
         let revision = self.session.will_scan();
         let entries = workspace::scan(&self.session, &self.client, roots.to_vec()).await;
-        let affected = self.session.index_scanned(entries, revision);
+        let affected = self.index_scanned(entries, revision);
         self.session.mark_indexed();
-        self.find_cycles_while_idle();
         if self.session.client_pulls() {
             self.refresh();
         } else {
@@ -272,12 +271,15 @@ impl Checks {
         }
     }
 
-    /// The dependency cycles of the whole index (half a second at 100,000 specs), found
-    /// now on a blocking thread rather than by the first check that reports them; they
-    /// stay cached until an id or a `depends-on` list changes.
-    fn find_cycles_while_idle(&self) {
+    /// Lands a scan's entries in the index, and finds the dependency cycles of the whole
+    /// index (half a second at 100,000 specs) on a blocking thread rather than in the
+    /// first check that reports them; they stay cached until an id or a `depends-on` list
+    /// changes.
+    fn index_scanned(&self, entries: Vec<specls_analysis::index::FileEntry>, revision: u64) -> Affected {
+        let affected = self.session.index_scanned(entries, revision);
         let index = self.session.world().state.index;
         tokio::task::spawn_blocking(move || index.cycles());
+        affected
     }
 
     /// Folders added to the workspace.
@@ -288,8 +290,7 @@ impl Checks {
         tokio::spawn(async move {
             let revision = self.session.will_scan();
             let entries = workspace::scan(&self.session, &self.client, folders).await;
-            let affected = self.session.index_scanned(entries, revision);
-            self.find_cycles_while_idle();
+            let affected = self.index_scanned(entries, revision);
             self.recheck(affected);
         });
     }
@@ -303,8 +304,7 @@ impl Checks {
             let revision = self.session.will_scan();
             let roots = self.session.roots();
             let entries = workspace::scan(&self.session, &self.client, roots.to_vec()).await;
-            let affected = self.session.index_scanned(entries, revision);
-            self.find_cycles_while_idle();
+            let affected = self.index_scanned(entries, revision);
             self.recheck(affected);
         });
     }
